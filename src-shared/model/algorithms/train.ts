@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { DatasetConfig } from '../dataset';
+
+/**
+ * Plain training of a small convnet: the smallest real run, used to check the whole path
+ * (engine process, metrics, store, charts) and as a baseline.
+ */
+export const TrainConfig = z
+  .object({
+    algorithm: z.literal('train'),
+    name: z.string().max(200).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    dataset: DatasetConfig.prefault({}),
+    steps: z.number().int().min(1).max(1_000_000).default(300),
+    batchSize: z.number().int().min(1).max(4096).default(32),
+    learningRate: z.number().positive().max(10).default(0.05),
+    momentum: z.number().min(0).max(1).default(0.9),
+    channels: z.number().int().min(1).max(256).default(8),
+    /** Evaluate on the test split every this many steps. */
+    evalEvery: z.number().int().min(1).default(50),
+  })
+  .strict();
+export type TrainConfig = z.infer<typeof TrainConfig>;

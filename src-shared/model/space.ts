@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/** The eight candidate operations of the DARTS cell space (DARTS, Liu et al. 2019), plus RobustDARTS's `noise`. */
+export const DARTS_OPS = [
+  'none',
+  'max_pool_3x3',
+  'avg_pool_3x3',
+  'skip_connect',
+  'sep_conv_3x3',
+  'sep_conv_5x5',
+  'dil_conv_3x3',
+  'dil_conv_5x5',
+] as const;
+export const DartsOp = z.enum([...DARTS_OPS, 'noise']);
+export type DartsOp = z.infer<typeof DartsOp>;
+
+/** The five operations of NAS-Bench-201 (Dong and Yang, ICLR 2020). */
+export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
+export const Nb201Op = z.enum(NB201_OPS);
+export type Nb201Op = z.infer<typeof Nb201Op>;
+
+/** DARTS/NASNet cell space. Defaults are the DARTS search network's. */
+export const DartsSpace = z
+  .object({
+    kind: z.literal('darts'),
+    /** Candidate ops shared by every edge (ignored for edges listed in `edgeOps`). */
+    ops: z.array(DartsOp).min(1).default([...DARTS_OPS]),
+    /**
+     * Per-edge op sets (RobustDARTS S1 gives each edge its own pair). Keyed `normal`/`reduce`, one
+     * list per edge in DARTS edge order (node 0's two inputs, node 1's three, ...). Absent: `ops` everywhere.
+     */
+    edgeOps: z
+      .object({ normal: z.array(z.array(DartsOp).min(1)), reduce: z.array(z.array(DartsOp).min(1)) })
+      .optional(),
+    nodes: z.number().int().min(1).max(8).default(4),
+    layers: z.number().int().min(1).max(32).default(8),
+    channels: z.number().int().min(1).max(256).default(16),
+    stemMultiplier: z.number().int().min(1).max(8).default(3),
+  })
+  .strict();
+export type DartsSpace = z.infer<typeof DartsSpace>;
+
+/** NAS-Bench-201 cell space: 4 nodes, 6 edges, 5 cells per stage, residual reduction blocks. */
+export const Nb201Space = z
+  .object({
+    kind: z.literal('nb201'),
+    ops: z.array(Nb201Op).min(1).default([...NB201_OPS]),
+    cellsPerStage: z.number().int().min(1).max(16).default(5),
+    channels: z.number().int().min(1).max(256).default(16),
+  })
+  .strict();
+export type Nb201Space = z.infer<typeof Nb201Space>;
+
+export const SearchSpace = z.discriminatedUnion('kind', [DartsSpace, Nb201Space]);
+export type SearchSpace = z.infer<typeof SearchSpace>;
