@@ -46,6 +46,14 @@ function checkIndices(indices: readonly number[], count: number): void {
   if (bad !== undefined) throw new Error(`batch index ${bad} is outside the split's 0..${count - 1}`);
 }
 
+/** The normalization lookup, after checking it has one mean and one std per channel. */
+function tableFor(normalization: Normalization, channels: number): Float32Array[] {
+  if (normalization.mean.length !== channels || normalization.std.length !== channels) {
+    throw new Error(`normalization has ${normalization.mean.length} means and ${normalization.std.length} stds for ${channels} channels`);
+  }
+  return normalizationTable(normalization);
+}
+
 /** Builds a batch from the given images of the split, each through `transform`. */
 function makeBatch(split: Split, shape: ImageShape, picked: readonly number[], transform: ImageTransform, epoch: number): Batch {
   const size = shape[0] * shape[1] * shape[2];
@@ -81,9 +89,6 @@ export class BatchIterator {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
       throw new Error(`batchSize must be a positive integer, got ${options.batchSize}`);
     }
-    if (normalization.mean.length !== shape[2] || normalization.std.length !== shape[2]) {
-      throw new Error(`normalization has ${normalization.mean.length} means and ${normalization.std.length} stds for ${shape[2]} channels`);
-    }
     this.indices = options.indices ? [...options.indices] : Array.from({ length: split.count }, (_, i) => i);
     checkIndices(this.indices, split.count);
     const whole = Math.floor(this.indices.length / options.batchSize);
@@ -91,7 +96,7 @@ export class BatchIterator {
     if (this.batchesPerEpoch === 0) {
       throw new Error(`${this.indices.length} images cannot fill one batch of ${options.batchSize} with dropLast`);
     }
-    const table = normalizationTable(normalization);
+    const table = tableFor(normalization, shape[2]);
     const augment = options.augment;
     this.transform = augment
       ? (src, dst, scratch) => augmentImage(src, dst, scratch, shape, table, augment, options.rng)
@@ -128,7 +133,7 @@ export function* orderedBatches(
   const all = indices ? [...indices] : Array.from({ length: split.count }, (_, i) => i);
   checkIndices(all, split.count);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
-  const table = normalizationTable(normalization);
+  const table = tableFor(normalization, shape[2]);
   const normalize: ImageTransform = (src, dst) => normalizeImage(src, dst, table);
   for (let at = 0; at < all.length; at += batchSize) yield makeBatch(split, shape, all.slice(at, at + batchSize), normalize, 0);
 }
