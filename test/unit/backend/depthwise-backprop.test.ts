@@ -68,7 +68,7 @@ describe('depthwise backprop kernels on wasm', () => {
         dilations,
         filterShape: dilated ? fShape : denseShape,
       }) as tf.Tensor4D;
-      if (!dilated) dw = tf.stridedSlice(dw, [0, 0, 0, 0], denseShape, [c.dilation, c.dilation, 1, 1]);
+      if (!dilated) dw = tf.stridedSlice(dw, [0, 0, 0, 0], denseShape, [c.dilation, c.dilation, 1, 1]) as tf.Tensor4D;
       return [dx, dw];
     };
     const [ours, reference] = [await runOn('wasm', gradients(true)), await runOn('cpu', gradients(false))];
@@ -89,8 +89,8 @@ describe('depthwise backprop kernels on wasm', () => {
       const x = tf.tensor4d(xs, [batch, 12, 12, 8]);
       const depth = tf.tensor4d(ds, [3, 3, 8, 1]);
       const point = tf.tensor4d(ps, [1, 1, 8, 16]);
-      const loss = (a: tf.Tensor4D, d: tf.Tensor4D, p: tf.Tensor4D) =>
-        tf.sum(tf.square(tf.separableConv2d(tf.relu(a), d, p, stride, pad)));
+      const loss = (a: tf.Tensor, d: tf.Tensor, p: tf.Tensor) =>
+        tf.sum(tf.square(tf.separableConv2d(tf.relu(a as tf.Tensor4D), d as tf.Tensor4D, p as tf.Tensor4D, stride, pad)));
       return tf.grads(loss)([x, depth, point]);
     });
     expect(error).toBeLessThan(TOLERANCE);

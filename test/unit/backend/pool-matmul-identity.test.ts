@@ -28,7 +28,7 @@ describe('pooling gradients, transposed matMul and Identity on wasm', () => {
       const x = tf.tensor4d(xs, [p.batch, p.size, p.size, p.c]);
       const pool = p.kind === 'max' ? tf.maxPool : tf.avgPool;
       // The cube makes dy differ from pixel to pixel.
-      return tf.grad((a: tf.Tensor4D) => tf.sum(tf.pow(pool(a, p.k, p.stride, p.pad), 3)))(x);
+      return tf.grad((a: tf.Tensor) => tf.sum(tf.pow(pool(a as tf.Tensor4D, p.k, p.stride, p.pad), 3)))(x);
     });
     expect(error).toBeLessThan(TOLERANCE);
   });
@@ -39,7 +39,7 @@ describe('pooling gradients, transposed matMul and Identity on wasm', () => {
     const xs = Float32Array.from({ length: 2 * 6 * 6 * 4 }, () => rng.int(3));
     const error = await wasmVsCpu(() => {
       const x = tf.tensor4d(xs, [2, 6, 6, 4]);
-      return tf.grad((a: tf.Tensor4D) => tf.sum(tf.mul(tf.maxPool(a, 3, 1, 'same'), tf.range(1, 1 + 2 * 6 * 6 * 4).reshape([2, 6, 6, 4]))))(x);
+      return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 3, 1, 'same'), tf.range(1, 1 + 2 * 6 * 6 * 4).reshape([2, 6, 6, 4]))))(x);
     });
     expect(error).toBe(0);
   });
@@ -94,7 +94,7 @@ describe('pooling gradients, transposed matMul and Identity on wasm', () => {
         const { value, grads } = tf.variableGrads(() => {
           const a = tf.conv2d(tf.relu(x), weights.conv, 2, 'same');
           const b = tf.depthwiseConv2d(tf.maxPool(x, 3, 2, 'same'), weights.depth, 1, 'same');
-          const c = tf.avgPool(tf.add(a, b), 3, 1, 'same');
+          const c = tf.avgPool(tf.add(a, b) as tf.Tensor4D, 3, 1, 'same');
           return tf.sum(tf.square(tf.matMul(tf.reshape(c, [2, 64]), weights.dense)));
         });
         for (const [name, g] of Object.entries(grads)) {
