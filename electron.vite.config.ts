@@ -20,7 +20,11 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
-      rolldownOptions: { input: { index: resolve(__dirname, 'src-main/electron/preload.ts') } },
+      // A sandboxed preload must be CommonJS.
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'src-main/electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {

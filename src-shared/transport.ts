@@ -27,3 +27,7 @@ export type PreloadBridge = {
 export function unauthorizedError(): AppError {
   return { code: 'unauthorized', message: 'missing or wrong token: open the URL the workbench printed at start' };
 }
+
+/** Electron IPC: the two transport channels the preload uses; contract channel names travel inside. */
+export const IPC_REQUEST = 'workbench:request';
+export const IPC_EVENT = 'workbench:event';
