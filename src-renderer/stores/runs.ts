@@ -41,6 +41,8 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   async function loadLogs(id: number, limit = 500): Promise<void> {
+    // An empty list makes applyLog collect the lines that arrive while the request is in flight.
+    logs.value[id] ??= [];
     const lines = await useApi().request('runs.logs', { id, limit });
     // Lines that arrived by event while the request was in flight are newer than the stored ones.
     const live = logs.value[id] ?? [];
