@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describeIssues } from '../../src-shared/contract';
+import { describeIssues, type EventOf } from '../../src-shared/contract';
 import { RunConfig, type RunConfigInput } from '../../src-shared/model/run-config';
 import type { Host } from '../host/host';
 import { ProgressBar } from './progress';
@@ -54,14 +54,15 @@ export async function runCommand(host: Host, config: RunConfig, args: RunArgs, o
   const run = host.runs.start({ experimentId: args.experiment, name: args.name, config });
   if (!args.json) out(`run ${run.id}`);
   const unsubscribe = host.bus.subscribe((event, payload) => {
-    if (event === 'run.metrics' && (payload as { runId: number }).runId === run.id) bar.observe((payload as { points: [] }).points);
-    if (event === 'run.status' && (payload as { id: number }).id === run.id) {
-      const r = payload as { progressDone: number; progressTotal: number };
-      bar.update(r.progressDone, r.progressTotal);
-    }
-    if (event === 'run.log' && (payload as { runId: number; level: string }).runId === run.id) {
-      const l = payload as { level: string; message: string };
-      if (l.level !== 'info') process.stderr.write(`\n${l.level}: ${l.message}\n`);
+    if (event === 'run.metrics') {
+      const m = payload as EventOf<'run.metrics'>;
+      if (m.runId === run.id) bar.observe(m.points);
+    } else if (event === 'run.status') {
+      const r = payload as EventOf<'run.status'>;
+      if (r.id === run.id) bar.update(r.progressDone, r.progressTotal);
+    } else if (event === 'run.log') {
+      const l = payload as EventOf<'run.log'>;
+      if (l.runId === run.id && l.level !== 'info') process.stderr.write(`\n${l.level}: ${l.message}\n`);
     }
   });
   const interrupt = (): void => {

@@ -5,7 +5,7 @@ import { serveWeb } from '../web/serve';
 
 /** `npm start`: the Electron app where its binary exists, else web mode with the URL printed. */
 const electron = findElectronBinary();
-if (electron.path) {
+if (!('reason' in electron)) {
   const child = spawn(electron.path, [appRoot(), ...process.argv.slice(2)], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {

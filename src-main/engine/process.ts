@@ -22,7 +22,7 @@ function sendLastAndExit(message: EngineToHost, code: number): void {
     electronPort.postMessage(message);
     setTimeout(() => process.exit(code), 100);
   } else if (process.send) {
-    process.send(message, () => process.exit(code));
+    process.send(message, undefined, {}, () => process.exit(code));
   } else process.exit(code);
 }
 
