@@ -1,4 +1,5 @@
 import { DATASET_NAMES } from '../../src-shared/model/dataset';
+import { PRESETS } from '../../src-shared/model/presets';
 import { RunConfig, type Algorithm, type RunConfigInput } from '../../src-shared/model/run-config';
 
 /**
@@ -59,15 +60,32 @@ function readPath(obj: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
-/** The schema's defaults for an algorithm, as initial input values. */
-export function defaultValues(form: AlgorithmForm): FormValues {
-  const defaults = RunConfig.parse({ algorithm: form.algorithm });
+function valuesOf(form: AlgorithmForm, config: unknown): FormValues {
   const values: FormValues = {};
   for (const f of form.fields) {
-    const v = readPath(defaults, f.path);
+    const v = readPath(config, f.path);
     values[f.path] = f.kind === 'boolean' ? Boolean(v) : v === undefined ? '' : String(v);
   }
   return values;
+}
+
+/** The schema's defaults for an algorithm, as initial input values. */
+export function defaultValues(form: AlgorithmForm): FormValues {
+  return valuesOf(form, RunConfig.parse({ algorithm: form.algorithm }));
+}
+
+/** The shared presets (src-shared/model/presets.ts) that configure this algorithm. */
+export function presetNames(algorithm: Algorithm): string[] {
+  return Object.entries(PRESETS)
+    .filter(([, config]) => config.algorithm === algorithm)
+    .map(([name]) => name);
+}
+
+/** A preset's values, the schema's defaults filling what it leaves out. */
+export function presetValues(form: AlgorithmForm, name: string): FormValues {
+  const preset = PRESETS[name];
+  if (!preset || preset.algorithm !== form.algorithm) throw new Error(`No ${form.algorithm} preset named '${name}'`);
+  return valuesOf(form, RunConfig.parse(preset));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunConfig } from '../../../src-shared/model/run-config';
-import { RUN_FORMS, buildConfig, defaultValues, fieldOfError, formFor } from '../../../src-renderer/forms/run-forms';
+import { PRESETS } from '../../../src-shared/model/presets';
+import { RUN_FORMS, buildConfig, defaultValues, fieldOfError, formFor, presetNames, presetValues } from '../../../src-renderer/forms/run-forms';
 
 describe('New-run form descriptions', () => {
   it('has one form per algorithm of the RunConfig union', () => {
@@ -50,5 +51,16 @@ describe('New-run form descriptions', () => {
     expect(fieldOfError('config.dataset.dir')).toBe('dataset.dir');
     expect(fieldOfError('name')).toBe('name');
     expect(fieldOfError(undefined)).toBeNull();
+  });
+
+  it('fills a preset over the schema defaults and sends it back unchanged', () => {
+    const form = formFor('train');
+    const names = presetNames('train');
+    expect(names).toEqual(Object.keys(PRESETS).filter((n) => PRESETS[n].algorithm === 'train'));
+    for (const name of names) {
+      const config = buildConfig(form, presetValues(form, name));
+      expect(RunConfig.parse(config)).toEqual(RunConfig.parse(PRESETS[name]));
+    }
+    expect(() => presetValues(form, 'no-such-preset')).toThrow(/No train preset named 'no-such-preset'/);
   });
 });
