@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../../src-shared/model/rng';
-import { type PowerIterationResult, powerIteration } from './power-iteration';
+import { type PowerIterationResult, largestEigenvalue, powerIteration } from './power-iteration';
 
 /**
  * The loss as a function of the architecture variables. It must be deterministic: the same batch,
@@ -83,10 +83,15 @@ export interface DominantEigenvalueOptions extends HvpOptions {
    * before differentiating it again (analyze.py `_hessian`). Default 0.
    */
   archWeightDecay?: number;
+  /**
+   * 'magnitude' (default): the eigenvalue of largest |λ|, with its sign. 'largest': the largest λ,
+   * as RobustDARTS reports it; costs a second power iteration when the dominant one is negative.
+   */
+  which?: 'magnitude' | 'largest';
 }
 
 /**
- * The dominant eigenvalue (largest magnitude, with its sign) of the Hessian of the validation loss
+ * The dominant eigenvalue (largest magnitude with its sign, or the largest: `which`) of the Hessian of the validation loss
  * w.r.t. the architecture parameters, the collapse signal of RobustDARTS (Zela et al., ICLR 2020),
  * by power iteration on finite-difference Hessian-vector products. Leaves no tensors behind.
  */
@@ -98,5 +103,6 @@ export function dominantHessianEigenvalue(valLossOfAlphas: AlphaLoss, alphas: tf
     if (wd !== 0) for (let i = 0; i < dim; i++) hv[i] += wd * v[i];
     return hv;
   };
-  return powerIteration(apply, dim, { iters: opts.iters, tol: opts.tol, rng: opts.rng });
+  const iteration = opts.which === 'largest' ? largestEigenvalue : powerIteration;
+  return iteration(apply, dim, { iters: opts.iters, tol: opts.tol, rng: opts.rng });
 }

@@ -63,3 +63,29 @@ export function powerIteration(apply: SymmetricOperator, dim: number, opts: Powe
   }
   return { eigenvalue, vector: v, iterations: iters, converged: false, residual };
 }
+
+/**
+ * The largest eigenvalue (algebraically, RobustDARTS's `max(eigvals(H))`). When the dominant one
+ * is negative, a second power iteration on A − λ_dom·I (all eigenvalues ≥ 0 there) finds
+ * λ_max − λ_dom; its error adds the first run's. `iterations` counts both runs.
+ */
+export function largestEigenvalue(apply: SymmetricOperator, dim: number, opts: PowerIterationOptions): PowerIterationResult {
+  const dominant = powerIteration(apply, dim, opts);
+  if (dominant.eigenvalue >= 0) return dominant;
+  const shift = dominant.eigenvalue;
+  const shifted = powerIteration(
+    (v) => {
+      const w = apply(v);
+      for (let i = 0; i < dim; i++) w[i] -= shift * v[i];
+      return w;
+    },
+    dim,
+    opts,
+  );
+  return {
+    ...shifted,
+    eigenvalue: shifted.eigenvalue + shift,
+    iterations: dominant.iterations + shifted.iterations,
+    converged: dominant.converged && shifted.converged,
+  };
+}

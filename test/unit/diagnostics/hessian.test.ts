@@ -69,10 +69,25 @@ describe('Hessian-vector products by central differences (cpu backend, float32)'
 
     const logit = logisticRegression(new Rng(41));
     const w = tf.variable(tf.tensor1d(logit.w0));
-    const largest = Math.max(...symmetricEigenvalues(logit.hessian()));
+    const top = Math.max(...symmetricEigenvalues(logit.hessian()));
     const wd = 1e-3;
     const r2 = dominantHessianEigenvalue(logit.lossFn, [w], { iters: 200, tol: 1e-4, rng: new Rng(42), archWeightDecay: wd });
-    expect(Math.abs(r2.eigenvalue - (largest + wd))).toBeLessThan(2e-4 * largest);
+    expect(Math.abs(r2.eigenvalue - (top + wd))).toBeLessThan(2e-4 * top);
     w.dispose();
+  });
+
+  it("with which: 'largest', finds the largest eigenvalue under a negative dominant one, as RobustDARTS's max(eigvals)", () => {
+    // Seed 1: spectrum −1.001, 0.909, −0.765, ... (Jacobi).
+    const quad = softmaxQuadratic(new Rng(1));
+    const eigs = symmetricEigenvalues(quad.hessian());
+    const dominant = eigs.reduce((best, l) => (Math.abs(l) > Math.abs(best) ? l : best), 0);
+    expect(dominant).toBeLessThan(0);
+    const alphas = quad.init.map((a) => tf.variable(tf.tensor2d(a)));
+    const before = tf.memory().numTensors;
+    const r = dominantHessianEigenvalue(quad.lossFn, alphas, { iters: 400, tol: 1e-4, rng: new Rng(2), which: 'largest' });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.converged).toBe(true);
+    expect(Math.abs(r.eigenvalue - Math.max(...eigs))).toBeLessThan(5e-4 * Math.abs(dominant));
+    tf.dispose(alphas);
   });
 });

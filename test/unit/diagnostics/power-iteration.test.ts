@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { powerIteration } from '../../../src-main/engine/diagnostics/power-iteration';
+import { largestEigenvalue, powerIteration } from '../../../src-main/engine/diagnostics/power-iteration';
 import { Rng } from '../../../src-shared/model/rng';
 import { matVec, randomOrthogonal, withSpectrum } from './linalg';
 
@@ -23,6 +23,15 @@ describe('powerIteration on Q diag(λ) Qᵀ with a seeded random orthogonal Q', 
     const r = powerIteration((v) => matVec(a, v), DIM, { iters: 300, tol: 1e-6, rng: new Rng(2) });
     expect(r.converged).toBe(true);
     expect(Math.abs(r.eigenvalue + 9) / 9).toBeLessThan(1e-5);
+  });
+
+  it('finds the largest (algebraic) eigenvalue under a negative dominant one by a shifted second run', () => {
+    const a = withSpectrum(q, spectrum([-9, 6, 5]));
+    const r = largestEigenvalue((v) => matVec(a, v), DIM, { iters: 400, tol: 1e-6, rng: new Rng(6) });
+    expect(r.converged).toBe(true);
+    expect(Math.abs(r.eigenvalue - 6) / 6).toBeLessThan(1e-5);
+    const b = withSpectrum(q, spectrum([12, -8, 5]));
+    expect(largestEigenvalue((v) => matVec(b, v), DIM, { iters: 300, tol: 1e-6, rng: new Rng(6) }).eigenvalue).toBeCloseTo(12, 4);
   });
 
   it('says it did not converge when ±λ share the largest magnitude', () => {
