@@ -45,6 +45,30 @@ export const RUN_FORMS: AlgorithmForm[] = [
       ...DATASET_FIELDS,
     ],
   },
+  {
+    algorithm: 'darts',
+    label: 'DARTS',
+    description: 'Differentiable architecture search (Liu et al., ICLR 2019) over the DARTS cell space; defaults are the authors\' code\'s.',
+    fields: [
+      { path: 'epochs', label: 'Epochs', kind: 'int' },
+      { path: 'batchSize', label: 'Batch size', kind: 'int' },
+      { path: 'space.kind', label: 'Search space', kind: 'select', options: ['darts'], help: 'the DARTS cell space; NAS-Bench-201 and the RobustDARTS spaces from a config file' },
+      { path: 'space.layers', label: 'Cells (layers)', kind: 'int' },
+      { path: 'space.channels', label: 'Initial channels', kind: 'int' },
+      { path: 'space.nodes', label: 'Intermediate nodes', kind: 'int' },
+      { path: 'unrolled', label: 'Second order (unrolled)', kind: 'boolean' },
+      { path: 'learningRate', label: 'Weights: learning rate', kind: 'number' },
+      { path: 'learningRateMin', label: 'Weights: final learning rate', kind: 'number' },
+      { path: 'momentum', label: 'Weights: momentum', kind: 'number' },
+      { path: 'weightDecay', label: 'Weights: weight decay', kind: 'number' },
+      { path: 'gradClip', label: 'Weights: gradient clip', kind: 'number' },
+      { path: 'archLearningRate', label: 'Architecture: learning rate', kind: 'number' },
+      { path: 'archWeightDecay', label: 'Architecture: weight decay', kind: 'number' },
+      { path: 'trainPortion', label: 'Train portion', kind: 'number', help: 'share of the training images that train the weights; the rest train the architecture' },
+      { path: 'seed', label: 'Seed', kind: 'int' },
+      ...DATASET_FIELDS,
+    ],
+  },
 ];
 
 export function formFor(algorithm: Algorithm): AlgorithmForm {

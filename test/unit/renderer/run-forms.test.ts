@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunConfig } from '../../../src-shared/model/run-config';
+import type { TrainConfig } from '../../../src-shared/model/algorithms/train';
 import { PRESETS } from '../../../src-shared/model/presets';
 import { RUN_FORMS, buildConfig, defaultValues, fieldOfError, formFor, presetNames, presetValues } from '../../../src-renderer/forms/run-forms';
 
@@ -11,7 +12,7 @@ describe('New-run form descriptions', () => {
 
   it('takes its initial values from the schema defaults', () => {
     const values = defaultValues(formFor('train'));
-    const defaults = RunConfig.parse({ algorithm: 'train' });
+    const defaults = RunConfig.parse({ algorithm: 'train' }) as TrainConfig;
     expect(values.steps).toBe(String(defaults.steps));
     expect(values.learningRate).toBe(String(defaults.learningRate));
     expect(values['dataset.name']).toBe(defaults.dataset.name);
