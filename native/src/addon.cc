@@ -64,9 +64,18 @@ bool readCall(napi_env env, napi_callback_info info, size_t expected, const char
   return true;
 }
 
-int threadsOf(const Call& call) {
+// Below this many multiply-adds (tens of microseconds on one core) waking a second thread costs
+// more than it saves.
+constexpr double kParallelWork = 1 << 17;
+
+int threadsFor(const Call& call, double work) {
   const int t = static_cast<int>(call.args[0]);
-  return t < 1 ? 1 : t;
+  return t < 1 || work < kParallelWork ? 1 : t;
+}
+
+// Multiply-adds of a window kernel: every output element visits fh*fw taps (times c for dense conv).
+double workOf(const nas::Geometry& g, bool dense) {
+  return double(g.n) * g.oh * g.ow * g.co * g.fh * g.fw * (dense ? g.c : 1);
 }
 
 // A float32 tensor of `elements` at byte offset args[index]; nullptr (and a thrown error) when the
@@ -131,7 +140,8 @@ napi_value runGeometryKernel(napi_env env, napi_callback_info info, const char* 
   if (t1 == nullptr) return nullptr;
   float* t2 = tensorAt(call, 3, sizeOf(r2, g), name, "the output");
   if (t2 == nullptr) return nullptr;
-  kernel(threadsOf(call), g, t0, t1, t2);
+  const bool dense = r0 == Role::ConvFilter || r1 == Role::ConvFilter || r2 == Role::ConvFilter;
+  kernel(threadsFor(call, workOf(g, dense)), g, t0, t1, t2);
   return nullptr;
 }
 
@@ -159,7 +169,7 @@ napi_value avgPoolGradExport(napi_env env, napi_callback_info info) {
   if (dy == nullptr) return nullptr;
   float* dx = tensorAt(call, 2, inputSize(g), name, "dx");
   if (dx == nullptr) return nullptr;
-  nas::avgPoolGrad(threadsOf(call), g, call.args[3] != 0, dy, dx);
+  nas::avgPoolGrad(threadsFor(call, workOf(g, false)), g, call.args[3] != 0, dy, dx);
   return nullptr;
 }
 
@@ -181,7 +191,7 @@ napi_value batchMatMulExport(napi_env env, napi_callback_info info) {
   if (rhs == nullptr) return nullptr;
   float* out = tensorAt(call, 3, double(batch) * m * n, name, "the output");
   if (out == nullptr) return nullptr;
-  nas::batchMatMul(threadsOf(call), batchA, batchB, m, k, n, a[9] != 0, a[10] != 0, lhs, rhs, out);
+  nas::batchMatMul(threadsFor(call, double(batch) * m * k * n), batchA, batchB, m, k, n, a[9] != 0, a[10] != 0, lhs, rhs, out);
   return nullptr;
 }
 

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { Rng } from '../../../src-shared/model/rng';
-import { registerNativeKernels, type NativeRegistration } from '../../../src-main/engine/backend/native/index';
+import { NATIVE_KERNEL_NAMES, registerNativeKernels, type NativeRegistration } from '../../../src-main/engine/backend/native/index';
 
-/** The wasm backend with the native kernels over it (when the addon is built). */
+/** The wasm backend with every native kernel over it, defaults or not (when the addon is built). */
 export async function wasmWithNative(): Promise<NativeRegistration> {
   await tf.setBackend('wasm');
-  const registration = registerNativeKernels();
+  const registration = registerNativeKernels({ kernels: NATIVE_KERNEL_NAMES });
   if (!registration.loaded) console.warn(`native kernel tests skipped: ${registration.reason}`);
   return registration;
 }

@@ -35,7 +35,8 @@ function runNative(
 }
 
 export function depthwiseKernels(addon: NativeAddon, previous: (name: string) => tf.KernelConfig | undefined): Record<string, KernelFn> {
-  const forwardFallback = fallbackTo(tf.DepthwiseConv2dNative, previous(tf.DepthwiseConv2dNative));
+  const forwardPrevious = previous(tf.DepthwiseConv2dNative);
+  const forwardFallback = fallbackTo(tf.DepthwiseConv2dNative, forwardPrevious);
   const inputFallback = fallbackTo(tf.DepthwiseConv2dNativeBackpropInput, previous(tf.DepthwiseConv2dNativeBackpropInput));
   const filterFallback = fallbackTo(tf.DepthwiseConv2dNativeBackpropFilter, previous(tf.DepthwiseConv2dNativeBackpropFilter));
   return {
@@ -44,6 +45,9 @@ export function depthwiseKernels(addon: NativeAddon, previous: (name: string) =>
       const a = args.attrs as unknown as tf.DepthwiseConv2dNativeAttrs;
       if (!allFloat32(x, filter) || filter.shape[3] !== 1) return forwardFallback(args);
       const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filter.shape as Shape4, a.strides, dilationsOf(a.dilations), a.pad, a.dimRoundingMode, true);
+      // XNNPACK is faster on undilated windows up to 3×3 (docs/native.md); native wins beyond.
+      const small = info.filterHeight * info.filterWidth <= 9 && info.dilationHeight === 1 && info.dilationWidth === 1;
+      if (small && forwardPrevious !== undefined) return forwardFallback(args);
       return runNative(args.backend, info.outShape, (heap, out) =>
         addon.depthwiseForward(heap, nativeThreads(), offsetOf(args.backend, x), offsetOf(args.backend, filter), out, ...geometryOf(info)),
       );

@@ -22,8 +22,11 @@ export const NATIVE_KERNEL_NAMES = [
   tf.BatchMatMul,
 ] as const;
 
-/** The ones registered by default: those that beat the wasm kernels they replace (docs/native.md). */
-export const DEFAULT_NATIVE_KERNELS: readonly string[] = NATIVE_KERNEL_NAMES;
+/**
+ * Registered by default: those that beat the kernels they replace (docs/native.md). Conv2D stays
+ * with XNNPACK; DepthwiseConv2dNative and BatchMatMul hand XNNPACK's strong cases back to it.
+ */
+export const DEFAULT_NATIVE_KERNELS: readonly string[] = NATIVE_KERNEL_NAMES.filter((name) => name !== tf.Conv2D);
 
 export interface NativeRegistration {
   loaded: boolean;

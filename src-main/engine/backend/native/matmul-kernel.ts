@@ -10,7 +10,9 @@ export function batchMatMulKernel(addon: NativeAddon, previous: tf.KernelConfig 
     const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
     const ra = a.shape.length;
     const rb = b.shape.length;
-    if (!allFloat32(a, b) || ra < 2 || rb < 2) return fallback(args);
+    // Untransposed products are XNNPACK's strength (docs/native.md); the transposed ones run scalar there.
+    const xnnpackCase = !transposeA && !transposeB && previous !== undefined;
+    if (xnnpackCase || !allFloat32(a, b) || ra < 2 || rb < 2) return fallback(args);
     const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
     const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
     const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
