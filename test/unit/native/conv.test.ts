@@ -59,7 +59,7 @@ describe.skipIf(!native.loaded)(`native conv2d (${native.reason})`, () => {
       await tf.setBackend(backend);
       const before = tf.memory().numTensors;
       const [gx, gf] = tf.tidy(() => {
-        const loss = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(a, b, 2, 'same')));
+        const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')));
         return tf.grads(loss)([tf.tensor4d(x.values, x.shape as [number, number, number, number]), tf.tensor4d(f.values, f.shape as [number, number, number, number])]);
       });
       const values = [gx.dataSync(), gf.dataSync()];
