@@ -1,6 +1,7 @@
 import type { Algorithm, RunConfig } from '../../../src-shared/model/run-config';
 import type { StrategyFactory } from './strategy';
 import { createTrainStrategy } from './train';
+import { dartsOnDataset } from './darts-data';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -8,6 +9,7 @@ import { createTrainStrategy } from './train';
  */
 export const strategies = {
   train: createTrainStrategy,
+  darts: dartsOnDataset(),
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {
