@@ -8,7 +8,8 @@ import type { Queried, QueryLog } from './query-log';
  * search" (UAI 2021), and NASLib's `LocalSearch`: start at a random cell, query all its one-edge
  * neighbours (in a random order), move to the best of them (first queried on ties) if it is strictly
  * better than the current cell, else restart at a new random cell. Neighbours seen before are read
- * from the log for free.
+ * from the log for free. Each (re)start and each move is reported as a `local-search.start` /
+ * `local-search.move` artifact, so a run's climbs can be drawn and checked.
  */
 export class LocalSearch extends BlackBoxStrategy {
   private current: Queried | null = null;
@@ -22,7 +23,9 @@ export class LocalSearch extends BlackBoxStrategy {
   protected async advance(): Promise<void> {
     for (let move = 0; move < this.freeMovesCap; move++) {
       if (this.current === null) {
-        const { result, fresh } = await this.log.query(this.log.cells.sample(this.rng));
+        const start = this.log.cells.sample(this.rng);
+        this.reporter.artifact('local-search.start', this.log.used, { arch: this.log.cells.toArchString(start) });
+        const { result, fresh } = await this.log.query(start);
         this.moveTo(result);
         if (fresh) return;
       } else if (this.pending.length > 0) {
@@ -30,6 +33,11 @@ export class LocalSearch extends BlackBoxStrategy {
         if (this.bestNeighbour === null || result.metric > this.bestNeighbour.metric) this.bestNeighbour = result;
         if (fresh) return;
       } else if (this.bestNeighbour !== null && this.bestNeighbour.metric > this.current.metric) {
+        const { cells } = this.log;
+        this.reporter.artifact('local-search.move', this.log.used, {
+          from: cells.toArchString(this.current.arch),
+          to: cells.toArchString(this.bestNeighbour.arch),
+        });
         this.moveTo(this.bestNeighbour);
       } else {
         this.current = null;

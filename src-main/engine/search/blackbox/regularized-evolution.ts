@@ -30,7 +30,7 @@ export class RegularizedEvolution extends BlackBoxStrategy {
     if (!Number.isInteger(sampleSize) || sampleSize < 1) throw new RangeError(`sampleSize must be a positive integer, got ${sampleSize}`);
   }
 
-  /** The population, oldest first. */
+  /** The population, oldest first; each member a distinct object. */
   get population(): readonly Queried[] {
     return this.members;
   }
@@ -39,7 +39,8 @@ export class RegularizedEvolution extends BlackBoxStrategy {
     for (let move = 0; move < this.freeMovesCap; move++) {
       const arch = this.members.length < this.options.populationSize ? this.log.cells.sample(this.rng) : this.child();
       const { result, fresh } = await this.log.query(arch);
-      this.members.push(result);
+      // a member is an individual: the same cell may live in the population twice
+      this.members.push({ ...result });
       if (this.members.length > this.options.populationSize) this.members.shift();
       if (fresh) return;
     }
