@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { BananasConfig, type BlackBoxConfig, LocalSearchConfig, RandomSearchConfig, RegularizedEvolutionConfig } from '../../../src-shared/model/algorithms/blackbox';
 import { RunConfig } from '../../../src-shared/model/run-config';
-import { createBlackBoxStrategy } from '../../../src-main/engine/search/blackbox/factory';
+import { blackBoxFactory, createBlackBoxStrategy } from '../../../src-main/engine/search/blackbox/factory';
 import { QueryLog } from '../../../src-main/engine/search/blackbox/query-log';
 import { TabularEvaluator } from '../../../src-main/engine/search/blackbox/tabular-evaluator';
 import type { RegularizedEvolution } from '../../../src-main/engine/search/blackbox/regularized-evolution';
@@ -203,5 +203,18 @@ describe('black-box strategies on a hand-made 64-cell benchmark', () => {
     const bananas = RunConfig.parse({ algorithm: 'bananas' });
     expect(bananas).toMatchObject({ numInit: 10, batchSize: 10, acquisition: 'its', candidates: 'mutation', numCandidates: 100 });
     expect(() => RunConfig.parse({ algorithm: 'rea', populationSize: 0 })).toThrow();
+  });
+
+  it('the engine factory runs a RunConfig on the committed NB201 table and reports every query', async () => {
+    const config = RunConfig.parse({ algorithm: 'ls', budget: 12, evaluator: { kind: 'nb201-tabular', dataset: 'cifar100' } });
+    if (config.algorithm !== 'ls') throw new Error('parsed to the wrong algorithm');
+    const reporter = recordingReporter();
+    const strategy = await blackBoxFactory({ config, rng: new Rng(0), reporter, resourcesDir: 'resources' });
+    expect(strategy.totalSteps).toBe(12);
+    await finish(strategy as BlackBoxStrategy);
+    expect(reporter.seen.evaluations).toHaveLength(12);
+    expect(reporter.seen.metrics.filter((m) => m.key === 'search.best_test')).toHaveLength(12);
+    expect(reporter.seen.genotypes.filter((g) => g.final)).toHaveLength(1);
+    strategy.dispose();
   });
 });
