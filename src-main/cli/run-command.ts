@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { describeIssues, type EventOf } from '../../src-shared/contract';
+import { RunConfig, type RunConfigInput } from '../../src-shared/model/run-config';
+import type { Host } from '../host/host';
+import { ProgressBar } from './progress';
+import { CliError } from './cli-error';
+
+export interface RunArgs {
+  config?: string;
+  preset?: string;
+  algorithm?: string;
+  experiment?: number;
+  name?: string;
+  json: boolean;
+}
+
+/** Reads and validates the run config before anything is opened or written. */
+export function loadRunConfig(args: RunArgs, presets: Record<string, RunConfigInput>): RunConfig {
+  let input: Record<string, unknown>;
+  let source: string;
+  if (args.config) {
+    source = args.config;
+    let text: string;
+    try {
+      text = readFileSync(args.config, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read the config file ${args.config}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+    try {
+      input = JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new CliError(`${args.config} is not valid JSON: ${(error as Error).message}`);
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      throw new CliError(`${args.config} must hold a JSON object (a run config), not ${Array.isArray(input) ? 'an array' : typeof input}`);
+  } else if (args.preset) {
+    const preset = presets[args.preset];
+    if (!preset) throw new CliError(`no preset named '${args.preset}'; presets: ${Object.keys(presets).join(', ')}`);
+    source = `preset '${args.preset}'`;
+    input = { ...preset } as Record<string, unknown>;
+  } else throw new CliError('run needs --config FILE or --preset NAME');
+  if (args.algorithm) input.algorithm = args.algorithm;
+  const parsed = RunConfig.safeParse(input);
+  if (!parsed.success) {
+    const { message } = describeIssues(parsed.error.issues);
+    throw new CliError(`invalid run config (${source}): ${message}`);
+  }
+  return parsed.data;
+}
+
+/** Starts a run through the host (so it is stored like a UI run), shows progress, waits for the end. */
+export async function runCommand(host: Host, config: RunConfig, args: RunArgs, out: (s: string) => void): Promise<number> {
+  const bar = new ProgressBar();
+  const run = host.runs.start({ experimentId: args.experiment, name: args.name, config });
+  if (!args.json) out(`run ${run.id}`);
+  const unsubscribe = host.bus.subscribe((event, payload) => {
+    if (event === 'run.metrics') {
+      const m = payload as EventOf<'run.metrics'>;
+      if (m.runId === run.id) bar.observe(m.points);
+    } else if (event === 'run.status') {
+      const r = payload as EventOf<'run.status'>;
+      if (r.id === run.id) bar.update(r.progressDone, r.progressTotal);
+    } else if (event === 'run.log') {
+      const l = payload as EventOf<'run.log'>;
+      if (l.runId === run.id && l.level !== 'info') process.stderr.write(`\n${l.level}: ${l.message}\n`);
+    }
+  });
+  const interrupt = (): void => {
+    process.stderr.write('\nstopping the run…\n');
+    void host.runs.stop(run.id);
+  };
+  process.once('SIGINT', interrupt);
+  const final = await host.runs.waitFor(run.id);
+  process.off('SIGINT', interrupt);
+  unsubscribe();
+  bar.end();
+  if (args.json) out(JSON.stringify({ runId: final.id, status: final.status, backend: final.backend, error: final.error }));
+  else {
+    out(`run ${final.id} ${final.status} on ${final.backend ?? 'no backend'}`);
+    if (final.error) out(`error: ${final.error}`);
+  }
+  return final.status === 'completed' ? 0 : 1;
+}

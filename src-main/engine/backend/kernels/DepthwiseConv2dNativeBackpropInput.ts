@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs';
+import { asTensor, requireInputs, stuffAndPadForInputGradient, tidyKernel, WASM } from './kernel-util';
+
+/**
+ * dx of a depthwise convolution: a depthwise convolution (native XNNPACK, dilated like the forward
+ * one) of zero-stuffed, padded dy with the flipped filter. A channel multiplier m > 1 convolves the
+ * C*m dy channels one by one and sums each group of m.
+ */
+export function depthwiseInputGradient(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  info: tf.backend_util.Conv2DInfo,
+): tf.Tensor4D {
+  const [fh, fw, c, m] = filter.shape;
+  const padded = stuffAndPadForInputGradient(dy, info);
+  const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [fh, fw, c * m, 1]);
+  const dx = tf.depthwiseConv2d(padded, flipped as tf.Tensor4D, 1, 'valid', 'NHWC', [
+    info.dilationHeight,
+    info.dilationWidth,
+  ]);
+  if (m === 1) return dx;
+  const [n, h, w] = dx.shape;
+  return tf.sum(tf.reshape(dx, [n, h, w, c, m]), 4);
+}
+
+function depthwiseConv2dNativeBackpropInput(args: {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
+  const { dy, filter } = requireInputs(tf.DepthwiseConv2dNativeBackpropInput, args.inputs, ['dy', 'filter']);
+  const { strides, dilations, pad, dimRoundingMode, inputShape } =
+    args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations,
+    pad,
+    dimRoundingMode,
+    true,
+  );
+  return tidyKernel(tf.DepthwiseConv2dNativeBackpropInput, inputShape, () =>
+    depthwiseInputGradient(asTensor(dy), asTensor(filter), info),
+  );
+}
+
+export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
+  kernelName: tf.DepthwiseConv2dNativeBackpropInput,
+  backendName: WASM,
+  kernelFunc: depthwiseConv2dNativeBackpropInput as unknown as tf.KernelFunc,
+};

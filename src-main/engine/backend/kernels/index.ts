@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+import { avgPoolGradConfig } from './AvgPoolGrad';
+import { batchMatMulConfig } from './BatchMatMul';
+import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
+import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
+import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
+import { identityConfig } from './Identity';
+import { WASM } from './kernel-util';
+import { maxPoolGradConfig } from './MaxPoolGrad';
+import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
+
+/** Every kernel this project registers for the wasm backend: missing ones and faster replacements. */
+export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  conv2DBackpropInputConfig,
+  batchMatMulConfig,
+  identityConfig,
+  maxPoolGradConfig,
+  avgPoolGradConfig,
+];
+
+/** Which kernel configs are ours at the moment (so a second call changes nothing). */
+function isRegistered(config: tf.KernelConfig): boolean {
+  return tf.getKernel(config.kernelName, WASM) === config;
+}
+
+/**
+ * Registers our training kernels for 'wasm', replacing stock ones of the same name. Call after the
+ * wasm backend is initialised (`await tf.setBackend('wasm')`): stock kernels' setup functions run at
+ * initialisation, and ours delegate to some of them. Idempotent.
+ */
+export function registerTrainingKernels(): void {
+  if (tf.findBackend(WASM) === null) {
+    throw new Error("registerTrainingKernels: initialise the wasm backend first (await tf.setBackend('wasm')).");
+  }
+  for (const config of trainingKernelConfigs) {
+    if (isRegistered(config)) continue;
+    captureStockKernel(config.kernelName);
+    if (tf.getKernel(config.kernelName, WASM) !== undefined) tf.unregisterKernel(config.kernelName, WASM);
+    tf.registerKernel(config);
+  }
+}
+
+/** Puts the stock kernels back (benchmarks compare the two); kernels wasm lacks stay registered. */
+export function restoreStockKernels(): void {
+  for (const config of trainingKernelConfigs) {
+    const current = tf.getKernel(config.kernelName, WASM);
+    if (!hasStockKernel(config.kernelName)) continue;
+    const stock = stockKernel(config.kernelName);
+    if (current === stock) continue;
+    tf.unregisterKernel(config.kernelName, WASM);
+    tf.registerKernel(stock);
+  }
+}
+

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs';
+import type { OpContext, Op } from './types';
+import {
+  batchNormNoAffine,
+  conv2d,
+  depthwiseConv,
+  subsample2,
+  type Stride,
+} from './primitives';
+import { dilatedDepthwiseConv } from './dilated-depthwise';
+
+/** The composite blocks of DARTS's `operations.py`, NHWC, weights created in the op's context. */
+
+/** BatchNorm over channels; with `affine`, a learnable scale (init 1) and shift (init 0). */
+export function batchNorm(channels: number, ctx: OpContext, name: string): Op {
+  if (!ctx.affine) return batchNormNoAffine;
+  const gamma = ctx.params.constant(`${ctx.name}.${name}.gamma`, channels, 1);
+  const beta = ctx.params.constant(`${ctx.name}.${name}.beta`, channels, 0);
+  return (x) => tf.add(tf.mul(batchNormNoAffine(x), gamma), beta) as tf.Tensor4D;
+}
+
+/** k×k conv filter [k, k, inC, outC] with He init. */
+export function convFilter(ctx: OpContext, name: string, k: number, inC: number, outC: number): tf.Variable {
+  return ctx.params.convFilter(`${ctx.name}.${name}`, [k, k, inC, outC], k * k * inC);
+}
+
+function depthwiseFilter(ctx: OpContext, name: string, k: number, channels: number): tf.Variable {
+  return ctx.params.convFilter(`${ctx.name}.${name}`, [k, k, channels, 1], k * k);
+}
+
+/** ReLU → conv k×k (padding k//2) → BN: DARTS's ReLUConvBN, NAS-Bench-201's nor_conv. */
+export function reluConvBn(inC: number, outC: number, k: number, stride: Stride, ctx: OpContext): Op {
+  const w = convFilter(ctx, 'conv', k, inC, outC);
+  const bn = batchNorm(outC, ctx, 'bn');
+  return (x) => bn(conv2d(tf.relu(x), w as tf.Tensor4D, stride));
+}
+
+/**
+ * ReLU → depthwise k×k (dilation d, stride) → pointwise 1×1 → BN: DARTS's DilConv. Strided dilated
+ * convolution is the stride-1 one sampled at even positions, which is exactly PyTorch's result for
+ * padding d·(k-1)/2 (tfjs allows no stride with dilation).
+ */
+export function dilConv(inC: number, outC: number, k: number, stride: Stride, dilation: number, ctx: OpContext, tag = ''): Op {
+  const dw = depthwiseFilter(ctx, `dw${tag}`, k, inC);
+  const pw = convFilter(ctx, `pw${tag}`, 1, inC, outC);
+  const bn = batchNorm(outC, ctx, `bn${tag}`);
+  return (x) => {
+    const r = tf.relu(x);
+    let d: tf.Tensor4D;
+    if (dilation === 1) d = depthwiseConv(r, dw as tf.Tensor4D, stride);
+    else {
+      d = dilatedDepthwiseConv(r, dw as tf.Tensor4D, dilation);
+      if (stride === 2) d = subsample2(d);
+    }
+    return bn(tf.conv2d(d, pw as tf.Tensor4D, 1, 'valid'));
+  };
+}
+
+/** DARTS's SepConv: the non-dilated DilConv twice, the stride on the first, C_in channels between. */
+export function sepConv(inC: number, outC: number, k: number, stride: Stride, ctx: OpContext): Op {
+  const first = dilConv(inC, inC, k, stride, 1, ctx, '1');
+  const second = dilConv(inC, outC, k, 1, 1, ctx, '2');
+  return (x) => second(first(x));
+}
+
+/**
+ * ReLU → two 1×1 stride-2 convs, on x and on x shifted by one pixel, concatenated → BN (DARTS's
+ * FactorizedReduce). The shift zero-fills the last row/column (as AutoDL's version does) so odd
+ * sizes work too; for even sizes it equals DARTS's `x[:, :, 1:, 1:]`.
+ */
+export function factorizedReduce(inC: number, outC: number, ctx: OpContext): Op {
+  if (outC % 2 !== 0) throw new Error(`FactorizedReduce needs an even number of output channels, got ${outC}`);
+  const w1 = convFilter(ctx, 'conv1', 1, inC, outC / 2);
+  const w2 = convFilter(ctx, 'conv2', 1, inC, outC / 2);
+  const bn = batchNorm(outC, ctx, 'bn');
+  return (x) => {
+    const r = tf.relu(x);
+    const [n, h, w, c] = r.shape;
+    const shifted = tf.pad(r, [[0, 0], [0, 1], [0, 1], [0, 0]]).slice([0, 1, 1, 0], [n, h, w, c]);
+    const a = tf.conv2d(r, w1 as tf.Tensor4D, 2, 'valid');
+    const b = tf.conv2d(shifted as tf.Tensor4D, w2 as tf.Tensor4D, 2, 'valid');
+    return bn(tf.concat([a, b], 3));
+  };
+}
+
+/** DARTS's Zero: zeros of the (strided) output shape; contributes nothing to any gradient. */
+export function zeros(stride: Stride): Op {
+  return (x) => {
+    const [n, h, w, c] = x.shape;
+    return tf.zeros([n, Math.ceil(h / stride), Math.ceil(w / stride), c]);
+  };
+}

@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * Differentiable building blocks with PyTorch's padding semantics (DARTS's reference code is
+ * PyTorch). tfjs's 'same' padding puts the extra row at the bottom when a stride-2 window does not
+ * fit, PyTorch pads symmetrically; so every strided op here pads explicitly and runs 'valid'.
+ */
+
+export type Stride = 1 | 2;
+
+const BN_EPS = 1e-5;
+
+/** Symmetric zero padding of the two spatial axes. */
+export function padSpatial(x: tf.Tensor4D, pad: number, value = 0): tf.Tensor4D {
+  if (pad === 0) return x;
+  return tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]], value);
+}
+
+/** Output size of a PyTorch-style k×k window with padding (k-1)/2 and the given stride. */
+export function strided(size: number, stride: Stride): number {
+  return Math.ceil(size / stride);
+}
+
+/** conv2d with padding (k-1)/2 on both sides (PyTorch `padding=k//2`), no bias. */
+export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, stride: Stride): tf.Tensor4D {
+  const k = filter.shape[0];
+  if (stride === 1) return tf.conv2d(x, filter, 1, 'same');
+  return tf.conv2d(padSpatial(x, (k - 1) / 2), filter, stride, 'valid');
+}
+
+/** Non-dilated depthwise conv with padding (k-1)/2 on both sides. */
+export function depthwiseConv(x: tf.Tensor4D, filter: tf.Tensor4D, stride: Stride): tf.Tensor4D {
+  const k = filter.shape[0];
+  if (stride === 1) return tf.depthwiseConv2d(x, filter, 1, 'same');
+  return tf.depthwiseConv2d(padSpatial(x, (k - 1) / 2), filter, stride, 'valid');
+}
+
+/**
+ * Every second row and column starting at 0 (`x[:, ::2, ::2]` in NHWC), built from pad, reshape and
+ * slice because tfjs has no gradient for stridedSlice.
+ */
+export function subsample2(x: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const even = tf.pad(x, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]]);
+  const h2 = Math.ceil(h / 2);
+  const w2 = Math.ceil(w / 2);
+  return even
+    .reshape([n, h2, 2, w2, 2, c])
+    .slice([0, 0, 0, 0, 0, 0], [n, h2, 1, w2, 1, c])
+    .reshape([n, h2, w2, c]) as tf.Tensor4D;
+}
+
+/** 3×3 max pooling, padding 1 (padded cells never win), as PyTorch's MaxPool2d(3, stride, 1). */
+export function maxPool3x3(x: tf.Tensor4D, stride: Stride): tf.Tensor4D {
+  if (stride === 1) return tf.maxPool(x, 3, 1, 'same');
+  return tf.maxPool(padSpatial(x, 1, -Infinity), 3, stride, 'valid');
+}
+
+/**
+ * 3×3 average pooling, padding 1, dividing by the number of real (unpadded) cells in each window:
+ * PyTorch's AvgPool2d(3, stride, 1, count_include_pad=False), which DARTS and NAS-Bench-201 use.
+ * Written as a 'valid' pooling of the zero-padded input (a window sum / 9) rescaled by a constant
+ * per-position count, so its gradient is the stock 'valid' AvgPoolGrad, exact on every backend
+ * (the stock gradient of a 'same' pooling divides by the full window at the borders).
+ */
+export function avgPool3x3ExcludePad(x: tf.Tensor4D, stride: Stride): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const windowMeans = tf.avgPool(padSpatial(x, 1), 3, stride, 'valid');
+  return tf.mul(windowMeans, countScale(h, w, stride)) as tf.Tensor4D;
+}
+
+/** 9 / (cells of the window inside the image), shape [1, outH, outW, 1]. */
+function countScale(h: number, w: number, stride: Stride): tf.Tensor4D {
+  const rows = inside(h, stride);
+  const cols = inside(w, stride);
+  const scale = new Float32Array(rows.length * cols.length);
+  for (let i = 0; i < rows.length; i++) {
+    for (let j = 0; j < cols.length; j++) scale[i * cols.length + j] = 9 / (rows[i] * cols[j]);
+  }
+  return tf.tensor4d(scale, [1, rows.length, cols.length, 1]);
+}
+
+/** For each output position along one axis: how many of the 3 window cells fall inside [0, size). */
+function inside(size: number, stride: Stride): number[] {
+  const counts: number[] = [];
+  for (let o = 0; o < strided(size, stride); o++) {
+    const start = o * stride - 1;
+    counts.push(Math.min(start + 2, size - 1) - Math.max(start, 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Batch normalisation with batch statistics (training mode, as DARTS's search runs throughout),
+ * without affine parameters. The backward pass is the closed form
+ * dx = (dy - mean(dy) - x̂·mean(dy·x̂)) / σ, which keeps far fewer intermediates than autodiff.
+ */
+export const batchNormNoAffine: (x: tf.Tensor4D) => tf.Tensor4D = (() => {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    const axes = [0, 1, 2];
+    const { mean, variance } = tf.moments(x, axes);
+    const invStd = tf.rsqrt(tf.add(variance, BN_EPS));
+    const normalized = tf.mul(tf.sub(x, mean), invStd);
+    save([normalized, invStd]);
+    return {
+      value: normalized,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xHat, inv] = saved;
+        const meanDy = tf.mean(dy, axes);
+        const meanDyXHat = tf.mean(tf.mul(dy, xHat), axes);
+        return [tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(xHat, meanDyXHat)), inv)];
+      },
+    };
+  });
+  return (x: tf.Tensor4D) => op(x) as tf.Tensor4D;
+})();

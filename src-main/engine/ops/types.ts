@@ -1,0 +1,21 @@
+import type * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../../src-shared/model/rng';
+import type { ParamStore } from './params';
+import type { Stride } from './primitives';
+
+/** A built operation: a pure function of its input that reads its weights from the store. */
+export type Op = (x: tf.Tensor4D) => tf.Tensor4D;
+
+/** What a factory needs to build an op: where to put its weights and how to name them. */
+export interface OpContext {
+  params: ParamStore;
+  /** Dotted prefix for this op's weight names. */
+  name: string;
+  /** Learnable BN scale/shift. DARTS's search network has none (`affine=False`). */
+  affine: boolean;
+  /** Randomness drawn while the op runs (RobustDARTS's noise op). */
+  rng: Rng;
+}
+
+/** A factory like DARTS's `OPS['sep_conv_3x3'] = lambda C, stride, affine: ...`: C in = C out. */
+export type OpFactory = (channels: number, stride: Stride, ctx: OpContext) => Op;

@@ -1,0 +1,15 @@
+import type { Algorithm, RunConfig } from '../../../src-shared/model/run-config';
+import type { StrategyFactory } from './strategy';
+import { createTrainStrategy } from './train';
+
+/**
+ * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
+ * makes adding an algorithm to the RunConfig union without a strategy here a type error.
+ */
+export const strategies = {
+  train: createTrainStrategy,
+} satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
+
+export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {
+  return strategies[config.algorithm as Algorithm] as unknown as StrategyFactory<C>;
+}

@@ -1,0 +1,84 @@
+import type { AppInfo, Channel, ParsedRequestOf, ResponseOf } from '../../src-shared/contract';
+import { formatDartsPython, formatGenotypeJson } from '../../src-shared/model/genotype-codec';
+import type { Store } from '../store';
+import { HostError } from './host-error';
+import type { RunManager } from './run-manager';
+
+export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
+
+export interface HandlerDeps {
+  store: Store;
+  runs: RunManager;
+  appInfo: () => Promise<AppInfo>;
+}
+
+function found<T>(value: T | null, what: string, field = 'id'): T {
+  if (value === null) throw new HostError('not_found', `${what} does not exist`, field);
+  return value;
+}
+
+/** The contract's handlers, free of any transport: Electron IPC, web mode and tests call the same ones. */
+export function createHandlers({ store, runs, appInfo }: HandlerDeps): Handlers {
+  return {
+    'app.info': () => appInfo(),
+
+    'experiments.list': () => store.experiments.list(),
+    'experiments.create': (r) => store.experiments.create(r),
+    'experiments.rename': (r) => {
+      found(store.experiments.get(r.id), `experiment ${r.id}`);
+      return store.experiments.rename(r.id, r.name);
+    },
+    'experiments.delete': (r) => {
+      found(store.experiments.get(r.id), `experiment ${r.id}`);
+      const busy = store.runs.list({ experimentId: r.id }).filter((run) => run.status === 'running' || run.status === 'queued');
+      if (busy.length > 0)
+        throw new HostError('conflict', `experiment ${r.id} has ${busy.length} active run(s): stop them first`, 'id');
+      store.experiments.delete(r.id);
+      return { deleted: r.id };
+    },
+
+    'runs.list': (r) => store.runs.list(r),
+    'runs.get': (r) => {
+      const run = found(store.runs.get(r.id), `run ${r.id}`);
+      return { run, metricKeys: store.metrics.keys(r.id), genotype: store.genotypes.final(r.id) };
+    },
+    'runs.start': (r) => runs.start(r),
+    'runs.stop': (r) => runs.stop(r.id),
+    'runs.delete': (r) => {
+      const run = found(store.runs.get(r.id), `run ${r.id}`);
+      if (run.status === 'running' || run.status === 'queued')
+        throw new HostError('conflict', `run ${r.id} is ${run.status}: stop it first`, 'id');
+      store.runs.delete(r.id);
+      return { deleted: r.id };
+    },
+    'runs.logs': (r) => {
+      found(store.runs.get(r.id), `run ${r.id}`);
+      return store.logs.list(r.id, r.limit);
+    },
+    'runs.artifacts': (r) => {
+      found(store.runs.get(r.id), `run ${r.id}`);
+      return store.artifacts.list(r.id, r.kind);
+    },
+
+    'metrics.query': (r) => {
+      found(store.runs.get(r.runId), `run ${r.runId}`, 'runId');
+      return store.metrics.query(r);
+    },
+
+    'genotypes.export': (r) => {
+      found(store.runs.get(r.runId), `run ${r.runId}`, 'runId');
+      const record = store.genotypes.final(r.runId);
+      if (!record) throw new HostError('not_found', `run ${r.runId} has no genotype yet`, 'runId');
+      const g = record.genotype;
+      if (r.format === 'nb201') {
+        if (g.space !== 'nb201') throw new HostError('invalid_request', 'only NAS-Bench-201 cells have an arch string', 'format');
+        return { format: r.format, text: g.arch, genotype: g };
+      }
+      if (r.format === 'python') {
+        if (g.space !== 'darts') throw new HostError('invalid_request', "Python Genotype(...) text is for DARTS cells; use 'nb201'", 'format');
+        return { format: r.format, text: formatDartsPython(g), genotype: g };
+      }
+      return { format: r.format, text: formatGenotypeJson(g), genotype: g };
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { RunConfig } from './model/run-config';
+import { ArtifactRecord, Experiment, GenotypeRecord, LogLine, MetricSeries, Run } from './model/records';
+import { MetricPoint } from './model/metrics';
+import { Genotype } from './model/genotype';
+
+/**
+ * THE typed contract between the renderer (or any client) and main: every request channel with its
+ * request and response schema, every event with its payload schema. Channel names appear here and
+ * nowhere else; types are inferred from the schemas so client, main and tests cannot drift, and
+ * main validates every request against them at run time.
+ */
+
+const Id = z.number().int().min(1);
+const Empty = z.object({}).strict();
+
+export const AppInfo = z.object({
+  version: z.string(),
+  /** The tfjs backend runs use on this machine and why the faster ones were not taken. */
+  backend: z.string(),
+  backendDetail: z.string(),
+  dataDir: z.string(),
+  mode: z.enum(['electron', 'web', 'cli']),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const RunDetail = z.object({
+  run: Run,
+  metricKeys: z.array(z.string()),
+  genotype: GenotypeRecord.nullable(),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const GenotypeExport = z.object({
+  format: z.enum(['json', 'python', 'nb201']),
+  text: z.string(),
+  genotype: Genotype,
+});
+
+export const requests = {
+  'app.info': { request: Empty, response: AppInfo },
+
+  'experiments.list': { request: Empty, response: z.array(Experiment) },
+  'experiments.create': {
+    request: z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(5000).optional() }).strict(),
+    response: Experiment,
+  },
+  'experiments.rename': {
+    request: z.object({ id: Id, name: z.string().trim().min(1).max(200) }).strict(),
+    response: Experiment,
+  },
+  'experiments.delete': { request: z.object({ id: Id }).strict(), response: z.object({ deleted: Id }) },
+
+  'runs.list': { request: z.object({ experimentId: Id.optional() }).strict(), response: z.array(Run) },
+  'runs.get': { request: z.object({ id: Id }).strict(), response: RunDetail },
+  'runs.start': {
+    request: z
+      .object({
+        /** Absent: the Default experiment. */
+        experimentId: Id.optional(),
+        name: z.string().trim().min(1).max(200).optional(),
+        config: RunConfig,
+      })
+      .strict(),
+    response: Run,
+  },
+  'runs.stop': { request: z.object({ id: Id }).strict(), response: Run },
+  'runs.delete': { request: z.object({ id: Id }).strict(), response: z.object({ deleted: Id }) },
+  'runs.logs': {
+    request: z.object({ id: Id, limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
+    response: z.array(LogLine),
+  },
+  'runs.artifacts': {
+    request: z.object({ id: Id, kind: z.string().min(1).max(100).optional() }).strict(),
+    response: z.array(ArtifactRecord),
+  },
+
+  'metrics.query': {
+    request: z
+      .object({
+        runId: Id,
+        keys: z.array(z.string().min(1)).max(100).optional(),
+        fromStep: z.number().int().min(0).optional(),
+        toStep: z.number().int().min(0).optional(),
+        maxPoints: z.number().int().min(2).max(100_000).default(2000),
+      })
+      .strict(),
+    response: z.array(MetricSeries),
+  },
+
+  'genotypes.export': {
+    request: z.object({ runId: Id, format: z.enum(['json', 'python', 'nb201']).default('json') }).strict(),
+    response: GenotypeExport,
+  },
+} as const;
+
+export const events = {
+  'run.status': Run,
+  'run.metrics': z.object({ runId: Id, points: z.array(MetricPoint) }),
+  'run.log': LogLine,
+  'run.genotype': GenotypeRecord,
+} as const;
+
+export type Channel = keyof typeof requests;
+export type EventName = keyof typeof events;
+/** What a caller passes (defaults may be left out). */
+export type RequestOf<C extends Channel> = z.input<(typeof requests)[C]['request']>;
+/** What a handler receives, after validation filled the defaults. */
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof requests)[C]['request']>;
+export type ResponseOf<C extends Channel> = z.output<(typeof requests)[C]['response']>;
+export type EventOf<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const CHANNELS = Object.keys(requests) as Channel[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/** The typed error every failed request answers with; `field` names the bad input when there is one. */
+export const ERROR_CODES = ['invalid_request', 'unknown_channel', 'not_found', 'conflict', 'unauthorized', 'internal'] as const;
+export const AppError = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  field: z.string().optional(),
+});
+export type AppError = z.infer<typeof AppError>;
+
+export type Reply<C extends Channel> = { ok: true; data: ResponseOf<C> } | { ok: false; error: AppError };
+
+/** Typed client surface, shared by the Electron preload and the WebSocket client. */
+export type Api = {
+  request<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
+};
+
+/** Thrown on the client side when main answered an AppError. */
+export class ApiError extends Error {
+  constructor(readonly error: AppError) {
+    super(error.message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Turns zod issues into one readable message that names the first bad field. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], root = ''): { message: string; field?: string } {
+  const parts = issues.slice(0, 5).map((i) => {
+    const path = [root, ...i.path.map(String)].filter(Boolean).join('.');
+    return path ? `${path}: ${i.message}` : i.message;
+  });
+  const first = issues[0];
+  const field = first ? [root, ...first.path.map(String)].filter(Boolean).join('.') || undefined : undefined;
+  return { message: parts.join('; ') + (issues.length > 5 ? ` (and ${issues.length - 5} more)` : ''), field };
+}
