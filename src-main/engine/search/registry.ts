@@ -1,6 +1,7 @@
 import type { Algorithm, RunConfig } from '../../../src-shared/model/run-config';
 import type { StrategyFactory } from './strategy';
 import { createTrainStrategy } from './train';
+import { blackBoxFactory } from './blackbox/factory';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -8,6 +9,10 @@ import { createTrainStrategy } from './train';
  */
 export const strategies = {
   train: createTrainStrategy,
+  random: blackBoxFactory,
+  rea: blackBoxFactory,
+  ls: blackBoxFactory,
+  bananas: blackBoxFactory,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {
