@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TrainConfig } from './algorithms/train';
+import { DartsConfig } from './algorithms/darts';
 import { BananasConfig, LocalSearchConfig, RandomSearchConfig, RegularizedEvolutionConfig } from './algorithms/blackbox';
 
 /**
@@ -8,6 +9,7 @@ import { BananasConfig, LocalSearchConfig, RandomSearchConfig, RegularizedEvolut
  */
 export const RunConfig = z.discriminatedUnion('algorithm', [
   TrainConfig,
+  DartsConfig,
   RandomSearchConfig,
   RegularizedEvolutionConfig,
   LocalSearchConfig,

@@ -1,6 +1,7 @@
 import type { Algorithm, RunConfig } from '../../../src-shared/model/run-config';
 import type { StrategyFactory } from './strategy';
 import { createTrainStrategy } from './train';
+import { dartsOnDataset } from './darts-data';
 import { blackBoxFactory } from './blackbox/factory';
 
 /**
@@ -9,6 +10,7 @@ import { blackBoxFactory } from './blackbox/factory';
  */
 export const strategies = {
   train: createTrainStrategy,
+  darts: dartsOnDataset(),
   random: blackBoxFactory,
   rea: blackBoxFactory,
   ls: blackBoxFactory,
