@@ -29,6 +29,14 @@ const DATASET_FIELDS: FieldSpec[] = [
   { path: 'dataset.testLimit', label: 'Test images (max)', kind: 'int', optional: true },
 ];
 
+/** Black-box strategies query NAS-Bench-201's table: every form shares these. */
+const BLACK_BOX_FIELDS: FieldSpec[] = [
+  { path: 'budget', label: 'Budget (queries)', kind: 'int', help: 'distinct cells evaluated' },
+  { path: 'evaluator.kind', label: 'Evaluator', kind: 'select', options: ['nb201-tabular'], help: 'NAS-Bench-201 lookup' },
+  { path: 'evaluator.dataset', label: 'NAS-Bench-201 dataset', kind: 'select', options: ['cifar10', 'cifar100', 'imagenet16-120'] },
+  { path: 'seed', label: 'Seed', kind: 'int' },
+];
+
 export const RUN_FORMS: AlgorithmForm[] = [
   {
     algorithm: 'train',
@@ -67,6 +75,42 @@ export const RUN_FORMS: AlgorithmForm[] = [
       { path: 'trainPortion', label: 'Train portion', kind: 'number', help: 'share of the training images that train the weights; the rest train the architecture' },
       { path: 'seed', label: 'Seed', kind: 'int' },
       ...DATASET_FIELDS,
+    ],
+  },
+  {
+    algorithm: 'random',
+    label: 'Random search',
+    description: 'Uniformly sampled NAS-Bench-201 cells: the baseline every search must beat.',
+    fields: [...BLACK_BOX_FIELDS],
+  },
+  {
+    algorithm: 'rea',
+    label: 'Regularized evolution',
+    description: 'Aging evolution (Real et al., AAAI 2019): tournament selection, one-edge mutation, the oldest removed.',
+    fields: [
+      ...BLACK_BOX_FIELDS,
+      { path: 'populationSize', label: 'Population', kind: 'int' },
+      { path: 'sampleSize', label: 'Tournament size', kind: 'int' },
+    ],
+  },
+  {
+    algorithm: 'ls',
+    label: 'Local search',
+    description: 'Best-improvement local search over one-edge neighbours with random restarts (White, Nolen, Savani, UAI 2021).',
+    fields: [...BLACK_BOX_FIELDS],
+  },
+  {
+    algorithm: 'bananas',
+    label: 'BANANAS (predictor-based)',
+    description: 'Bayesian optimization with a neural predictor ensemble and path encoding (White et al., AAAI 2021).',
+    fields: [
+      ...BLACK_BOX_FIELDS,
+      { path: 'numInit', label: 'Random initial cells', kind: 'int' },
+      { path: 'acquisition', label: 'Acquisition', kind: 'select', options: ['its', 'ei', 'ucb', 'pi'] },
+      { path: 'candidates', label: 'Candidates from', kind: 'select', options: ['mutation', 'random'] },
+      { path: 'numCandidates', label: 'Candidates per round', kind: 'int' },
+      { path: 'predictor.kind', label: 'Predictor', kind: 'select', options: ['mlp', 'gcn'] },
+      { path: 'predictor.encoding', label: 'Encoding', kind: 'select', options: ['path', 'adjacency'] },
     ],
   },
 ];

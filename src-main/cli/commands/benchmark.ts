@@ -1,5 +1,5 @@
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { resourcesDir as defaultResourcesDir } from '../../host/paths';
 import { type BlackBoxConfig, BananasConfig, LocalSearchConfig, RandomSearchConfig, RegularizedEvolutionConfig } from '../../../src-shared/model/algorithms/blackbox';
 import { NB201_DATASETS, type Nb201Dataset, loadNb201 } from '../../engine/benchmarks/nb201';
 import { type TrialsSummary, runTrials } from '../../engine/search/blackbox/trials';
@@ -19,11 +19,6 @@ export interface BenchmarkArgs {
 const SCHEMAS = { random: RandomSearchConfig, rea: RegularizedEvolutionConfig, ls: LocalSearchConfig, bananas: BananasConfig } as const;
 type StrategyName = keyof typeof SCHEMAS;
 const isStrategy = (s: string): s is StrategyName => Object.hasOwn(SCHEMAS, s);
-
-/** The project's resources/ folder, found from this file (src-main/cli/commands/). */
-export function defaultResourcesDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'resources');
-}
 
 /**
  * Runs each black-box strategy (with its default settings) `trials` times on a tabular benchmark

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { NB201_DATASETS, type Nb201Dataset, loadNb201 } from '../../engine/benchmarks/nb201';
 import { analyseLandscape } from '../../engine/search/blackbox/landscape';
-import { defaultResourcesDir } from './benchmark';
+import { resourcesDir as defaultResourcesDir } from '../../host/paths';
 
 export interface LandscapeArgs {
   space: 'nb201';
