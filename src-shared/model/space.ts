@@ -37,8 +37,45 @@ export const DartsSpace = z
     channels: z.number().int().min(1).max(256).default(16),
     stemMultiplier: z.number().int().min(1).max(8).default(3),
   })
-  .strict();
+  .strict()
+  .superRefine((space, ctx) => {
+    for (const message of dartsSpaceProblems(space)) ctx.addIssue({ code: 'custom', message });
+  });
 export type DartsSpace = z.infer<typeof DartsSpace>;
+
+/** Number of mixed edges of a DARTS cell with `nodes` intermediate nodes (node i has 2 + i inputs). */
+export function dartsEdgeCount(nodes: number): number {
+  return (nodes * (nodes + 3)) / 2;
+}
+
+/**
+ * What makes a DARTS space unbuildable, in words a user can act on (empty when it is fine). The
+ * schema checks each field; this checks how they fit together.
+ */
+export function dartsSpaceProblems(space: Pick<DartsSpace, 'ops' | 'edgeOps' | 'nodes' | 'channels'>): string[] {
+  const problems: string[] = [];
+  if (space.channels % 2 !== 0) {
+    problems.push(`channels must be even (FactorizedReduce splits them in two halves), got ${space.channels}`);
+  }
+  const duplicated = (ops: readonly string[]) => ops.filter((op, i) => ops.indexOf(op) !== i);
+  if (duplicated(space.ops).length) problems.push(`ops lists ${duplicated(space.ops).join(', ')} more than once`);
+  if (space.edgeOps) {
+    const edges = dartsEdgeCount(space.nodes);
+    for (const kind of ['normal', 'reduce'] as const) {
+      const lists = space.edgeOps[kind];
+      if (lists.length !== edges) {
+        problems.push(`edgeOps.${kind} has ${lists.length} edge lists, but a cell with ${space.nodes} nodes has ${edges} edges`);
+      }
+      lists.forEach((ops, e) => {
+        if (duplicated(ops).length) problems.push(`edgeOps.${kind}[${e}] lists ${duplicated(ops).join(', ')} more than once`);
+        if (ops.length !== lists[0].length) {
+          problems.push(`edgeOps.${kind}: every edge needs the same number of ops (one row of alphas each); edge 0 has ${lists[0].length}, edge ${e} has ${ops.length}`);
+        }
+      });
+    }
+  }
+  return problems;
+}
 
 /** NAS-Bench-201 cell space: 4 nodes, 6 edges, 5 cells per stage, residual reduction blocks. */
 export const Nb201Space = z
@@ -48,7 +85,11 @@ export const Nb201Space = z
     cellsPerStage: z.number().int().min(1).max(16).default(5),
     channels: z.number().int().min(1).max(256).default(16),
   })
-  .strict();
+  .strict()
+  .superRefine((space, ctx) => {
+    const dup = space.ops.filter((op, i) => space.ops.indexOf(op) !== i);
+    if (dup.length) ctx.addIssue({ code: 'custom', path: ['ops'], message: `ops lists ${dup.join(', ')} more than once` });
+  });
 export type Nb201Space = z.infer<typeof Nb201Space>;
 
 export const SearchSpace = z.discriminatedUnion('kind', [DartsSpace, Nb201Space]);

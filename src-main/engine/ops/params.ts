@@ -20,10 +20,13 @@ export class ParamStore {
     return this.add(name, shape, () => this.rng.normal() * std);
   }
 
-  /** A dense matrix `[inF, outF]` drawn uniformly in ±1/sqrt(inF) (PyTorch's nn.Linear default). */
-  dense(name: string, inFeatures: number, outFeatures: number): tf.Variable {
-    const bound = 1 / Math.sqrt(inFeatures);
-    return this.add(name, [inFeatures, outFeatures], () => (2 * this.rng.next() - 1) * bound);
+  /**
+   * Uniform in ±1/sqrt(fanIn): PyTorch's nn.Linear default for both its matrix `[inF, outF]` and
+   * its bias `[outF]`.
+   */
+  linear(name: string, shape: number[], fanIn: number): tf.Variable {
+    const bound = 1 / Math.sqrt(fanIn);
+    return this.add(name, shape, () => (2 * this.rng.next() - 1) * bound);
   }
 
   /** A vector filled with `value` (BN scale 1, BN shift and biases 0). */

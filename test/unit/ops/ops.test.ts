@@ -56,7 +56,7 @@ describe('op gradients vs central differences (input and weights)', () => {
         const { op, params } = build(factory, stride, true);
         const rng = new Rng(11);
         const x = label.includes('max_pool') ? separatedInput(rng, [2, 6, 6, C]) : randn(rng, [2, 6, 6, C]);
-        for (const r of directionalGradCheck(op, x, params.list(), rng)) expectClose(r, RTOL, ATOL);
+        for (const r of directionalGradCheck((t) => op(t as tf.Tensor4D), x, params.list(), rng)) expectClose(r, RTOL, ATOL);
         x.dispose();
         params.dispose();
       });
@@ -75,7 +75,7 @@ describe('none and noise', () => {
   it('noise draws fresh standard normals each call, from the seeded rng', () => {
     const { op } = build(DARTS_OP_FACTORIES.noise, 1);
     const x = tf.zeros([4, 8, 8, C]) as tf.Tensor4D;
-    const a = op(x).dataSync();
+    const a = Array.from(op(x).dataSync());
     const b = op(x).dataSync();
     const { op: again } = build(DARTS_OP_FACTORIES.noise, 1);
     const a2 = again(x).dataSync();

@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../../src-shared/model/rng';
+import type { DartsSpace } from '../../../src-shared/model/space';
+import { ParamStore } from '../ops/params';
+import { dartsEdgeOp } from '../ops/darts-ops';
+import { batchNorm, convFilter, factorizedReduce, reluConvBn } from '../ops/blocks';
+import { conv2d, type Stride } from '../ops/primitives';
+import type { Op, OpContext } from '../ops/types';
+import { planDartsSpace, type DartsEdge } from '../spaces/darts-cells';
+import { initArchParam } from './arch-params';
+import { edgeScalars, mixedEdge, type EdgeCandidate } from './mixed-edge';
+import type { ArchParam, CellKind, CellWeights, EdgeWeights, Supernet } from './types';
+
+export interface NetworkShape {
+  /** Image channels (1 for (Fashion-)MNIST, 3 for CIFAR). */
+  inChannels: number;
+  numClasses: number;
+}
+
+interface BuiltEdge {
+  input: number;
+  stride: Stride;
+  candidates: EdgeCandidate[];
+}
+
+interface BuiltCell {
+  kind: CellKind;
+  preprocess0: Op;
+  preprocess1: Op;
+  edges: BuiltEdge[];
+}
+
+/**
+ * DARTS's search network (`model_search.py` Network): stem conv 3×3 to stemMultiplier·C + BN,
+ * `layers` cells (reduction cells at layers//3 and 2·layers//3 double C), each cell's output the
+ * concatenation of its `nodes` intermediate nodes, global average pooling and a linear classifier.
+ * Cell weights use BN without affine parameters; the stem BN is affine (as in DARTS).
+ */
+export class DartsSupernet implements Supernet {
+  readonly space: DartsSpace;
+  readonly params: ParamStore;
+  readonly arch: readonly ArchParam[];
+  readonly numClasses: number;
+  private readonly stem: Op;
+  private readonly cells: BuiltCell[] = [];
+  private readonly classifier: { w: tf.Variable; b: tf.Variable };
+
+  constructor(spaceInput: unknown, shape: NetworkShape, rng: Rng) {
+    const plan = planDartsSpace(spaceInput);
+    const space = plan.space;
+    this.space = space;
+    this.numClasses = shape.numClasses;
+    this.params = new ParamStore(rng.fork('weights'));
+    const noiseRng = rng.fork('noise');
+    const ctx = (name: string, affine = false): OpContext => ({ params: this.params, name, affine, rng: noiseRng });
+
+    const stemC = space.stemMultiplier * space.channels;
+    const stemCtx = ctx('stem', true);
+    const stemW = convFilter(stemCtx, 'conv', 3, shape.inChannels, stemC);
+    const stemBn = batchNorm(stemC, stemCtx, 'bn');
+    this.stem = (x) => stemBn(conv2d(x, stemW as tf.Tensor4D, 1));
+
+    let cPrevPrev = stemC;
+    let cPrev = stemC;
+    let c = space.channels;
+    let reductionPrev = false;
+    plan.reduction.forEach((reduction, layer) => {
+      if (reduction) c *= 2;
+      const kind: CellKind = reduction ? 'reduce' : 'normal';
+      const name = `cells.${layer}`;
+      this.cells.push({
+        kind,
+        preprocess0: reductionPrev ? factorizedReduce(cPrevPrev, c, ctx(`${name}.pre0`)) : reluConvBn(cPrevPrev, c, 1, 1, ctx(`${name}.pre0`)),
+        preprocess1: reluConvBn(cPrev, c, 1, 1, ctx(`${name}.pre1`)),
+        edges: plan.edges[kind].map((edge, e) => this.buildEdge(edge, c, reduction, (op) => ctx(`${name}.edges.${e}.${op}`))),
+      });
+      reductionPrev = reduction;
+      cPrevPrev = cPrev;
+      cPrev = space.nodes * c;
+    });
+    this.classifier = {
+      w: this.params.linear('classifier.w', [cPrev, shape.numClasses], cPrev),
+      b: this.params.linear('classifier.b', [shape.numClasses], cPrev),
+    };
+    const archRng = rng.fork('alphas');
+    this.arch = (['normal', 'reduce'] as const).map((kind) => initArchParam(kind, plan.edges[kind].map((e) => e.ops), archRng));
+  }
+
+  forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D {
+    const scalars = new Map<CellKind, { rows: tf.Scalar[][]; active?: readonly number[] }>();
+    for (const a of this.arch) {
+      const w: EdgeWeights | undefined = weights[a.kind];
+      if (!w) throw new Error(`forward needs edge weights for the ${a.kind} cells`);
+      if (w.activeOp && w.activeOp.length !== a.edgeOps.length) {
+        throw new Error(`activeOp for the ${a.kind} cells has ${w.activeOp.length} entries, the cell has ${a.edgeOps.length} edges`);
+      }
+      scalars.set(a.kind, { rows: edgeScalars(w.weights, a.edgeOps.length, a.edgeOps[0].length), active: w.activeOp });
+    }
+    let s0 = this.stem(x);
+    let s1 = s0;
+    for (const cell of this.cells) {
+      const { rows, active } = scalars.get(cell.kind)!;
+      const out = this.cellForward(cell, s0, s1, rows, active);
+      s0 = s1;
+      s1 = out;
+    }
+    const pooled = tf.mean(s1, [1, 2]) as tf.Tensor2D;
+    return tf.add(tf.matMul(pooled, this.classifier.w as tf.Tensor2D), this.classifier.b) as tf.Tensor2D;
+  }
+
+  dispose(): void {
+    this.params.dispose();
+    for (const a of this.arch) a.alpha.dispose();
+  }
+
+  private cellForward(cell: BuiltCell, s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Scalar[][], active?: readonly number[]): tf.Tensor4D {
+    const states = [cell.preprocess0(s0), cell.preprocess1(s1)];
+    let e = 0;
+    for (let node = 0; node < this.space.nodes; node++) {
+      const inputs: tf.Tensor4D[] = [];
+      for (let i = 0; i < node + 2; i++, e++) {
+        const edge = cell.edges[e];
+        inputs.push(mixedEdge(edge.candidates, edge.stride, states[edge.input], rows[e], active?.[e]));
+      }
+      states.push(tf.addN(inputs));
+    }
+    return tf.concat(states.slice(2), 3);
+  }
+
+  private buildEdge(edge: DartsEdge, c: number, reduction: boolean, ctxFor: (op: string) => OpContext): BuiltEdge {
+    const stride: Stride = reduction && edge.input < 2 ? 2 : 1;
+    return {
+      input: edge.input,
+      stride,
+      candidates: edge.ops.map((op) => ({ op: dartsEdgeOp(op)(c, stride, ctxFor(op)), zero: op === 'none' })),
+    };
+  }
+}

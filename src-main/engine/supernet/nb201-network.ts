@@ -1,0 +1,121 @@
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../../src-shared/model/rng';
+import type { Nb201Space } from '../../../src-shared/model/space';
+import { ParamStore } from '../ops/params';
+import { NB201_OP_FACTORIES } from '../ops/nb201-ops';
+import { batchNorm, convFilter, reluConvBn } from '../ops/blocks';
+import { conv2d } from '../ops/primitives';
+import type { Op, OpContext } from '../ops/types';
+import { planNb201Space } from '../spaces/nb201-cells';
+import { initArchParam } from './arch-params';
+import { edgeScalars, mixedEdge, type EdgeCandidate } from './mixed-edge';
+import type { NetworkShape } from './darts-network';
+import type { ArchParam, CellWeights, Supernet } from './types';
+
+type Stage = { kind: 'cell'; edges: EdgeCandidate[][] } | { kind: 'reduce'; block: Op };
+
+/**
+ * NAS-Bench-201's search network (AutoDL-Projects TinyNetwork for DARTS/GDAS/SETN): stem conv 3×3
+ * to C + BN, three stages of `cellsPerStage` cells (C, 2C, 4C) joined by residual reduction blocks,
+ * then BN, ReLU, global average pooling and a linear classifier. Each cell has 4 nodes and 6 mixed
+ * edges; node i is the sum of its edges from every earlier node; the cell's output is node 3.
+ */
+export class Nb201Supernet implements Supernet {
+  readonly space: Nb201Space;
+  readonly params: ParamStore;
+  readonly arch: readonly ArchParam[];
+  readonly numClasses: number;
+  private readonly stem: Op;
+  private readonly stages: Stage[] = [];
+  private readonly lastBn: Op;
+  private readonly classifier: { w: tf.Variable; b: tf.Variable };
+  private readonly edgeEnds: readonly { to: number; from: number }[];
+
+  constructor(spaceInput: unknown, shape: NetworkShape, rng: Rng) {
+    const plan = planNb201Space(spaceInput);
+    this.space = plan.space;
+    this.numClasses = shape.numClasses;
+    this.edgeEnds = plan.edges;
+    this.params = new ParamStore(rng.fork('weights'));
+    const noiseRng = rng.fork('noise');
+    const ctx = (name: string, affine: boolean): OpContext => ({ params: this.params, name, affine, rng: noiseRng });
+
+    const [c0] = plan.stageChannels;
+    const stemW = convFilter(ctx('stem', true), 'conv', 3, shape.inChannels, c0);
+    const stemBn = batchNorm(c0, ctx('stem', true), 'bn');
+    this.stem = (x) => stemBn(conv2d(x, stemW as tf.Tensor4D, 1));
+
+    let cPrev = c0;
+    let index = 0;
+    plan.stageChannels.forEach((c, stage) => {
+      if (stage > 0) {
+        this.stages.push({ kind: 'reduce', block: residualReduction(cPrev, c, ctx(`stages.${index++}`, true)) });
+      }
+      for (let i = 0; i < plan.space.cellsPerStage; i++) {
+        const name = `stages.${index++}`;
+        this.stages.push({
+          kind: 'cell',
+          edges: plan.edges.map((edge, e) =>
+            edge.ops.map((op) => ({ op: NB201_OP_FACTORIES[op](c, 1, ctx(`${name}.edges.${e}.${op}`, false)), zero: op === 'none' })),
+          ),
+        });
+      }
+      cPrev = c;
+    });
+    this.lastBn = batchNorm(cPrev, ctx('lastact', true), 'bn');
+    this.classifier = {
+      w: this.params.linear('classifier.w', [cPrev, shape.numClasses], cPrev),
+      b: this.params.linear('classifier.b', [shape.numClasses], cPrev),
+    };
+    this.arch = [initArchParam('normal', plan.edges.map((e) => e.ops), rng.fork('alphas'))];
+  }
+
+  forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D {
+    const w = weights.normal;
+    if (!w) throw new Error('forward needs edge weights for the normal (NAS-Bench-201) cells');
+    const edges = this.edgeEnds.length;
+    if (w.activeOp && w.activeOp.length !== edges) throw new Error(`activeOp has ${w.activeOp.length} entries, the cell has ${edges} edges`);
+    const rows = edgeScalars(w.weights, edges, this.arch[0].edgeOps[0].length);
+    let h = this.stem(x);
+    for (const stage of this.stages) {
+      if (stage.kind === 'reduce') {
+        h = stage.block(h);
+        continue;
+      }
+      const nodes: tf.Tensor4D[] = [h];
+      for (let to = 1; to <= 3; to++) {
+        const terms: tf.Tensor4D[] = [];
+        this.edgeEnds.forEach((end, e) => {
+          if (end.to === to) terms.push(mixedEdge(stage.edges[e], 1, nodes[end.from], rows[e], w.activeOp?.[e]));
+        });
+        nodes.push(tf.addN(terms));
+      }
+      h = nodes[3];
+    }
+    const pooled = tf.mean(tf.relu(this.lastBn(h)), [1, 2]) as tf.Tensor2D;
+    return tf.add(tf.matMul(pooled, this.classifier.w as tf.Tensor2D), this.classifier.b) as tf.Tensor2D;
+  }
+
+  dispose(): void {
+    this.params.dispose();
+    for (const a of this.arch) a.alpha.dispose();
+  }
+}
+
+/**
+ * NB201's ResNetBasicblock at stride 2: ReLUConvBN 3×3 stride 2 → ReLUConvBN 3×3, plus a shortcut
+ * of 2×2 average pooling and a 1×1 conv.
+ */
+function residualReduction(inC: number, outC: number, ctx: OpContext): Op {
+  const convA = reluConvBn(inC, outC, 3, 2, { ...ctx, name: `${ctx.name}.conv_a` });
+  const convB = reluConvBn(outC, outC, 3, 1, { ...ctx, name: `${ctx.name}.conv_b` });
+  const shortcut = convFilter(ctx, 'downsample', 1, inC, outC);
+  return (x) => {
+    const [, h, w] = x.shape;
+    if (h % 2 !== 0 || w % 2 !== 0) {
+      throw new Error(`a NAS-Bench-201 reduction block needs an even feature map, got ${h}x${w}: use images whose side is divisible by 4`);
+    }
+    const residual = tf.conv2d(tf.avgPool(x, 2, 2, 'valid'), shortcut as tf.Tensor4D, 1, 'valid');
+    return tf.add(residual, convB(convA(x))) as tf.Tensor4D;
+  };
+}
