@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { TrainConfig } from './algorithms/train';
+import { DartsConfig } from './algorithms/darts';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
  * user leaves out, so the stored config is always complete and a run can be repeated from it.
  */
-export const RunConfig = z.discriminatedUnion('algorithm', [TrainConfig]);
+export const RunConfig = z.discriminatedUnion('algorithm', [TrainConfig, DartsConfig]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;
 export type Algorithm = RunConfig['algorithm'];

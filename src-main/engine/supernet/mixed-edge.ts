@@ -35,10 +35,16 @@ export function mixedEdge(
   return out as tf.Tensor4D;
 }
 
-/** Rows of an [edges, ops] weight matrix as scalars, split once per forward and shared by every cell. */
+/**
+ * Entries of an [edges, ops] weight matrix as scalars, split once per forward and shared by every
+ * cell. Sliced one by one, not unstacked: tfjs's Unpack gradient fails when some outputs go unused
+ * (a skipped `none`, or the ops GDAS leaves out).
+ */
 export function edgeScalars(weights: tf.Tensor2D, edges: number, ops: number): tf.Scalar[][] {
   if (weights.shape[0] !== edges || weights.shape[1] !== ops) {
     throw new Error(`edge weights have shape [${weights.shape.join(', ')}], the cell needs [${edges}, ${ops}]`);
   }
-  return tf.unstack(weights).map((row) => tf.unstack(row) as tf.Scalar[]);
+  return Array.from({ length: edges }, (_, e) =>
+    Array.from({ length: ops }, (_, k) => tf.reshape(tf.slice(weights, [e, k], [1, 1]), []) as tf.Scalar),
+  );
 }

@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../src-shared/model/rng';
+import { DartsConfig } from '../../../src-shared/model/algorithms/darts';
+import type { MetricPoint } from '../../../src-shared/model/metrics';
+import { DartsStrategy, type BatchSource } from '../../../src-main/engine/search/darts';
+import { AdamL2, SgdMomentum, cosineLearningRate } from '../../../src-main/engine/search/darts-optimizers';
+import type { Reporter } from '../../../src-main/engine/search/strategy';
+import { randn } from '../ops/gradcheck';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function recorder() {
+  const metrics: MetricPoint[] = [];
+  const artifacts: { kind: string; step: number }[] = [];
+  const reporter: Reporter = {
+    metrics: (p) => metrics.push(...p),
+    genotype: () => {},
+    artifact: (kind, step) => artifacts.push({ kind, step }),
+    log: () => {},
+    progress: () => {},
+  };
+  return { reporter, metrics, artifacts };
+}
+
+/** Fresh synthetic batches each call (the strategy disposes them). */
+function synthetic(seed: number): BatchSource {
+  const rng = new Rng(seed);
+  return { next: () => ({ x: randn(rng, [4, 6, 6, 1]) as tf.Tensor4D, y: tf.tensor1d([0, 1, 2, 0], 'int32') }) };
+}
+
+function strategy(unrolled: boolean, epochs = 2, stepsPerEpoch = 10) {
+  const config = DartsConfig.parse({
+    algorithm: 'darts',
+    epochs,
+    unrolled,
+    space: { kind: 'darts', ops: ['max_pool_3x3', 'skip_connect', 'dil_conv_3x3'], nodes: 1, layers: 3, channels: 2, stemMultiplier: 1 },
+  });
+  const rec = recorder();
+  const s = new DartsStrategy(
+    { config, rng: new Rng(1), reporter: rec.reporter, resourcesDir: '' },
+    { data: { train: synthetic(2), valid: synthetic(3), inChannels: 1, numClasses: 3, stepsPerEpoch } },
+  );
+  return { s, ...rec };
+}
+
+describe('DARTS strategy', () => {
+  for (const unrolled of [false, true]) {
+    it(`${unrolled ? 'second' : 'first'}-order: tensor count flat across 20 steps, α moves, done after epochs·stepsPerEpoch`, async () => {
+      const { s, metrics, artifacts } = strategy(unrolled);
+      const before = s.alphas().cells[0].alpha.flat();
+      await s.step(); // creates the optimizers' state
+      const start = tf.memory().numTensors;
+      let done = false;
+      for (let i = 0; i < 19; i++) done = (await s.step()).done;
+      expect(tf.memory().numTensors).toBe(start);
+      expect(done).toBe(true);
+      expect(s.totalSteps).toBe(20);
+      expect((await s.step()).done).toBe(true);
+      const after = s.alphas().cells[0].alpha.flat();
+      expect(after.some((v, i) => Math.abs(v - before[i]) > 1e-5)).toBe(true);
+      expect(metrics.filter((m) => m.key === 'train.loss').length).toBe(20);
+      expect(metrics.every((m) => Number.isFinite(m.value))).toBe(true);
+      expect(artifacts.map((a) => a.step)).toEqual([10, 20]);
+      s.dispose();
+    });
+  }
+
+  it('validationLoss is a differentiable function of α (what Hessian-vector products need)', () => {
+    const { s } = strategy(false, 1, 1);
+    const batch = synthetic(4).next();
+    const alphas = s.net.arch.map((a) => a.alpha as unknown as tf.Tensor2D);
+    const g = tf.grads((...as: tf.Tensor[]) => s.validationLoss(as as tf.Tensor2D[], batch))(alphas);
+    expect(g.map((t) => t.shape)).toEqual(alphas.map((a) => a.shape));
+    expect(g.some((t) => tf.max(tf.abs(t)).dataSync()[0] > 0)).toBe(true);
+    s.dispose();
+  });
+});
+
+describe('optimizers follow the PyTorch update rules', () => {
+  it('SGD with momentum and weight decay, two steps by hand', () => {
+    const w = tf.variable(tf.tensor1d([1, -2]));
+    const sgd = new SgdMomentum(0.9, 0.1);
+    sgd.step([w], [tf.tensor1d([0.5, 0.5])], 0.1); // d = g + 0.1·w = [0.6, 0.3]; buf = d; w = [0.94, -2.03]
+    sgd.step([w], [tf.tensor1d([0.5, 0.5])], 0.1); // d = [0.594, 0.297]; buf = 0.9·[0.6, 0.3] + d = [1.134, 0.567]
+    const v = w.dataSync();
+    expect(v[0]).toBeCloseTo(0.94 - 0.1134, 5);
+    expect(v[1]).toBeCloseTo(-2.03 - 0.0567, 5);
+  });
+  it('Adam with L2 weight decay, first step moves each weight by lr·sign(g + wd·w)', () => {
+    const p = tf.variable(tf.tensor1d([1, -1]));
+    new AdamL2(0.01, 0.5, 0.999, 0.1).step([p], [tf.tensor1d([0.3, 0.05])]); // g + wd·p = [0.4, -0.05]
+    const v = p.dataSync();
+    expect(v[0]).toBeCloseTo(0.99, 5);
+    expect(v[1]).toBeCloseTo(-0.99, 5);
+  });
+  it('cosine schedule runs from lr to lrMin over the epochs', () => {
+    expect(cosineLearningRate(0, 50, 0.025, 0.001)).toBeCloseTo(0.025, 10);
+    expect(cosineLearningRate(25, 50, 0.025, 0.001)).toBeCloseTo(0.013, 10);
+    expect(cosineLearningRate(50, 50, 0.025, 0.001)).toBeCloseTo(0.001, 10);
+  });
+});
