@@ -1,6 +1,9 @@
 import type { Algorithm, RunConfig } from '../../../src-shared/model/run-config';
 import type { StrategyFactory } from './strategy';
 import { createTrainStrategy } from './train';
+import { createGdasStrategy } from './gdas';
+import { createSnasStrategy } from './snas';
+import { createPvllStrategy } from './pvll';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -8,6 +11,9 @@ import { createTrainStrategy } from './train';
  */
 export const strategies = {
   train: createTrainStrategy,
+  gdas: createGdasStrategy,
+  snas: createSnasStrategy,
+  pvll: createPvllStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {

@@ -54,3 +54,7 @@ export function refuseUnrolled(algorithm: string) {
     if (c.unrolled) ctx.addIssue({ code: 'custom', path: ['unrolled'], message: `${algorithm} has no second-order (unrolled) variant: set "unrolled": false` });
   };
 }
+
+const OneShotCommon = z.object(oneShotFields);
+/** The parsed shared fields, what code common to every one-shot strategy may read. */
+export type OneShotCommon = z.infer<typeof OneShotCommon>;

@@ -97,6 +97,6 @@ export function gumbelSoftmaxTensor(alpha: tf.Tensor2D, noise: tf.Tensor2D, tau:
  * the gradient tape (tfjs has no stop_gradient; a tensor made before the tape is a constant to it).
  */
 export function straightThrough(soft: tf.Tensor2D, softValue: tf.Tensor2D, choice: readonly number[]): tf.Tensor2D {
-  const oneHot = tf.oneHot(tf.tensor1d(choice, 'int32'), soft.shape[1]);
+  const oneHot = tf.oneHot(tf.tensor1d([...choice], 'int32'), soft.shape[1], 1, 0, 'float32');
   return tf.add(tf.sub(oneHot, softValue), soft) as tf.Tensor2D;
 }
