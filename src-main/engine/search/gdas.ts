@@ -128,7 +128,10 @@ export class GdasStrategy implements SearchStrategy {
       const { value, grads } = tf.variableGrads(() => crossEntropy(this.net.forward(valid.x, this.hardWeights(draw, tau)), valid.y), alphas);
       const loss = value.dataSync()[0];
       value.dispose();
-      this.archOptimizer.step(alphas, alphas.map((a) => grads[a.name]));
+      // A path of `none`s can cut a cell type off from the loss (no gradient at all): PyTorch's Adam
+      // skips such a parameter, and so do we.
+      const reached = alphas.filter((a) => grads[a.name]);
+      this.archOptimizer.step(reached, reached.map((a) => grads[a.name]));
       tf.dispose(Object.values(grads));
       return loss;
     });

@@ -39,8 +39,11 @@ export class WeightTrainer {
       tf.dispose(Object.values(grads));
       throw new Error(`the training loss became ${loss}: lower learningRate (now ${lr}) or archLearningRate`);
     }
-    const { clipped } = clipByGlobalNorm(weights.map((w) => grads[w.name]), this.config.gradClip);
-    this.sgd.step(weights, clipped, lr);
+    // A single-path forward (GDAS, PVLL's discrete samples) leaves the other ops' weights without a
+    // gradient; PyTorch's SGD skips such parameters (no decay, no momentum), and so do we.
+    const reached = weights.filter((w) => grads[w.name]);
+    const { clipped } = clipByGlobalNorm(reached.map((w) => grads[w.name]), this.config.gradClip);
+    this.sgd.step(reached, clipped, lr);
     tf.dispose(clipped);
     return { loss, acc: correct / batch.y.shape[0], extraGrads: alsoDifferentiate.map((v) => grads[v.name]) };
   }
