@@ -145,6 +145,7 @@ export class PvllStrategy implements SearchStrategy {
       value.dispose();
       const lr = this.learningRate();
       weights.forEach((w) => {
+        if (!grads[w.name]) return; // an op the discrete sample does not run
         const next = tf.tidy(() => tf.sub(w, tf.mul(grads[w.name], lr)));
         w.assign(next);
         next.dispose();

@@ -63,7 +63,7 @@ export class PvllSearch {
     this.landscape = new Landscape(inputSize, opts.hiddenUnits, opts.landscapeLearningRate, rng.fork('landscape'));
     this.optimizer = new AdamL2(opts.arch.learningRate, opts.arch.beta1, opts.arch.beta2, opts.arch.weightDecay);
     const warm = opts.warmup ? opts.warmupSize * (2 * opts.warmupBatches + 1) + 1 : 0;
-    this.totalUnits = warm + opts.iterations * (opts.batchesPerIteration + 2);
+    this.totalUnits = warm + opts.iterations * (opts.batchesPerIteration + 3);
   }
 
   *units(): Generator<PvllEvent> {
