@@ -1,5 +1,13 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
+import { createApi } from './api/client';
+import { setApi } from './api/current';
+import { createAppRouter } from './router';
+import './styles.css';
 
-createApp(App).use(createPinia()).mount('#app');
+setApi(createApi());
+const app = createApp(App).use(createPinia()).use(createAppRouter());
+// A bug in a view must not leave a blank page or a stack trace: log it, the views show their own errors.
+app.config.errorHandler = (err) => console.error('[workbench]', err);
+app.mount('#app');

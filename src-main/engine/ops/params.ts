@@ -20,13 +20,14 @@ export class ParamStore {
     return this.add(name, shape, () => this.rng.normal() * std);
   }
 
-  /**
-   * Uniform in ±1/sqrt(fanIn): PyTorch's nn.Linear default for both its matrix `[inF, outF]` and
-   * its bias `[outF]`.
-   */
-  linear(name: string, shape: number[], fanIn: number): tf.Variable {
-    const bound = 1 / Math.sqrt(fanIn);
-    return this.add(name, shape, () => (2 * this.rng.next() - 1) * bound);
+  /** A dense matrix `[inF, outF]` uniform in ±1/sqrt(inF) (PyTorch's nn.Linear default). */
+  dense(name: string, inFeatures: number, outFeatures: number): tf.Variable {
+    return this.uniform(name, [inFeatures, outFeatures], inFeatures);
+  }
+
+  /** A dense layer's bias `[outF]`, uniform in ±1/sqrt(inF) (PyTorch's nn.Linear default). */
+  bias(name: string, outFeatures: number, inFeatures: number): tf.Variable {
+    return this.uniform(name, [outFeatures], inFeatures);
   }
 
   /** A vector filled with `value` (BN scale 1, BN shift and biases 0). */
@@ -59,6 +60,11 @@ export class ParamStore {
   dispose(): void {
     for (const v of this.byName.values()) v.dispose();
     this.byName.clear();
+  }
+
+  private uniform(name: string, shape: number[], fanIn: number): tf.Variable {
+    const bound = 1 / Math.sqrt(fanIn);
+    return this.add(name, shape, () => (2 * this.rng.next() - 1) * bound);
   }
 
   private add(name: string, shape: number[], draw: () => number): tf.Variable {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { archVariables, softmaxWeights } from '../supernet/arch-params';
-import { crossEntropy } from '../supernet/loss';
+import { crossEntropy } from '../evaluate/classification';
 import type { Supernet } from '../supernet/types';
 import { AdamL2, gradsInOrder, type SgdMomentum } from './darts-optimizers';
 

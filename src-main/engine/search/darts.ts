@@ -5,7 +5,7 @@ import type { MetricPoint } from '../../../src-shared/model/metrics';
 import { DartsSupernet } from '../supernet/darts-network';
 import { Nb201Supernet } from '../supernet/nb201-network';
 import { alphaValues, softmaxWeights } from '../supernet/arch-params';
-import { accuracy, crossEntropy } from '../supernet/loss';
+import { correctCount, crossEntropy } from '../evaluate/classification';
 import type { Supernet } from '../supernet/types';
 import type { SearchStrategy, StrategyContext } from './strategy';
 import { Architect, type Batch } from './architect';
@@ -130,7 +130,7 @@ export class DartsStrategy implements SearchStrategy {
     let acc = 0;
     const { value, grads } = tf.variableGrads(() => {
       const logits = this.net.forward(train.x, softmaxWeights(this.net.arch));
-      acc = tf.tidy(() => accuracy(logits, train.y).dataSync()[0]);
+      acc = tf.tidy(() => correctCount(logits, train.y).dataSync()[0]) / train.y.shape[0];
       return crossEntropy(logits, train.y);
     }, weights);
     const loss = value.dataSync()[0];
@@ -148,9 +148,3 @@ export class DartsStrategy implements SearchStrategy {
     if (genotype) reporter.genotype(genotype, { step: this.stepIndex, epoch: epoch + 1, final: this.stepIndex === this.totalSteps });
   }
 }
-
-/** The StrategyFactory shape with the data (and optional genotype derivation) bound by the engine. */
-export function createDartsStrategy(deps: DartsDeps) {
-  return async (ctx: StrategyContext<DartsConfig>): Promise<DartsStrategy> => new DartsStrategy(ctx, deps);
-}
-

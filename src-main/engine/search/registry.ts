@@ -1,6 +1,8 @@
 import type { Algorithm, RunConfig } from '../../../src-shared/model/run-config';
 import type { StrategyFactory } from './strategy';
 import { createTrainStrategy } from './train';
+import { dartsOnDataset } from './darts-data';
+import { blackBoxFactory } from './blackbox/factory';
 import { createGdasStrategy } from './gdas';
 import { createSnasStrategy } from './snas';
 import { createPvllStrategy } from './pvll';
@@ -11,6 +13,11 @@ import { createPvllStrategy } from './pvll';
  */
 export const strategies = {
   train: createTrainStrategy,
+  darts: dartsOnDataset(),
+  random: blackBoxFactory,
+  rea: blackBoxFactory,
+  ls: blackBoxFactory,
+  bananas: blackBoxFactory,
   gdas: createGdasStrategy,
   snas: createSnasStrategy,
   pvll: createPvllStrategy,

@@ -79,8 +79,8 @@ export class DartsSupernet implements Supernet {
       cPrev = space.nodes * c;
     });
     this.classifier = {
-      w: this.params.linear('classifier.w', [cPrev, shape.numClasses], cPrev),
-      b: this.params.linear('classifier.b', [shape.numClasses], cPrev),
+      w: this.params.dense('classifier.w', cPrev, shape.numClasses),
+      b: this.params.bias('classifier.b', shape.numClasses, cPrev),
     };
     const archRng = rng.fork('alphas');
     this.arch = (['normal', 'reduce'] as const).map((kind) => initArchParam(kind, plan.edges[kind].map((e) => e.ops), archRng));

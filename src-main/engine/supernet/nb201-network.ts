@@ -64,8 +64,8 @@ export class Nb201Supernet implements Supernet {
     });
     this.lastBn = batchNorm(cPrev, ctx('lastact', true), 'bn');
     this.classifier = {
-      w: this.params.linear('classifier.w', [cPrev, shape.numClasses], cPrev),
-      b: this.params.linear('classifier.b', [shape.numClasses], cPrev),
+      w: this.params.dense('classifier.w', cPrev, shape.numClasses),
+      b: this.params.bias('classifier.b', shape.numClasses, cPrev),
     };
     this.arch = [initArchParam('normal', plan.edges.map((e) => e.ops), rng.fork('alphas'))];
   }

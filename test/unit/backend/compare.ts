@@ -61,5 +61,5 @@ export function dilateFilter(filter: tf.Tensor4D, d: number): tf.Tensor4D {
     [0, 0],
     [0, 0],
   ]);
-  return tf.slice(tf.reshape(spread, [fh * d, fw * d, c, m]), 0, [(fh - 1) * d + 1, (fw - 1) * d + 1, c, m]);
+  return tf.slice(tf.reshape(spread, [fh * d, fw * d, c, m]), 0, [(fh - 1) * d + 1, (fw - 1) * d + 1, c, m]) as tf.Tensor4D;
 }

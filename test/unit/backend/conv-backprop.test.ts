@@ -64,7 +64,8 @@ describe('conv2d backprop kernels on wasm against cpu', () => {
     const error = await wasmVsCpu(() => {
       const x = tf.tensor4d(xs, [batch, 10, 10, 6]);
       const f = tf.tensor4d(fs, [3, 3, 6, 5]);
-      const loss = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.square(tf.relu(tf.conv2d(a, b, stride, pad))));
+      const loss = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.square(tf.relu(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad))));
       return tf.grads(loss)([x, f]);
     });
     expect(error).toBeLessThan(TOLERANCE);

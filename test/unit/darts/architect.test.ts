@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { DartsSupernet } from '../../../src-main/engine/supernet/darts-network';
 import { archVariables, softmaxWeights } from '../../../src-main/engine/supernet/arch-params';
-import { crossEntropy } from '../../../src-main/engine/supernet/loss';
+import { crossEntropy } from '../../../src-main/engine/evaluate/classification';
 import { Architect, type Batch } from '../../../src-main/engine/search/architect';
 import { SgdMomentum } from '../../../src-main/engine/search/darts-optimizers';
 import { randn } from '../ops/gradcheck';

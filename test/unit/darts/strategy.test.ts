@@ -102,3 +102,20 @@ describe('optimizers follow the PyTorch update rules', () => {
     expect(cosineLearningRate(50, 50, 0.025, 0.001)).toBeCloseTo(0.001, 10);
   });
 });
+
+describe('genotype of the current α', () => {
+  it('derives a DARTS cell pair whose edges use only each edge’s candidate ops', async () => {
+    const { deriveFromAlphas } = await import('../../../src-main/engine/search/darts-data');
+    const { robustDartsSpace } = await import('../../../src-main/engine/spaces/robust-darts');
+    const { DartsSupernet } = await import('../../../src-main/engine/supernet/darts-network');
+    const net = new DartsSupernet(robustDartsSpace('S2', { channels: 2, layers: 3 }), { inChannels: 1, numClasses: 3 }, new Rng(3));
+    const snapshot = { space: net.space, cells: net.arch.map((a) => ({ kind: a.kind, edgeOps: a.edgeOps, alpha: a.alpha.arraySync() })) };
+    const g = deriveFromAlphas(snapshot);
+    expect(g.space).toBe('darts');
+    if (g.space === 'darts') {
+      expect(g.normal.length).toBe(8); // two inputs for each of 4 nodes
+      expect(g.normal.every(([op]) => op === 'skip_connect' || op === 'sep_conv_3x3')).toBe(true);
+    }
+    net.dispose();
+  });
+});

@@ -1,0 +1,48 @@
+import { onBeforeUnmount, onMounted, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue';
+import * as echarts from 'echarts/core';
+import { LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import type { ComposeOption } from 'echarts/core';
+import type { LineSeriesOption } from 'echarts/charts';
+import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
+
+echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+
+export type ChartOption = ComposeOption<LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+
+/**
+ * Mounts an ECharts instance on `el`, feeds it `option` whenever it changes, resizes it with the window
+ * and disposes it on unmount. After every render it writes the number of points the chart holds to
+ * `data-points` on the element (tests and the user's dev tools read it).
+ */
+export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<ChartOption>): void {
+  let chart: echarts.ECharts | null = null;
+
+  function countPoints(): number {
+    const series = (chart?.getOption() as { series?: { data?: unknown[] }[] } | undefined)?.series ?? [];
+    return series.reduce((n, s) => n + (s.data?.length ?? 0), 0);
+  }
+
+  const onResize = (): void => chart?.resize();
+
+  onMounted(() => {
+    if (!el.value) return;
+    chart = echarts.init(el.value, undefined, { renderer: 'canvas' });
+    // Registered before the first setOption: with animation off, 'finished' fires during it or never.
+    chart.on('finished', () => {
+      if (el.value) el.value.dataset.points = String(countPoints());
+    });
+    chart.setOption(toValue(option));
+    window.addEventListener('resize', onResize);
+  });
+
+  // The option getter reads every point it maps, so a pushed point re-runs it.
+  watch(() => toValue(option), (next) => chart?.setOption(next, { replaceMerge: ['series'] }));
+
+  onBeforeUnmount(() => {
+    window.removeEventListener('resize', onResize);
+    chart?.dispose();
+    chart = null;
+  });
+}

@@ -1,0 +1,30 @@
+/** Display helpers shared by the views. */
+
+export function formatDateTime(iso: string | null): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}
+
+/** "1 h 02 min", "3 min 05 s", "12 s"; a run still going counts up to `now`. */
+export function formatDuration(startedAt: string | null, endedAt: string | null, now: number = Date.now()): string {
+  if (!startedAt) return '—';
+  const start = Date.parse(startedAt);
+  const end = endedAt ? Date.parse(endedAt) : now;
+  if (Number.isNaN(start) || Number.isNaN(end)) return '—';
+  const s = Math.max(0, Math.round((end - start) / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m > 0) return `${m} min ${String(sec).padStart(2, '0')} s`;
+  return `${sec} s`;
+}
+
+export function formatMetric(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const a = Math.abs(value);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return value.toExponential(3);
+  return value.toFixed(4).replace(/\.?0+$/, '');
+}

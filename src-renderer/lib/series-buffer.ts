@@ -1,0 +1,44 @@
+import type { MetricPoint } from '../../src-shared/model/metrics';
+import type { MetricSeries } from '../../src-shared/model/records';
+
+/** One key's points for a chart, in step order. */
+export type SeriesData = { steps: number[]; values: number[] };
+
+/**
+ * Past this many points a live series is thinned by half (every other older point dropped), so a
+ * long run's chart stays cheap; 2000 matches the `metrics.query` default downsampling.
+ */
+export const MAX_LIVE_POINTS = 4000;
+
+export function fromQuery(series: readonly MetricSeries[]): Record<string, SeriesData> {
+  const out: Record<string, SeriesData> = {};
+  for (const s of series) out[s.key] = { steps: [...s.steps], values: [...s.values] };
+  return out;
+}
+
+/**
+ * Appends live points; a point at or before a key's last step is dropped, because it is already in
+ * what `metrics.query` returned (events and the query overlap while the query is in flight).
+ * Returns whether anything was added.
+ */
+export function appendPoints(target: Record<string, SeriesData>, points: readonly MetricPoint[], maxPoints = MAX_LIVE_POINTS): boolean {
+  let added = false;
+  for (const p of points) {
+    let s = target[p.key];
+    if (!s) target[p.key] = s = { steps: [], values: [] };
+    const last = s.steps.length ? s.steps[s.steps.length - 1] : -1;
+    if (p.step <= last) continue;
+    s.steps.push(p.step);
+    s.values.push(p.value);
+    added = true;
+    if (s.steps.length > maxPoints) thin(s);
+  }
+  return added;
+}
+
+/** Drops every other point except the most recent, keeping the first and last. */
+function thin(s: SeriesData): void {
+  const keep = (_: number, i: number, a: readonly number[]): boolean => i % 2 === 0 || i === a.length - 1;
+  s.steps = s.steps.filter(keep);
+  s.values = s.values.filter(keep);
+}

@@ -1,0 +1,28 @@
+import { createRouter, createWebHashHistory, type RouteLocationNormalizedLoaded } from 'vue-router';
+import ExperimentsView from './views/ExperimentsView.vue';
+import NewRunView from './views/NewRunView.vue';
+import RunDashboardView from './views/RunDashboardView.vue';
+import SearchSpacesView from './views/SearchSpacesView.vue';
+
+/** An id route param as a number, or null when it is absent or not a positive integer. */
+export function idParam(route: RouteLocationNormalizedLoaded, name: string): number | null {
+  const raw = route.params[name] ?? route.query[name];
+  const n = Number(Array.isArray(raw) ? raw[0] : raw);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+// Hash history: the same URLs work from Electron's file:// page and from web mode, where the
+// page's own query string carries the token.
+export function createAppRouter() {
+  return createRouter({
+    history: createWebHashHistory(),
+    routes: [
+      { path: '/', redirect: '/experiments' },
+      { path: '/experiments/:id?', name: 'experiments', component: ExperimentsView },
+      { path: '/runs/new', name: 'new-run', component: NewRunView },
+      { path: '/runs/:id', name: 'run', component: RunDashboardView },
+      { path: '/spaces', name: 'spaces', component: SearchSpacesView },
+      { path: '/:rest(.*)*', redirect: '/experiments' },
+    ],
+  });
+}
