@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { TrainConfig } from './algorithms/train';
 import { DartsConfig } from './algorithms/darts';
 import { BananasConfig, LocalSearchConfig, RandomSearchConfig, RegularizedEvolutionConfig } from './algorithms/blackbox';
+import { GdasConfig } from './algorithms/gdas';
+import { SnasConfig } from './algorithms/snas';
+import { PvllConfig } from './algorithms/pvll';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -14,6 +17,9 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   RegularizedEvolutionConfig,
   LocalSearchConfig,
   BananasConfig,
+  GdasConfig,
+  SnasConfig,
+  PvllConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;
