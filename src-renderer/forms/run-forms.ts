@@ -1,6 +1,7 @@
 import { DATASET_NAMES } from '../../src-shared/model/dataset';
 import { PRESETS } from '../../src-shared/model/presets';
 import { RunConfig, type Algorithm, type RunConfigInput } from '../../src-shared/model/run-config';
+import { SearchSpace } from '../../src-shared/model/space';
 
 /**
  * The New-run form of each algorithm, as data: adding an algorithm to the RunConfig union means adding
@@ -196,14 +197,41 @@ export function presetValues(form: AlgorithmForm, name: string): FormValues {
   return valuesOf(form, RunConfig.parse(preset));
 }
 
+/** One-shot forms search a space (their `space.*` fields); black-box forms query a fixed benchmark. */
+export function takesSpace(form: AlgorithmForm): boolean {
+  return form.fields.some((f) => f.path.startsWith('space.'));
+}
+
+/**
+ * The fields to show. A whole space carried over from the space editor (per-edge op lists, stem
+ * multiplier: more than the form's `space.*` fields can say) replaces those fields.
+ */
+export function visibleFields(form: AlgorithmForm, space: SearchSpace | null): FieldSpec[] {
+  return space && takesSpace(form) ? form.fields.filter((f) => !f.path.startsWith('space.')) : form.fields;
+}
+
+/** A space passed in the New-run URL (`?space=<JSON>`), validated; the error says what is wrong with it. */
+export function spaceFromQuery(raw: unknown): { space: SearchSpace | null; error: string | null } {
+  if (typeof raw !== 'string' || raw === '') return { space: null, error: null };
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { space: null, error: 'The search space in the address is not JSON; open the space editor and start the run from there.' };
+  }
+  const parsed = SearchSpace.safeParse(data);
+  if (!parsed.success) return { space: null, error: `The search space in the address is not valid: ${parsed.error.issues[0]?.message ?? 'unknown problem'}` };
+  return { space: parsed.data, error: null };
+}
+
 /**
  * The RunConfig to send. Numbers are sent as typed, even when out of range, so the server's
  * validation (the one source of truth) names the problem; text that is not a number is sent as text
- * for the same reason.
+ * for the same reason. A carried `space` is sent whole, in place of the `space.*` fields.
  */
-export function buildConfig(form: AlgorithmForm, values: FormValues): RunConfigInput {
+export function buildConfig(form: AlgorithmForm, values: FormValues, space: SearchSpace | null = null): RunConfigInput {
   const config: Record<string, unknown> = { algorithm: form.algorithm };
-  for (const f of form.fields) {
+  for (const f of visibleFields(form, space)) {
     const raw = values[f.path];
     let value: unknown;
     if (f.kind === 'boolean') value = Boolean(raw);
@@ -217,6 +245,7 @@ export function buildConfig(form: AlgorithmForm, values: FormValues): RunConfigI
     for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
     node[keys[keys.length - 1]] = value;
   }
+  if (space && takesSpace(form)) config.space = space;
   return config as RunConfigInput;
 }
 
