@@ -2,9 +2,9 @@ import type { DartsGenotype, Genotype } from '../../src-shared/model/genotype';
 import { NB201_EDGES } from '../../src-shared/model/genotype-derive';
 
 /**
- * A discrete cell as a drawable DAG, laid out left to right by rank as DARTS's `visualize.py`
- * (graphviz, rankdir=LR) does: the inputs first, each node one rank after its latest input, the
- * output last. Pure geometry, so the SVG component only draws and the tests check the graph.
+ * A discrete cell as a drawable DAG, left to right as DARTS's `visualize.py` (graphviz, rankdir=LR)
+ * draws it: the inputs, the intermediate nodes in order, the output. Pure geometry, so the SVG
+ * component only draws and the tests check the graph.
  */
 
 export type NodeRole = 'input' | 'intermediate' | 'output';
@@ -12,8 +12,10 @@ export type CellNode = { id: string; label: string; sub?: string; role: NodeRole
 export type CellEdge = { from: string; to: string; op: string | null; path: string; labelX: number; labelY: number };
 export type CellGraph = { title: string; width: number; height: number; nodes: CellNode[]; edges: CellEdge[]; concat: CellEdge[] };
 
-const RANK_GAP = 190;
-const ROW_GAP = 78;
+const RANK_GAP = 150;
+const ROW_GAP = 150;
+/** Intermediate nodes sit alternately above and below the middle, so edges that skip a node pass beside it. */
+const ZIGZAG = 32;
 const MARGIN_X = 50;
 const MARGIN_Y = 40;
 /** Width of an op label box per character at the diagram's 11 px monospace font, plus padding. */
@@ -53,15 +55,14 @@ function nb201Cell(arch: string): Abstract {
   return { nodes, edges, concat: [] };
 }
 
+/**
+ * Columns: the inputs first, then one column per intermediate node in order (a staircase, so the
+ * edges into different nodes spread out and their labels do not pile up), the output last.
+ */
 function ranks(cell: Abstract): Map<string, number> {
   const rank = new Map<string, number>();
-  for (const n of cell.nodes) if (n.role === 'input') rank.set(n.id, 0);
-  // Edges come in node order and read only earlier states, so one pass settles every rank.
-  for (const n of cell.nodes) {
-    if (n.role === 'input') continue;
-    const inputs = [...cell.edges.filter((e) => e.to === n.id).map((e) => e.from), ...(n.role === 'output' ? cell.concat : [])];
-    rank.set(n.id, 1 + Math.max(0, ...inputs.map((i) => rank.get(i) ?? 0)));
-  }
+  let next = 1;
+  for (const n of cell.nodes) rank.set(n.id, n.role === 'input' ? 0 : next++);
   return rank;
 }
 
@@ -84,16 +85,20 @@ function curve(a: CellNode, b: CellNode, bow: number): { path: string; at: (t: n
   return { path: `M${a.x.toFixed(1)},${a.y.toFixed(1)} Q${cx.toFixed(1)},${cy.toFixed(1)} ${b.x.toFixed(1)},${b.y.toFixed(1)}`, at };
 }
 
-const LABEL_POSITIONS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78];
+const LABEL_POSITIONS = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85];
 
 function layout(cell: Abstract, title: string): CellGraph {
   const rank = ranks(cell);
   const maxRank = Math.max(...rank.values());
   const byRank = Array.from({ length: maxRank + 1 }, (_, r) => cell.nodes.filter((n) => rank.get(n.id) === r));
   const rows = Math.max(...byRank.map((r) => r.length));
-  const height = 2 * MARGIN_Y + (rows - 1) * ROW_GAP;
+  const height = 2 * MARGIN_Y + Math.max((rows - 1) * ROW_GAP, 2 * ZIGZAG + 60);
   const nodes: CellNode[] = byRank.flatMap((list, r) =>
-    list.map((n, i) => ({ ...n, x: MARGIN_X + r * RANK_GAP, y: height / 2 + (i - (list.length - 1) / 2) * ROW_GAP })),
+    list.map((n, i) => ({
+      ...n,
+      x: MARGIN_X + r * RANK_GAP,
+      y: height / 2 + (i - (list.length - 1) / 2) * ROW_GAP + (n.role === 'intermediate' ? (r % 2 === 1 ? -ZIGZAG : ZIGZAG) : 0),
+    })),
   );
   const node = new Map(nodes.map((n) => [n.id, n]));
   const taken: Box[] = nodes.map((n) => ({ x: n.x, y: n.y, w: 2 * NODE_RADIUS + 4, h: 2 * NODE_RADIUS + 4 }));
@@ -109,7 +114,8 @@ function layout(cell: Abstract, title: string): CellGraph {
     if (op !== null) {
       const w = op.length * LABEL_CHAR_WIDTH + 8;
       const candidates = LABEL_POSITIONS.map((t) => ({ ...c.at(t), w, h: LABEL_HEIGHT }));
-      const free = candidates.find((box) => !taken.some((t) => overlaps(t, box))) ?? candidates[0];
+      const clashes = (box: Box): number => taken.filter((t) => overlaps(t, box)).length;
+      const free = candidates.find((box) => clashes(box) === 0) ?? [...candidates].sort((p, q) => clashes(p) - clashes(q))[0];
       taken.push(free);
       label = free;
     }
