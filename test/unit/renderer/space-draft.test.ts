@@ -32,7 +32,7 @@ describe('search-space drafts', () => {
     expect(summarize(ok.space!).opsPerEdge).toBe(2);
     expect(checkDraft({ ...s2, nodes: 3 }).problems).toContain('edgeOps.normal has 14 edge lists, but a cell with 3 nodes has 9 edges');
     expect(checkDraft({ ...s2, channels: 5 }).problems.join(' ')).toMatch(/channels must be even/);
-    expect(checkDraft({ ...s2, layers: '' }).space?.layers).toBe(8);
+    expect(checkDraft({ ...s2, layers: '' }).space).toMatchObject({ layers: 8 });
   });
 
   it('ticking an op keeps vocabulary order and leaves the preset', () => {
