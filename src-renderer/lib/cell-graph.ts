@@ -12,10 +12,10 @@ export type CellNode = { id: string; label: string; sub?: string; role: NodeRole
 export type CellEdge = { from: string; to: string; op: string | null; path: string; labelX: number; labelY: number };
 export type CellGraph = { title: string; width: number; height: number; nodes: CellNode[]; edges: CellEdge[]; concat: CellEdge[] };
 
-const RANK_GAP = 150;
-const ROW_GAP = 150;
+const RANK_GAP = 175;
+const ROW_GAP = 170;
 /** Intermediate nodes sit alternately above and below the middle, so edges that skip a node pass beside it. */
-const ZIGZAG = 32;
+const ZIGZAG = 46;
 const MARGIN_X = 50;
 const MARGIN_Y = 40;
 /** Width of an op label box per character at the diagram's 11 px monospace font, plus padding. */
@@ -103,12 +103,12 @@ function layout(cell: Abstract, title: string): CellGraph {
   const node = new Map(nodes.map((n) => [n.id, n]));
   const taken: Box[] = nodes.map((n) => ({ x: n.x, y: n.y, w: 2 * NODE_RADIUS + 4, h: 2 * NODE_RADIUS + 4 }));
 
-  const place = (from: string, to: string, op: string | null, index: number): CellEdge => {
+  const place = (from: string, to: string, op: string | null, index: number, straight = false): CellEdge => {
     const a = node.get(from) as CellNode;
     const b = node.get(to) as CellNode;
     // Edges that jump ranks bow away from the nodes they pass; the two inputs of a node bow apart.
     const jump = (rank.get(to) ?? 0) - (rank.get(from) ?? 0);
-    const bow = jump > 1 || a.y === b.y ? (index % 2 === 0 ? 1 : -1) * 28 * Math.min(jump, 3) : 0;
+    const bow = straight ? 0 : jump > 1 || a.y === b.y ? (index % 2 === 0 ? 1 : -1) * 24 * Math.min(jump, 3) : 0;
     const c = curve(a, b, bow);
     let label = c.at(0.5);
     if (op !== null) {
@@ -123,7 +123,8 @@ function layout(cell: Abstract, title: string): CellGraph {
   };
   const edges = cell.edges.map((e, i) => place(e.from, e.to, e.op, i));
   const output = cell.nodes.find((n) => n.role === 'output') as CellNode;
-  const concat = cell.concat.map((from, i) => place(from, output.id, null, i));
+  // Concat lines converge straight on the output: bowed, they would tangle with the op edges.
+  const concat = cell.concat.map((from, i) => place(from, output.id, null, i, true));
   return { title, width: 2 * MARGIN_X + maxRank * RANK_GAP, height, nodes, edges, concat };
 }
 
