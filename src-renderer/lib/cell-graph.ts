@@ -106,14 +106,16 @@ function layout(cell: Abstract, title: string): CellGraph {
   const place = (from: string, to: string, op: string | null, index: number, straight = false): CellEdge => {
     const a = node.get(from) as CellNode;
     const b = node.get(to) as CellNode;
-    // Edges that jump ranks bow away from the nodes they pass; the two inputs of a node bow apart.
+    // Edges that jump ranks bow away from the nodes they pass; two edges between the same pair bow apart.
     const jump = (rank.get(to) ?? 0) - (rank.get(from) ?? 0);
-    const bow = straight ? 0 : jump > 1 || a.y === b.y ? (index % 2 === 0 ? 1 : -1) * 24 * Math.min(jump, 3) : 0;
+    const twin = cell.edges.filter((e) => e.from === from && e.to === to).length > 1;
+    const bow = straight ? 0 : jump > 1 || a.y === b.y || twin ? (index % 2 === 0 ? 1 : -1) * 24 * Math.max(1, Math.min(jump, 3)) : 0;
     const c = curve(a, b, bow);
     let label = c.at(0.5);
     if (op !== null) {
       const w = op.length * LABEL_CHAR_WIDTH + 8;
-      const candidates = LABEL_POSITIONS.map((t) => ({ ...c.at(t), w, h: LABEL_HEIGHT }));
+      // Along the edge first, then nudged just off it, before settling for a clash.
+      const candidates = [0, -11, 11].flatMap((dy) => LABEL_POSITIONS.map((t) => ({ x: c.at(t).x, y: c.at(t).y + dy, w, h: LABEL_HEIGHT })));
       const clashes = (box: Box): number => taken.filter((t) => overlaps(t, box)).length;
       const free = candidates.find((box) => clashes(box) === 0) ?? [...candidates].sort((p, q) => clashes(p) - clashes(q))[0];
       taken.push(free);

@@ -50,7 +50,15 @@ describe('cell diagram', () => {
   });
 
   it('places every node one rank right of its latest input, and no two op labels on top of each other', () => {
-    for (const graph of cellGraphs(DARTS_V2)) {
+    // A derived cell whose node 0 reads c_{k-2} twice (twin edges) and whose nodes chain: the hard case.
+    const chained: DartsGenotype = {
+      space: 'darts',
+      normal: [['skip_connect', 0], ['sep_conv_3x3', 0], ['skip_connect', 2], ['sep_conv_3x3', 1], ['skip_connect', 3], ['sep_conv_3x3', 2], ['skip_connect', 4], ['sep_conv_3x3', 0]],
+      normal_concat: [2, 3, 4, 5],
+      reduce: V2.reduce,
+      reduce_concat: V2.reduce_concat,
+    };
+    for (const graph of [...cellGraphs(DARTS_V2), ...cellGraphs(chained)]) {
       const x = new Map(graph.nodes.map((n) => [n.id, n.x]));
       for (const e of [...graph.edges, ...graph.concat]) expect(x.get(e.to)!).toBeGreaterThan(x.get(e.from)!);
       const boxes = graph.edges.map((e) => ({ x: e.labelX, y: e.labelY, w: (e.op ?? '').length * LABEL_CHAR_WIDTH + 8 }));
