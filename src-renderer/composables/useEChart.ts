@@ -21,7 +21,7 @@ export type ChartOption = ComposeOption<
 
 /**
  * Mounts an ECharts instance on `el`, feeds it `option` whenever it changes, resizes it with the window
- * and disposes it on unmount. After every render it writes the number of points the chart holds to
+ * and with the element, and disposes it on unmount. After every render it writes the number of points the chart holds to
  * `data-points` on the element (tests and the user's dev tools read it).
  */
 export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<ChartOption>): void {
@@ -33,6 +33,8 @@ export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<
   }
 
   const onResize = (): void => chart?.resize();
+  // The element's own size too: a chart first drawn hidden (v-show, a collapsed panel) is 0 px wide.
+  const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(onResize);
 
   onMounted(() => {
     if (!el.value) return;
@@ -43,6 +45,7 @@ export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<
     });
     chart.setOption(toValue(option));
     window.addEventListener('resize', onResize);
+    observer?.observe(el.value);
   });
 
   // The option getter reads every point it maps, so a pushed point re-runs it.
@@ -50,6 +53,7 @@ export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<
 
   onBeforeUnmount(() => {
     window.removeEventListener('resize', onResize);
+    observer?.disconnect();
     chart?.dispose();
     chart = null;
   });
