@@ -26,13 +26,13 @@ export function dartsOnDataset(): StrategyFactory<DartsConfig> {
     const valid = stream(halves.valid, 'valid-batches');
     const stepsPerEpoch = Math.min(train.batchesPerEpoch, config.batchesPerEpoch ?? Infinity);
     ctx.reporter.log('info', `dataset ${data.name}: ${halves.train.length} images train the weights, ${halves.valid.length} the architecture; ${stepsPerEpoch} steps per epoch`);
-    return new DartsStrategy(ctx, {
+    return new DartsStrategy(ctx, { data: {
       train,
       valid,
       inChannels: data.shape[2],
       numClasses: data.classes,
       stepsPerEpoch,
       validation: () => orderedBatches(data.train, data.shape, data.normalization, config.batchSize, halves.valid),
-    });
+    } });
   };
 }

@@ -31,6 +31,10 @@ export interface DartsData {
   validation: () => Iterable<DataBatch>;
 }
 
+export interface DartsDeps {
+  data: DartsData;
+}
+
 /**
  * DARTS (`train_search.py`): per batch, one architecture step on a valid batch (first order or
  * unrolled), then one weight step on a train batch (SGD, gradient clipped, cosine learning rate per
@@ -46,8 +50,11 @@ export class DartsStrategy implements SearchStrategy {
   private readonly report: EpochReport;
   private stepIndex = 0;
 
-  constructor(private readonly ctx: StrategyContext<DartsConfig>, private readonly data: DartsData) {
+  private readonly data: DartsData;
+
+  constructor(private readonly ctx: StrategyContext<DartsConfig>, deps: DartsDeps) {
     const { config } = ctx;
+    const data = (this.data = deps.data);
     if (!Number.isInteger(data.stepsPerEpoch) || data.stepsPerEpoch < 1) {
       throw new Error(`DARTS needs at least one batch per epoch, got stepsPerEpoch = ${data.stepsPerEpoch}`);
     }

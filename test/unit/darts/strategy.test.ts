@@ -16,7 +16,7 @@ function strategy(unrolled: boolean, epochs = 2, stepsPerEpoch = 10, extra: Reco
   const rec = recorder();
   const s = new DartsStrategy(
     { config, rng: new Rng(1), reporter: rec.reporter, resourcesDir: '' },
-    { train: synthetic(2), valid: synthetic(3), inChannels: 1, numClasses: 3, stepsPerEpoch, validation: validationSplit(5, 3).pass },
+    { data: { train: synthetic(2), valid: synthetic(3), inChannels: 1, numClasses: 3, stepsPerEpoch, validation: validationSplit(5, 3).pass } },
   );
   return { s, ...rec };
 }
@@ -88,7 +88,7 @@ describe('optimizers follow the PyTorch update rules', () => {
 describe('genotype of the current α', () => {
   it('derives a DARTS cell pair whose edges use only each edge’s candidate ops', async () => {
     const { deriveGenotype } = await import('../../../src-main/engine/search/epoch-report');
-    const { robustDartsSpace } = await import('../../../src-main/engine/spaces/robust-darts');
+    const { robustDartsSpace } = await import('../../../src-shared/model/robust-darts');
     const { DartsSupernet } = await import('../../../src-main/engine/supernet/darts-network');
     const net = new DartsSupernet(robustDartsSpace('S2', { channels: 2, layers: 3 }), { inChannels: 1, numClasses: 3 }, new Rng(3));
     const snapshot = { space: net.space, cells: net.arch.map((a) => ({ kind: a.kind, edgeOps: a.edgeOps, alpha: a.alpha.arraySync() })) };
