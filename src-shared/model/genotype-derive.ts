@@ -1,5 +1,5 @@
 import type { DartsGenotype, Nb201Genotype } from './genotype';
-import { NB201_OPS } from './space';
+import { NB201_OPS, dartsEdgeCount } from './space';
 
 /**
  * The candidate ops of a DARTS cell: one list shared by every edge, or one list per edge (RobustDARTS
@@ -8,11 +8,6 @@ import { NB201_OPS } from './space';
 export type DartsEdgeOps =
   | readonly string[]
   | { readonly normal: readonly (readonly string[])[]; readonly reduce: readonly (readonly string[])[] };
-
-/** Number of mixed edges of a DARTS cell with `nodes` intermediate nodes: node i reads 2 + i states. */
-export function dartsEdgeCount(nodes: number): number {
-  return (nodes * (nodes + 3)) / 2;
-}
 
 function softmax(row: readonly number[]): number[] {
   const max = Math.max(...row);

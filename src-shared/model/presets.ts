@@ -2,9 +2,44 @@ import type { RunConfigInput } from './run-config';
 
 /**
  * Named starting points for runs (`--preset NAME` in the CLI, the preset menu in the UI). A preset is
- * a partial config: the schema's defaults fill the rest, so they stay in one place.
+ * a partial config: the schema's defaults fill the rest, so they stay in one place. The one-shot
+ * presets use only the fields every one-shot search shares (algorithms/one-shot.ts), so
+ * `--algorithm gdas|snas|pvll` runs the same setting with another method.
  */
 export const PRESETS: Record<string, RunConfigInput> = {
   /** The smallest real run: a small convnet on the embedded Fashion-MNIST sample, a minute on a CPU. */
   'train-small': { algorithm: 'train', steps: 300, batchSize: 32, evalEvery: 50 },
+  /**
+   * A real DARTS search in a few minutes on one CPU core (docs/engine.md has the measurements): all
+   * eight DARTS ops on a 3-cell supernet with 2 nodes per cell, 128 embedded images split in half,
+   * 4 epochs of 8 batches of 8. α's learning rate is 20× DARTS's so that 32 Adam steps move it visibly.
+   */
+  quick: {
+    algorithm: 'darts',
+    dataset: { name: 'embedded', trainLimit: 128 },
+    space: { kind: 'darts', nodes: 2, layers: 3, channels: 4, stemMultiplier: 3 },
+    epochs: 4,
+    batchSize: 8,
+    archLearningRate: 6e-3,
+    reportEvery: 2,
+    validBatches: 4,
+    hessianEvery: 2,
+    hessianIters: 3,
+  },
+  /**
+   * DARTS's CIFAR-10 search (Liu et al. 2019, `train_search.py`): C=16, 8 cells, 4 nodes, batch 64,
+   * 50 epochs, half of the training set for α, crop with padding 4 and horizontal flip (no cutout in
+   * the search). `dataset.dir` is the folder with `data_batch_1..5.bin`; set it to yours. The whole
+   * architecture half is scored each epoch (391 batches of 64), the Hessian eigenvalue every 5 epochs.
+   */
+  'darts-cifar10': {
+    algorithm: 'darts',
+    dataset: { name: 'cifar10', dir: 'data/cifar-10-batches-bin', augment: { cropPadding: 4, horizontalFlip: true, cutout: 0 } },
+    space: { kind: 'darts', nodes: 4, layers: 8, channels: 16, stemMultiplier: 3 },
+    epochs: 50,
+    batchSize: 64,
+    validBatches: 391,
+    hessianEvery: 5,
+    hessianIters: 20,
+  },
 };

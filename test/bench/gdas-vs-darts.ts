@@ -26,7 +26,7 @@ function data(seed: number): DartsData {
       y: tf.tensor1d(Int32Array.from({ length: B }, () => rng.int(10)), 'int32'),
     }),
   });
-  return { train: source(), valid: source(), inChannels: 1, numClasses: 10, stepsPerEpoch: 1000 };
+  return { train: source(), valid: source(), inChannels: 1, numClasses: 10, stepsPerEpoch: 1000, validation: () => [source().next()].map((b) => ({ ...b, epoch: 0 })) };
 }
 
 const quiet: Reporter = { metrics: () => undefined, genotype: () => undefined, artifact: () => undefined, log: () => undefined, progress: () => undefined };

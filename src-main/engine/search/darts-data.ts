@@ -1,33 +1,16 @@
 import type { DartsConfig } from '../../../src-shared/model/algorithms/darts';
-import type { Genotype } from '../../../src-shared/model/genotype';
-import { deriveDartsGenotype, deriveNb201Genotype } from '../../../src-shared/model/genotype-derive';
 import type { StrategyFactory } from './strategy';
 import { loadDataset } from '../data/datasets';
-import { BatchIterator, splitIndices } from '../data/batches';
-import { DartsStrategy, type AlphaSnapshot, type DartsDeps } from './darts';
-
-/** The discrete cell of the current α (DARTS's parse for the DARTS space, arg-max per edge for NB201). */
-export function deriveFromAlphas(snapshot: AlphaSnapshot): Genotype {
-  const cell = (kind: string) => {
-    const c = snapshot.cells.find((x) => x.kind === kind);
-    if (!c) throw new Error(`the α snapshot has no ${kind} cell`);
-    return c;
-  };
-  if (snapshot.space.kind === 'nb201') {
-    const c = cell('normal');
-    return deriveNb201Genotype(c.alpha, c.edgeOps[0]);
-  }
-  const normal = cell('normal');
-  const reduce = cell('reduce');
-  return deriveDartsGenotype(normal.alpha, reduce.alpha, { normal: normal.edgeOps, reduce: reduce.edgeOps }, snapshot.space.nodes);
-}
+import { BatchIterator, orderedBatches, splitIndices } from '../data/batches';
+import { DartsStrategy } from './darts';
 
 /**
  * DARTS on a real dataset: the training split cut by `trainPortion` into the weights' half and the
- * architecture's half (DARTS's `train_portion`), each an endless seeded batch stream. `derive`
- * defaults to deriveFromAlphas.
+ * architecture's half (DARTS's `train_portion`), each an endless seeded batch stream; epochs are a
+ * pass over the weights' half, or `batchesPerEpoch` batches when that is smaller. The epoch report
+ * scores the architecture's half in order, without augmentation (DARTS's `infer` on `valid_queue`).
  */
-export function dartsOnDataset(derive: DartsDeps['derive'] = deriveFromAlphas): StrategyFactory<DartsConfig> {
+export function dartsOnDataset(): StrategyFactory<DartsConfig> {
   return async (ctx) => {
     const { config, rng, resourcesDir } = ctx;
     const data = await loadDataset(config.dataset, resourcesDir, rng.fork('dataset'));
@@ -41,10 +24,15 @@ export function dartsOnDataset(derive: DartsDeps['derive'] = deriveFromAlphas): 
       });
     const train = stream(halves.train, 'train-batches');
     const valid = stream(halves.valid, 'valid-batches');
-    ctx.reporter.log('info', `dataset ${data.name}: ${halves.train.length} images train the weights, ${halves.valid.length} the architecture`);
-    return new DartsStrategy(ctx, {
-      data: { train, valid, inChannels: data.shape[2], numClasses: data.classes, stepsPerEpoch: train.batchesPerEpoch },
-      derive,
-    });
+    const stepsPerEpoch = Math.min(train.batchesPerEpoch, config.batchesPerEpoch ?? Infinity);
+    ctx.reporter.log('info', `dataset ${data.name}: ${halves.train.length} images train the weights, ${halves.valid.length} the architecture; ${stepsPerEpoch} steps per epoch`);
+    return new DartsStrategy(ctx, { data: {
+      train,
+      valid,
+      inChannels: data.shape[2],
+      numClasses: data.classes,
+      stepsPerEpoch,
+      validation: () => orderedBatches(data.train, data.shape, data.normalization, config.batchSize, halves.valid),
+    } });
   };
 }

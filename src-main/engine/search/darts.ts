@@ -4,12 +4,14 @@ import type { Genotype } from '../../../src-shared/model/genotype';
 import type { MetricPoint } from '../../../src-shared/model/metrics';
 import { DartsSupernet } from '../supernet/darts-network';
 import { Nb201Supernet } from '../supernet/nb201-network';
-import { alphaValues, softmaxWeights } from '../supernet/arch-params';
+import { softmaxWeights } from '../supernet/arch-params';
 import { correctCount, crossEntropy } from '../evaluate/classification';
+import type { Batch as DataBatch } from '../data/batches';
 import type { Supernet } from '../supernet/types';
 import type { SearchStrategy, StrategyContext } from './strategy';
 import { Architect, type Batch } from './architect';
 import { SgdMomentum, clipByGlobalNorm, cosineLearningRate, gradsInOrder } from './darts-optimizers';
+import { EpochReport, softmaxView, type AlphaSnapshot, type OneShotView } from './epoch-report';
 
 /** An endless stream of batches. The strategy owns each batch it takes and disposes it after use. */
 export interface BatchSource {
@@ -25,18 +27,12 @@ export interface DartsData {
   numClasses: number;
   /** Batches per epoch (DARTS: len(train_queue)). */
   stepsPerEpoch: number;
-}
-
-/** Current α per cell type, as plain numbers, with each row's op names. */
-export interface AlphaSnapshot {
-  space: Supernet['space'];
-  cells: { kind: string; edgeOps: readonly (readonly string[])[]; alpha: number[][] }[];
+  /** A fresh in-order pass over the architecture's half, for `valid.loss|acc` and the Hessian batch. */
+  validation: () => Iterable<DataBatch>;
 }
 
 export interface DartsDeps {
   data: DartsData;
-  /** Turns α into a discrete cell (the diagnostics' genotype derivation); without it genotype() is null. */
-  derive?: (alphas: AlphaSnapshot) => Genotype;
 }
 
 /**
@@ -47,13 +43,18 @@ export interface DartsDeps {
 export class DartsStrategy implements SearchStrategy {
   readonly totalSteps: number;
   readonly net: Supernet;
+  /** α, logits under α and genotype derivation, for the epoch report and other diagnostics. */
+  readonly view: OneShotView;
   private readonly architect: Architect;
   private readonly sgd: SgdMomentum;
+  private readonly report: EpochReport;
   private stepIndex = 0;
 
-  constructor(private readonly ctx: StrategyContext<DartsConfig>, private readonly deps: DartsDeps) {
+  private readonly data: DartsData;
+
+  constructor(private readonly ctx: StrategyContext<DartsConfig>, deps: DartsDeps) {
     const { config } = ctx;
-    const { data } = deps;
+    const data = (this.data = deps.data);
     if (!Number.isInteger(data.stepsPerEpoch) || data.stepsPerEpoch < 1) {
       throw new Error(`DARTS needs at least one batch per epoch, got stepsPerEpoch = ${data.stepsPerEpoch}`);
     }
@@ -75,51 +76,58 @@ export class DartsStrategy implements SearchStrategy {
       },
       this.sgd,
     );
+    this.view = softmaxView(this.net);
+    this.report = new EpochReport({
+      reporter: ctx.reporter,
+      view: this.view,
+      reportEvery: config.reportEvery,
+      validation: data.validation,
+      validBatches: config.validBatches,
+      hessianEvery: config.hessianEvery,
+      hessianIters: config.hessianIters,
+      archWeightDecay: config.archWeightDecay,
+      rng: ctx.rng.fork('hessian'),
+    });
     ctx.reporter.log('info', `DARTS supernet: ${this.net.params.count()} weights, ${config.unrolled ? 'second' : 'first'}-order, ${this.totalSteps} steps`);
   }
 
   async step(): Promise<{ done: boolean }> {
     if (this.stepIndex >= this.totalSteps) return { done: true };
     const { config, reporter } = this.ctx;
-    const perEpoch = this.deps.data.stepsPerEpoch;
+    const perEpoch = this.data.stepsPerEpoch;
     const epoch = Math.floor(this.stepIndex / perEpoch);
     const lr = cosineLearningRate(epoch, config.epochs, config.learningRate, config.learningRateMin);
-    const train = this.deps.data.train.next();
-    const valid = this.deps.data.valid.next();
+    const train = this.data.train.next();
+    const valid = this.data.valid.next();
+    const at = { step: this.stepIndex + 1, epoch: (this.stepIndex + 1) / perEpoch };
     try {
       const { validLoss } = this.architect.step(train, valid, lr);
       const { loss, acc } = this.weightStep(train, lr);
       this.stepIndex++;
-      const at = { step: this.stepIndex, epoch: this.stepIndex / perEpoch };
       const point = (key: string, value: number): MetricPoint => ({ ...at, key, value });
-      reporter.metrics([point('train.loss', loss), point('train.acc', acc), point('search.valid.loss', validLoss), point('lr', lr)]);
-      if (this.stepIndex % perEpoch === 0 || this.stepIndex === this.totalSteps) this.endOfEpoch(epoch);
-      reporter.progress(this.stepIndex, this.totalSteps);
+      reporter.metrics([point('search.valid.loss', validLoss), point('lr', lr)]);
+      this.report.trainStep(at, loss, acc, train.y.shape[0]);
     } finally {
       tf.dispose([train.x, train.y, valid.x, valid.y]);
     }
+    if (this.stepIndex % perEpoch === 0 || this.stepIndex === this.totalSteps) {
+      await this.report.endEpoch({ step: this.stepIndex, epoch: epoch + 1, final: this.stepIndex === this.totalSteps });
+    }
+    reporter.progress(this.stepIndex, this.totalSteps);
     return { done: this.stepIndex >= this.totalSteps };
   }
 
-  genotype(): Genotype | null {
-    return this.deps.derive ? this.deps.derive(this.alphas()) : null;
+  genotype(): Genotype {
+    return this.view.derive(this.view.snapshot());
   }
 
   /** The current α of every cell type. */
   alphas(): AlphaSnapshot {
-    const values = alphaValues(this.net);
-    return { space: this.net.space, cells: this.net.arch.map((a) => ({ kind: a.kind, edgeOps: a.edgeOps, alpha: values[a.kind] })) };
-  }
-
-  /**
-   * L_val at the current weights as a function of α (one [edges, ops] tensor per cell type, in
-   * `net.arch` order), differentiable in α: what Hessian-vector products w.r.t. α need.
-   */
-  validationLoss(alphas: readonly tf.Tensor2D[], batch: Batch): tf.Scalar {
-    return crossEntropy(this.net.forward(batch.x, softmaxWeights(this.net.arch, alphas)), batch.y);
+    return this.view.snapshot();
   }
 
   dispose(): void {
+    this.report.dispose();
     this.architect.dispose();
     this.sgd.dispose();
     this.net.dispose();
@@ -139,12 +147,5 @@ export class DartsStrategy implements SearchStrategy {
     this.sgd.step(weights, clipped, lr);
     tf.dispose(clipped);
     return { loss, acc };
-  }
-
-  private endOfEpoch(epoch: number): void {
-    const { reporter } = this.ctx;
-    reporter.artifact('alphas', this.stepIndex, this.alphas());
-    const genotype = this.genotype();
-    if (genotype) reporter.genotype(genotype, { step: this.stepIndex, epoch: epoch + 1, final: this.stepIndex === this.totalSteps });
   }
 }

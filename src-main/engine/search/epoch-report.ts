@@ -5,6 +5,8 @@ import type { MetricPoint } from '../../../src-shared/model/metrics';
 import type { Rng } from '../../../src-shared/model/rng';
 import { meanEntropy } from '../diagnostics/entropy';
 import { dominantHessianEigenvalue } from '../diagnostics/hessian';
+import { countSkipConnections } from '../diagnostics/skip-count';
+import type { Batch as DataBatch } from '../data/batches';
 import { crossEntropy, scoreBatches } from '../evaluate/classification';
 import { alphaValues, softmaxWeights } from '../supernet/arch-params';
 import type { Supernet } from '../supernet/types';
@@ -22,7 +24,7 @@ export function alphaSnapshot(net: Supernet): AlphaSnapshot {
   return { space: net.space, cells: net.arch.map((a) => ({ kind: a.kind, edgeOps: a.edgeOps, alpha: values[a.kind] })) };
 }
 
-/** The discrete cell(s) of the current α: DARTS's `_parse`, or NAS-Bench-201's arg-max per edge. */
+/** The discrete cell(s) of the α: DARTS's `genotype()._parse`, or NAS-Bench-201's arg-max per edge. */
 export function deriveGenotype(snapshot: AlphaSnapshot): Genotype {
   const cell = (kind: string) => {
     const found = snapshot.cells.find((c) => c.kind === kind);
@@ -36,52 +38,153 @@ export function deriveGenotype(snapshot: AlphaSnapshot): Genotype {
   return deriveDartsGenotype(normal.alpha, reduce.alpha, { normal: normal.edgeOps, reduce: reduce.edgeOps }, space.nodes);
 }
 
-/** L_val(w, softmax(α)) on one fixed batch, as a function of α: what the Hessian diagnostics differentiate. */
-export function softmaxValidationLoss(net: Supernet, batch: Batch) {
-  return (alphas: readonly tf.Tensor2D[]): tf.Scalar => crossEntropy(net.forward(batch.x, softmaxWeights(net.arch, alphas)), batch.y);
+/**
+ * What the report needs from a one-shot search: its α, the network's logits as a function of α, and
+ * how α becomes a discrete cell. DARTS and PVLL-NAS relax with softmax(α) (`softmaxView`); a
+ * sampling method (GDAS, SNAS) passes its own `logits`, which must be deterministic in α (no fresh
+ * Gumbel noise between calls) or the Hessian's finite difference measures the noise.
+ */
+export interface OneShotView {
+  /** The α variables in a fixed order. The Hessian estimate moves them and restores them exactly. */
+  readonly alphas: readonly tf.Variable[];
+  snapshot(): AlphaSnapshot;
+  /** Logits [batch, classes] under the given α (one tensor per entry of `alphas`), differentiable in α. */
+  logits(x: tf.Tensor4D, alphas: readonly tf.Tensor[]): tf.Tensor2D;
+  derive(snapshot: AlphaSnapshot): Genotype;
 }
 
-export interface EpochReport {
+/** The view of a supernet under DARTS's relaxation: every edge mixes its ops by softmax(α). */
+export function softmaxView(net: Supernet): OneShotView {
+  return {
+    alphas: net.arch.map((a) => a.alpha),
+    snapshot: () => alphaSnapshot(net),
+    logits: (x, alphas) => net.forward(x, softmaxWeights(net.arch, alphas as tf.Tensor2D[])),
+    derive: deriveGenotype,
+  };
+}
+
+export interface EpochReportOptions {
   reporter: Reporter;
-  net: Supernet;
-  step: number;
-  /** Epochs completed (1-based). */
-  epoch: number;
-  final: boolean;
-  /** Scored with softmax(α) weights as `valid.loss` / `valid.acc`; disposed here. */
-  validBatches?: Batch[];
-  /** When given, the dominant Hessian eigenvalue of L_val w.r.t. α on this batch (disposed by the caller). */
-  hessian?: { batch: Batch; iters: number; rng: Rng; archWeightDecay: number };
+  view: OneShotView;
+  /** Running training means are reported every this many steps of an epoch, and at its end. */
+  reportEvery: number;
+  /**
+   * A fresh in-order pass over the validation split (DARTS's `valid_queue` in `infer`), read lazily:
+   * the report takes its first `validBatches` batches, so a cap costs only what it reads.
+   */
+  validation: () => Iterable<DataBatch>;
+  validBatches: number;
+  /** Dominant Hessian eigenvalue every this many epochs; 0 = never. */
+  hessianEvery: number;
+  /** Power-iteration steps (each two α-gradients of the Hessian batch). */
+  hessianIters: number;
+  /** Added as wd·I to the Hessian, as RobustDARTS differentiates the decayed gradient. */
+  archWeightDecay: number;
+  /** Draws the power iteration's start vectors. */
+  rng: Rng;
 }
 
 /**
- * The per-epoch diagnostics every one-shot search reports: validation loss and accuracy under
- * softmax(α), mean entropy of softmax(α) per cell type (`alpha.entropy.normal|reduce`), the α
- * themselves (`alphas` artifact), the derived genotype and, when due, RobustDARTS's dominant Hessian
- * eigenvalue of L_val w.r.t. α (`hessian.eigenvalue`). Same keys for DARTS, GDAS, SNAS and PVLL-NAS,
- * so their runs chart side by side.
+ * The diagnostics every one-shot search reports, with the same keys for DARTS, GDAS, SNAS and
+ * PVLL-NAS so their runs chart side by side. Per step: `train.loss` / `train.acc` as running means
+ * over the epoch so far (DARTS's AvgrageMeter, every `reportEvery` steps). Per epoch: the epoch's
+ * means (`train.epoch.loss|acc`), `valid.loss` / `valid.acc` (DARTS's `infer`, capped at
+ * `validBatches`), `alpha.entropy.<cell>` (mean entropy of softmax(α) per cell type), the `alphas`
+ * artifact, the derived genotype (`final` at the end), `genotype.skip.normal|reduce` for DARTS
+ * cells, and every `hessianEvery` epochs RobustDARTS's `hessian.eigenvalue`: the largest eigenvalue
+ * of ∇²_α L_val (+ wd·I) on a validation batch fixed for the whole run, so epochs compare.
  */
-export async function reportEpoch(r: EpochReport): Promise<void> {
-  const at = { step: r.step, epoch: r.epoch };
-  const points: MetricPoint[] = [];
-  const snapshot = alphaSnapshot(r.net);
-  for (const cell of snapshot.cells) points.push({ ...at, key: `alpha.entropy.${cell.kind}`, value: meanEntropy(cell.alpha) });
-  if (r.validBatches && r.validBatches.length > 0) {
-    const score = await scoreBatches((x) => r.net.forward(x, softmaxWeights(r.net.arch)), r.validBatches.map((b) => ({ ...b, epoch: 0 })));
-    points.push({ ...at, key: 'valid.loss', value: score.loss }, { ...at, key: 'valid.acc', value: score.acc });
+export class EpochReport {
+  private lossSum = 0;
+  private correctSum = 0;
+  private count = 0;
+  private stepsInEpoch = 0;
+  private hessianBatch: Batch | null = null;
+
+  constructor(private readonly o: EpochReportOptions) {
+    for (const [name, value] of [['reportEvery', o.reportEvery], ['validBatches', o.validBatches], ['hessianIters', o.hessianIters]] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+    }
+    if (!Number.isInteger(o.hessianEvery) || o.hessianEvery < 0) throw new Error(`hessianEvery must be 0 (never) or a positive integer, got ${o.hessianEvery}`);
   }
-  if (r.hessian) {
-    const { batch, iters, rng, archWeightDecay } = r.hessian;
-    const loss = softmaxValidationLoss(r.net, batch);
-    const result = dominantHessianEigenvalue((alphas) => loss(alphas as tf.Variable<tf.Rank.R2>[]), r.net.arch.map((a) => a.alpha), {
-      iters,
-      rng,
-      archWeightDecay,
+
+  /** One training batch's mean loss and accuracy over `count` examples; `at` is where the step ends. */
+  trainStep(at: { step: number; epoch: number }, loss: number, acc: number, count: number): void {
+    this.lossSum += loss * count;
+    this.correctSum += acc * count;
+    this.count += count;
+    this.stepsInEpoch++;
+    if (this.stepsInEpoch % this.o.reportEvery === 0) this.o.reporter.metrics(this.runningMeans(at));
+  }
+
+  /** Reports the epoch just completed (`epoch` counts from 1) and starts the next one's means. */
+  async endEpoch(at: { step: number; epoch: number; final: boolean }): Promise<void> {
+    const { reporter, view } = this.o;
+    const where = { step: at.step, epoch: at.epoch };
+    const point = (key: string, value: number): MetricPoint => ({ ...where, key, value });
+    const points: MetricPoint[] = [];
+    if (this.count > 0) {
+      if (this.stepsInEpoch % this.o.reportEvery !== 0) points.push(...this.runningMeans(where));
+      points.push(point('train.epoch.loss', this.lossSum / this.count), point('train.epoch.acc', this.correctSum / this.count));
+    }
+    this.lossSum = this.correctSum = this.count = this.stepsInEpoch = 0;
+
+    const score = await scoreBatches((x) => view.logits(x, view.alphas), this.validationBatches());
+    points.push(point('valid.loss', score.loss), point('valid.acc', score.acc));
+
+    const snapshot = view.snapshot();
+    for (const cell of snapshot.cells) points.push(point(`alpha.entropy.${cell.kind}`, meanEntropy(cell.alpha)));
+    const genotype = view.derive(snapshot);
+    if (genotype.space === 'darts') {
+      const skips = countSkipConnections(genotype);
+      points.push(point('genotype.skip.normal', skips.normal), point('genotype.skip.reduce', skips.reduce));
+    }
+    if (this.o.hessianEvery > 0 && at.epoch % this.o.hessianEvery === 0) {
+      const eigenvalue = this.hessianEigenvalue(at.epoch);
+      if (Number.isFinite(eigenvalue)) points.push(point('hessian.eigenvalue', eigenvalue));
+      else reporter.log('warn', `epoch ${at.epoch}: the Hessian eigenvalue came out ${eigenvalue}; not recorded`);
+    }
+    reporter.metrics(points);
+    reporter.artifact('alphas', at.step, snapshot);
+    reporter.genotype(genotype, { step: at.step, epoch: at.epoch, final: at.final });
+  }
+
+  /** Frees the fixed Hessian batch. */
+  dispose(): void {
+    if (this.hessianBatch) tf.dispose([this.hessianBatch.x, this.hessianBatch.y]);
+    this.hessianBatch = null;
+  }
+
+  private runningMeans(at: { step: number; epoch: number }): MetricPoint[] {
+    return [
+      { ...at, key: 'train.loss', value: this.lossSum / this.count },
+      { ...at, key: 'train.acc', value: this.correctSum / this.count },
+    ];
+  }
+
+  /** The first `validBatches` batches of a fresh validation pass; the pass's unread batches are never built. */
+  private *validationBatches(): Generator<DataBatch> {
+    let taken = 0;
+    for (const batch of this.o.validation()) {
+      yield batch;
+      if (++taken >= this.o.validBatches) return;
+    }
+  }
+
+  private hessianEigenvalue(epoch: number): number {
+    if (!this.hessianBatch) {
+      const first = this.o.validation()[Symbol.iterator]().next();
+      if (first.done) throw new Error('the validation split yielded no batch for the Hessian eigenvalue');
+      this.hessianBatch = { x: first.value.x, y: first.value.y };
+    }
+    const batch = this.hessianBatch;
+    const { view } = this.o;
+    const result = dominantHessianEigenvalue((alphas) => crossEntropy(view.logits(batch.x, alphas), batch.y), [...view.alphas], {
+      iters: this.o.hessianIters,
+      rng: this.o.rng.fork(`hessian-epoch-${epoch}`),
+      archWeightDecay: this.o.archWeightDecay,
       which: 'largest',
     });
-    points.push({ ...at, key: 'hessian.eigenvalue', value: result.eigenvalue });
+    return result.eigenvalue;
   }
-  r.reporter.metrics(points);
-  r.reporter.artifact('alphas', r.step, snapshot);
-  r.reporter.genotype(deriveGenotype(snapshot), { step: r.step, epoch: r.epoch, final: r.final });
 }

@@ -33,6 +33,8 @@ export const oneShotFields = {
   archWeightDecay: z.number().min(0).max(1).default(1e-3),
   /** Second-order variant (DARTS's unrolled step; PVLL-NAS's look-ahead loss); GDAS and SNAS have none. */
   unrolled: z.boolean().default(false),
+  /** Running means of the training loss and accuracy are reported every this many steps (`report_freq`). */
+  reportEvery: z.number().int().min(1).default(50),
   /** Validation batches scored at each epoch's end (`valid.loss`, `valid.acc`). */
   validBatches: z.number().int().min(1).default(4),
   /** Dominant Hessian eigenvalue of L_val w.r.t. α every this many epochs (0: never). */

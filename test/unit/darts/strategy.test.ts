@@ -2,46 +2,21 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { DartsConfig } from '../../../src-shared/model/algorithms/darts';
-import type { MetricPoint } from '../../../src-shared/model/metrics';
-import { DartsStrategy, type BatchSource } from '../../../src-main/engine/search/darts';
+import { DartsStrategy } from '../../../src-main/engine/search/darts';
 import { AdamL2, SgdMomentum, cosineLearningRate } from '../../../src-main/engine/search/darts-optimizers';
-import type { Reporter } from '../../../src-main/engine/search/strategy';
-import { randn } from '../ops/gradcheck';
+import { crossEntropy } from '../../../src-main/engine/evaluate/classification';
+import { TINY_SPACE, recorder, synthetic, validationSplit } from './fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-function recorder() {
-  const metrics: MetricPoint[] = [];
-  const artifacts: { kind: string; step: number }[] = [];
-  const reporter: Reporter = {
-    metrics: (p) => metrics.push(...p),
-    genotype: () => {},
-    artifact: (kind, step) => artifacts.push({ kind, step }),
-    log: () => {},
-    progress: () => {},
-  };
-  return { reporter, metrics, artifacts };
-}
-
-/** Fresh synthetic batches each call (the strategy disposes them). */
-function synthetic(seed: number): BatchSource {
-  const rng = new Rng(seed);
-  return { next: () => ({ x: randn(rng, [4, 6, 6, 1]) as tf.Tensor4D, y: tf.tensor1d([0, 1, 2, 0], 'int32') }) };
-}
-
-function strategy(unrolled: boolean, epochs = 2, stepsPerEpoch = 10) {
-  const config = DartsConfig.parse({
-    algorithm: 'darts',
-    epochs,
-    unrolled,
-    space: { kind: 'darts', ops: ['max_pool_3x3', 'skip_connect', 'dil_conv_3x3'], nodes: 1, layers: 3, channels: 2, stemMultiplier: 1 },
-  });
+function strategy(unrolled: boolean, epochs = 2, stepsPerEpoch = 10, extra: Record<string, unknown> = {}) {
+  const config = DartsConfig.parse({ algorithm: 'darts', epochs, unrolled, space: TINY_SPACE, reportEvery: 4, validBatches: 2, ...extra });
   const rec = recorder();
   const s = new DartsStrategy(
     { config, rng: new Rng(1), reporter: rec.reporter, resourcesDir: '' },
-    { data: { train: synthetic(2), valid: synthetic(3), inChannels: 1, numClasses: 3, stepsPerEpoch } },
+    { data: { train: synthetic(2), valid: synthetic(3), inChannels: 1, numClasses: 3, stepsPerEpoch, validation: validationSplit(5, 3).pass } },
   );
   return { s, ...rec };
 }
@@ -49,7 +24,7 @@ function strategy(unrolled: boolean, epochs = 2, stepsPerEpoch = 10) {
 describe('DARTS strategy', () => {
   for (const unrolled of [false, true]) {
     it(`${unrolled ? 'second' : 'first'}-order: tensor count flat across 20 steps, α moves, done after epochs·stepsPerEpoch`, async () => {
-      const { s, metrics, artifacts } = strategy(unrolled);
+      const { s, metrics, artifacts, values, genotypes } = strategy(unrolled);
       const before = s.alphas().cells[0].alpha.flat();
       await s.step(); // creates the optimizers' state
       const start = tf.memory().numTensors;
@@ -61,18 +36,25 @@ describe('DARTS strategy', () => {
       expect((await s.step()).done).toBe(true);
       const after = s.alphas().cells[0].alpha.flat();
       expect(after.some((v, i) => Math.abs(v - before[i]) > 1e-5)).toBe(true);
-      expect(metrics.filter((m) => m.key === 'train.loss').length).toBe(20);
+      // Running means every 4 steps of an epoch (4, 8) and at its end (10), twice.
+      expect(values('train.loss').map((m) => m.step)).toEqual([4, 8, 10, 14, 18, 20]);
+      expect(values('search.valid.loss').length).toBe(20);
+      for (const key of ['valid.loss', 'valid.acc', 'alpha.entropy.normal', 'alpha.entropy.reduce', 'genotype.skip.normal', 'train.epoch.loss']) {
+        expect(values(key).map((m) => m.step), key).toEqual([10, 20]);
+      }
+      expect(values('hessian.eigenvalue')).toEqual([]); // hessianEvery defaults to 0
       expect(metrics.every((m) => Number.isFinite(m.value))).toBe(true);
       expect(artifacts.map((a) => a.step)).toEqual([10, 20]);
+      expect(genotypes.map((g) => [g.step, g.epoch, g.final])).toEqual([[10, 1, false], [20, 2, true]]);
       s.dispose();
     });
   }
 
-  it('validationLoss is a differentiable function of α (what Hessian-vector products need)', () => {
+  it('the view’s logits are a differentiable function of α (what Hessian-vector products need)', () => {
     const { s } = strategy(false, 1, 1);
     const batch = synthetic(4).next();
     const alphas = s.net.arch.map((a) => a.alpha as unknown as tf.Tensor2D);
-    const g = tf.grads((...as: tf.Tensor[]) => s.validationLoss(as as tf.Tensor2D[], batch))(alphas);
+    const g = tf.grads((...as: tf.Tensor[]) => crossEntropy(s.view.logits(batch.x, as), batch.y))(alphas);
     expect(g.map((t) => t.shape)).toEqual(alphas.map((a) => a.shape));
     expect(g.some((t) => tf.max(tf.abs(t)).dataSync()[0] > 0)).toBe(true);
     s.dispose();
@@ -105,12 +87,12 @@ describe('optimizers follow the PyTorch update rules', () => {
 
 describe('genotype of the current α', () => {
   it('derives a DARTS cell pair whose edges use only each edge’s candidate ops', async () => {
-    const { deriveFromAlphas } = await import('../../../src-main/engine/search/darts-data');
+    const { deriveGenotype } = await import('../../../src-main/engine/search/epoch-report');
     const { robustDartsSpace } = await import('../../../src-shared/model/robust-darts');
     const { DartsSupernet } = await import('../../../src-main/engine/supernet/darts-network');
     const net = new DartsSupernet(robustDartsSpace('S2', { channels: 2, layers: 3 }), { inChannels: 1, numClasses: 3 }, new Rng(3));
     const snapshot = { space: net.space, cells: net.arch.map((a) => ({ kind: a.kind, edgeOps: a.edgeOps, alpha: a.alpha.arraySync() })) };
-    const g = deriveFromAlphas(snapshot);
+    const g = deriveGenotype(snapshot);
     expect(g.space).toBe('darts');
     if (g.space === 'darts') {
       expect(g.normal.length).toBe(8); // two inputs for each of 4 nodes

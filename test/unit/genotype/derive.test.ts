@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dartsEdgeCount, deriveDartsGenotype, deriveNb201Genotype } from '../../../src-shared/model/genotype-derive';
+import { deriveDartsGenotype, deriveNb201Genotype } from '../../../src-shared/model/genotype-derive';
+import { dartsEdgeCount } from '../../../src-shared/model/space';
 import { DARTS_OPS } from '../../../src-shared/model/space';
 
 // Worked by hand (see docs/genotypes.md): ops none, skip_connect, sep_conv_3x3; 2 nodes, 5 edges.

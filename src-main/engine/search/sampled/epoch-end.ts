@@ -1,12 +1,14 @@
-import * as tf from '@tensorflow/tfjs';
 import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-shot';
 import type { Rng } from '../../../../src-shared/model/rng';
 import type { Supernet } from '../../supernet/types';
 import type { DartsData } from '../darts';
-import { reportEpoch } from '../epoch-report';
+import { EpochReport, softmaxView } from '../epoch-report';
 import type { Reporter } from '../strategy';
 
-/** reportEpoch with the shared config's validation batches and Hessian schedule. */
+/**
+ * The shared epoch report (search/epoch-report.ts) under softmax(α), with the shared config's
+ * validation cap and Hessian schedule. These strategies report their own per-step train metrics.
+ */
 export async function endOfEpoch(
   ctx: { config: OneShotCommon; reporter: Reporter },
   net: Supernet,
@@ -15,18 +17,20 @@ export async function endOfEpoch(
   at: { step: number; epoch: number; final: boolean },
 ): Promise<void> {
   const { config } = ctx;
-  const validBatches = Array.from({ length: config.validBatches }, () => data.valid.next());
-  const due = config.hessianEvery > 0 && (at.epoch % config.hessianEvery === 0 || at.final);
-  const hessianBatch = due ? data.valid.next() : null;
+  const report = new EpochReport({
+    reporter: ctx.reporter,
+    view: softmaxView(net),
+    reportEvery: config.reportEvery,
+    validation: data.validation,
+    validBatches: config.validBatches,
+    hessianEvery: config.hessianEvery,
+    hessianIters: config.hessianIters,
+    archWeightDecay: config.archWeightDecay,
+    rng,
+  });
   try {
-    await reportEpoch({
-      reporter: ctx.reporter,
-      net,
-      ...at,
-      validBatches,
-      hessian: hessianBatch ? { batch: hessianBatch, iters: config.hessianIters, rng, archWeightDecay: config.archWeightDecay } : undefined,
-    });
+    await report.endEpoch(at);
   } finally {
-    if (hessianBatch) tf.dispose([hessianBatch.x, hessianBatch.y]);
+    report.dispose();
   }
 }

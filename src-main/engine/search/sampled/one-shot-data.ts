@@ -1,6 +1,6 @@
 import type { Rng } from '../../../../src-shared/model/rng';
 import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-shot';
-import { BatchIterator, splitIndices } from '../../data/batches';
+import { BatchIterator, orderedBatches, splitIndices } from '../../data/batches';
 import { loadDataset } from '../../data/datasets';
 import { DartsSupernet } from '../../supernet/darts-network';
 import { Nb201Supernet } from '../../supernet/nb201-network';
@@ -25,7 +25,8 @@ export async function loadOneShotData(config: OneShotCommon, resourcesDir: strin
   const train = stream(halves.train, 'train-batches');
   const valid = stream(halves.valid, 'valid-batches');
   const stepsPerEpoch = Math.min(train.batchesPerEpoch, config.batchesPerEpoch ?? Infinity);
-  return { train, valid, inChannels: data.shape[2], numClasses: data.classes, stepsPerEpoch };
+  const validation = () => orderedBatches(data.train, data.shape, data.normalization, config.batchSize, halves.valid);
+  return { train, valid, inChannels: data.shape[2], numClasses: data.classes, stepsPerEpoch, validation };
 }
 
 export function buildSupernet(space: OneShotCommon['space'], data: Pick<DartsData, 'inChannels' | 'numClasses'>, rng: Rng): Supernet {
