@@ -8,7 +8,8 @@ import { conv2d, type Stride } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
 import { planDartsSpace, type DartsEdge } from '../spaces/darts-cells';
 import { initArchParam } from './arch-params';
-import { edgeScalars, mixedEdge, type EdgeCandidate } from './mixed-edge';
+import { checkpointed } from './checkpoint';
+import { checkEdgeWeights, edgeScalars, mixedEdge, type EdgeCandidate } from './mixed-edge';
 import type { ArchParam, CellKind, CellWeights, EdgeWeights, Supernet } from './types';
 
 export interface NetworkShape {
@@ -23,8 +24,20 @@ interface BuiltEdge {
   candidates: EdgeCandidate[];
 }
 
+export interface SupernetOptions {
+  /**
+   * Per-cell recomputation (gradient checkpointing): keep only each cell's inputs during the
+   * forward pass and recompute the cell in the backward pass. About one cell's activations instead of
+   * all of them, for roughly one more forward pass of time. Needed where the plain step does not fit
+   * the wasm heap (see backend/memory.ts). Not with RobustDARTS's `noise` op (it draws anew per call).
+   */
+  recompute?: boolean;
+}
+
 interface BuiltCell {
   kind: CellKind;
+  /** The cell's own weights (preprocessing and edges), the inputs of its checkpointed backward. */
+  variables: tf.Variable[];
   preprocess0: Op;
   preprocess1: Op;
   edges: BuiltEdge[];
@@ -45,9 +58,13 @@ export class DartsSupernet implements Supernet {
   private readonly cells: BuiltCell[] = [];
   private readonly classifier: { w: tf.Variable; b: tf.Variable };
 
-  constructor(spaceInput: unknown, shape: NetworkShape, rng: Rng) {
+  constructor(spaceInput: unknown, shape: NetworkShape, rng: Rng, readonly options: SupernetOptions = {}) {
     const plan = planDartsSpace(spaceInput);
     const space = plan.space;
+    const usesNoise = space.ops.includes('noise') || !!space.edgeOps?.normal.flat().concat(space.edgeOps.reduce.flat()).includes('noise');
+    if (options.recompute && usesNoise) {
+      throw new Error("recompute (per-cell checkpointing) cannot be used with the 'noise' op: it draws new noise when the cell is recomputed; remove 'noise' or lower the batch size instead");
+    }
     this.space = space;
     this.numClasses = shape.numClasses;
     this.params = new ParamStore(rng.fork('weights'));
@@ -68,12 +85,15 @@ export class DartsSupernet implements Supernet {
       if (reduction) c *= 2;
       const kind: CellKind = reduction ? 'reduce' : 'normal';
       const name = `cells.${layer}`;
+      const before = this.params.list().length;
       this.cells.push({
         kind,
+        variables: [],
         preprocess0: reductionPrev ? factorizedReduce(cPrevPrev, c, ctx(`${name}.pre0`)) : reluConvBn(cPrevPrev, c, 1, 1, ctx(`${name}.pre0`)),
         preprocess1: reluConvBn(cPrev, c, 1, 1, ctx(`${name}.pre1`)),
         edges: plan.edges[kind].map((edge, e) => this.buildEdge(edge, c, reduction, (op) => ctx(`${name}.edges.${e}.${op}`))),
       });
+      this.cells[this.cells.length - 1].variables = this.params.list().slice(before);
       reductionPrev = reduction;
       cPrevPrev = cPrev;
       cPrev = space.nodes * c;
@@ -87,20 +107,31 @@ export class DartsSupernet implements Supernet {
   }
 
   forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D {
-    const scalars = new Map<CellKind, { rows: tf.Scalar[][]; active?: readonly number[] }>();
+    const scalars = new Map<CellKind, { weights: tf.Tensor2D; rows: tf.Scalar[][]; active?: readonly number[] }>();
     for (const a of this.arch) {
       const w: EdgeWeights | undefined = weights[a.kind];
       if (!w) throw new Error(`forward needs edge weights for the ${a.kind} cells`);
       if (w.activeOp && w.activeOp.length !== a.edgeOps.length) {
         throw new Error(`activeOp for the ${a.kind} cells has ${w.activeOp.length} entries, the cell has ${a.edgeOps.length} edges`);
       }
-      scalars.set(a.kind, { rows: edgeScalars(w.weights, a.edgeOps.length, a.edgeOps[0].length), active: w.activeOp });
+      const edges = a.edgeOps.length;
+      const ops = a.edgeOps[0].length;
+      // Recomputed cells slice their rows inside the checkpoint, so the matrix itself is their input.
+      checkEdgeWeights(w.weights, edges, ops);
+      const rows = this.options.recompute ? [] : edgeScalars(w.weights, edges, ops);
+      scalars.set(a.kind, { weights: w.weights, rows, active: w.activeOp });
     }
     let s0 = this.stem(x);
     let s1 = s0;
     for (const cell of this.cells) {
-      const { rows, active } = scalars.get(cell.kind)!;
-      const out = this.cellForward(cell, s0, s1, rows, active);
+      const { weights: w, rows, active } = scalars.get(cell.kind)!;
+      const out = this.options.recompute
+        ? (checkpointed(
+            ([a, b, m]) => this.cellForward(cell, a as tf.Tensor4D, b as tf.Tensor4D, edgeScalars(m as tf.Tensor2D, w.shape[0], w.shape[1]), active),
+            [s0, s1, w],
+            cell.variables,
+          ) as tf.Tensor4D)
+        : this.cellForward(cell, s0, s1, rows, active);
       s0 = s1;
       s1 = out;
     }

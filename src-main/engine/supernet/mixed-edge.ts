@@ -41,10 +41,15 @@ export function mixedEdge(
  * (a skipped `none`, or the ops GDAS leaves out).
  */
 export function edgeScalars(weights: tf.Tensor2D, edges: number, ops: number): tf.Scalar[][] {
-  if (weights.shape[0] !== edges || weights.shape[1] !== ops) {
-    throw new Error(`edge weights have shape [${weights.shape.join(', ')}], the cell needs [${edges}, ${ops}]`);
-  }
+  checkEdgeWeights(weights, edges, ops);
   return Array.from({ length: edges }, (_, e) =>
     Array.from({ length: ops }, (_, k) => tf.reshape(tf.slice(weights, [e, k], [1, 1]), []) as tf.Scalar),
   );
+}
+
+/** Throws unless the weight matrix is [edges, ops]. */
+export function checkEdgeWeights(weights: tf.Tensor2D, edges: number, ops: number): void {
+  if (weights.shape[0] !== edges || weights.shape[1] !== ops) {
+    throw new Error(`edge weights have shape [${weights.shape.join(', ')}], the cell needs [${edges}, ${ops}]`);
+  }
 }
