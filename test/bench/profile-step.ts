@@ -1,7 +1,7 @@
 /**
  * Per-kernel self-times (CPU time) of the real DARTS supernet's training step on the wasm backend.
- * `npx tsx test/bench/profile-step.ts [steps] [--stock] [--recompute]` (--stock: tfjs's stock
- * kernels, plus the three wasm lacks; --recompute: per-cell checkpointing).
+ * `npx tsx test/bench/profile-step.ts [steps] [--stock] [--recompute=cells|edges]` (--stock: tfjs's
+ * stock kernels, plus the three wasm lacks; --recompute: gradient checkpointing).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -17,7 +17,8 @@ async function main() {
   await tf.setBackend('wasm');
   registerTrainingKernels();
   if (args.includes('--stock')) restoreStockKernels();
-  const bench = buildSupernetStep(REFERENCE, { recompute: args.includes('--recompute') });
+  const mode = args.find((a) => a.startsWith('--recompute='))?.slice('--recompute='.length);
+  const bench = buildSupernetStep(REFERENCE, mode === 'cells' || mode === 'edges' ? { recompute: mode } : {});
   bench.step(); // warm-up: XNNPACK operator creation, JIT
   const timer = instrumentKernels('wasm');
   const times: number[] = [];

@@ -4,7 +4,9 @@
  * momentum 0.9 and weight decay 3e-4; α fixed (softmax of the current α).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { z } from 'zod';
 import { Rng } from '../../src-shared/model/rng';
+import type { DartsSpace } from '../../src-shared/model/space';
 import { DartsSupernet, type SupernetOptions } from '../../src-main/engine/supernet/darts-network';
 import { softmaxWeights } from '../../src-main/engine/supernet/arch-params';
 import { crossEntropy } from '../../src-main/engine/evaluate/classification';
@@ -12,7 +14,8 @@ import { SgdMomentum, clipByGlobalNorm, gradsInOrder } from '../../src-main/engi
 
 export interface SupernetBenchShape {
   label: string;
-  space: { layers: number; channels: number; nodes: number; stemMultiplier?: number };
+  /** A DARTS space without its `kind` (the schema's defaults fill the rest). */
+  space: Omit<z.input<typeof DartsSpace>, 'kind'>;
   /** [batch, height, width, channels] of the input images. */
   input: [number, number, number, number];
   numClasses: number;

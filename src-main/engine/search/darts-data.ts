@@ -5,6 +5,7 @@ import type { StrategyFactory } from './strategy';
 import { loadDataset } from '../data/datasets';
 import { BatchIterator, splitIndices } from '../data/batches';
 import { DartsStrategy, type AlphaSnapshot, type DartsDeps } from './darts';
+import { planDartsMemory } from '../supernet/memory-plan';
 
 /** The discrete cell of the current α (DARTS's parse for the DARTS space, arg-max per edge for NB201). */
 export function deriveFromAlphas(snapshot: AlphaSnapshot): Genotype {
@@ -42,7 +43,14 @@ export function dartsOnDataset(derive: DartsDeps['derive'] = deriveFromAlphas): 
     const train = stream(halves.train, 'train-batches');
     const valid = stream(halves.valid, 'valid-batches');
     ctx.reporter.log('info', `dataset ${data.name}: ${halves.train.length} images train the weights, ${halves.valid.length} the architecture`);
+    const [height, width, inChannels] = data.shape;
+    const memory =
+      config.space.kind === 'darts'
+        ? await planDartsMemory(config.space, { height, width, inChannels, numClasses: data.classes }, config.batchSize, rng.fork('memory-probe').uint32())
+        : null;
+    if (memory) ctx.reporter.log('info', memory.note);
     return new DartsStrategy(ctx, {
+      supernetOptions: memory?.recompute ? { recompute: memory.recompute } : {},
       data: { train, valid, inChannels: data.shape[2], numClasses: data.classes, stepsPerEpoch: train.batchesPerEpoch },
       derive,
     });

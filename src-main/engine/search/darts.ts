@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DartsConfig } from '../../../src-shared/model/algorithms/darts';
 import type { Genotype } from '../../../src-shared/model/genotype';
 import type { MetricPoint } from '../../../src-shared/model/metrics';
-import { DartsSupernet } from '../supernet/darts-network';
+import { DartsSupernet, type SupernetOptions } from '../supernet/darts-network';
 import { Nb201Supernet } from '../supernet/nb201-network';
 import { alphaValues, softmaxWeights } from '../supernet/arch-params';
 import { correctCount, crossEntropy } from '../evaluate/classification';
@@ -37,6 +37,8 @@ export interface DartsDeps {
   data: DartsData;
   /** Turns α into a discrete cell (the diagnostics' genotype derivation); without it genotype() is null. */
   derive?: (alphas: AlphaSnapshot) => Genotype;
+  /** Per-cell recomputation etc., as the memory plan chose (supernet/memory-plan.ts). */
+  supernetOptions?: SupernetOptions;
 }
 
 /**
@@ -59,7 +61,7 @@ export class DartsStrategy implements SearchStrategy {
     }
     const shape = { inChannels: data.inChannels, numClasses: data.numClasses };
     const netRng = ctx.rng.fork('supernet');
-    this.net = config.space.kind === 'darts' ? new DartsSupernet(config.space, shape, netRng) : new Nb201Supernet(config.space, shape, netRng);
+    this.net = config.space.kind === 'darts' ? new DartsSupernet(config.space, shape, netRng, deps.supernetOptions) : new Nb201Supernet(config.space, shape, netRng);
     this.totalSteps = config.epochs * data.stepsPerEpoch;
     this.sgd = new SgdMomentum(config.momentum, config.weightDecay);
     this.architect = new Architect(
