@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapOffset, simdKernels } from '../simd/module';
 import { asTensor, padOrCrop, requireInputs, tidyKernel, WASM } from './kernel-util';
 
 /**
@@ -103,6 +104,21 @@ function depthwiseConv2dNativeBackpropFilter(args: {
     dimRoundingMode,
     true,
   );
+  const multiplier = filterShape[3];
+  const kernels = multiplier === 1 && info.inChannels % 4 === 0 ? simdKernels(args.backend) : null;
+  if (kernels) {
+    const { backend } = args;
+    const out = backend.makeOutput(filterShape, 'float32');
+    (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
+    const { dilationHeight, dilationWidth, filterHeight, filterWidth, padInfo } = info;
+    kernels.depthwiseFilterGradient(
+      heapOffset(backend, x.dataId), heapOffset(backend, dy.dataId), heapOffset(backend, out.dataId),
+      batchSize, inHeight, inWidth, inChannels, outHeight, outWidth,
+      strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth, padInfo.top, padInfo.left,
+    );
+    return out;
+  }
   if (useFilterGradientLoop(info)) {
     const out = args.backend.makeOutput(filterShape, 'float32');
     // Views are taken after the allocation: a growing heap replaces its ArrayBuffer.
