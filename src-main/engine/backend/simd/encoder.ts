@@ -24,6 +24,10 @@ export const op = {
   i32Sub: 0x6b,
   i32Mul: 0x6c,
   i32And: 0x71,
+  f32Load: 0x2a,
+  f32Store: 0x38,
+  f32Const: 0x43,
+  f32Add: 0x92,
   voidType: 0x40,
 } as const;
 
@@ -34,6 +38,13 @@ export const simd = {
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
   f32x4Max: 0xe9,
+  v128Const: 0x0c,
+  i32x4Splat: 0x11,
+  f32x4Splat: 0x13,
+  i32x4ExtractLane: 0x1b,
+  f32x4Gt: 0x44,
+  v128Bitselect: 0x52,
+  i32x4Add: 0xae,
 } as const;
 
 export function uleb(value: number): number[] {
@@ -70,6 +81,12 @@ export const ins = {
   /** v128 load/store with alignment hint 1 byte (tensors are 4-byte aligned only) and offset 0. */
   load: () => [0xfd, ...uleb(simd.v128Load), 0, 0],
   store: () => [0xfd, ...uleb(simd.v128Store), 0, 0],
+  /** f32 load/store with a constant byte offset. */
+  f32Load: (offset = 0) => [op.f32Load, 0, ...uleb(offset)],
+  f32Store: (offset = 0) => [op.f32Store, 0, ...uleb(offset)],
+  f32Const: (v: number) => [op.f32Const, ...new Uint8Array(Float32Array.of(v).buffer)],
+  i32x4Const: (lanes: [number, number, number, number]) => [0xfd, ...uleb(simd.v128Const), ...new Uint8Array(Int32Array.from(lanes).buffer)],
+  extractLane: (lane: number) => [0xfd, ...uleb(simd.i32x4ExtractLane), lane],
 };
 
 const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
@@ -81,10 +98,13 @@ export interface FunctionDef {
   params: number;
   /** Extra i32 locals after the parameters. */
   locals: number;
+  /** v128 locals after the i32 ones. */
+  vectorLocals?: number;
   body: number[];
 }
 
 const I32 = 0x7f;
+const V128 = 0x7b;
 
 /** The module's bytes: one (i32 × params) → () type per function, memory imported as env.memory. */
 export function encodeModule(functions: readonly FunctionDef[]): Uint8Array {
@@ -96,7 +116,8 @@ export function encodeModule(functions: readonly FunctionDef[]): Uint8Array {
     10,
     vec(
       functions.map((f) => {
-        const body = [...vec(f.locals ? [[...uleb(f.locals), I32]] : []), ...f.body, op.end];
+        const groups = [...(f.locals ? [[...uleb(f.locals), I32]] : []), ...(f.vectorLocals ? [[...uleb(f.vectorLocals), V128]] : [])];
+        const body = [...vec(groups), ...f.body, op.end];
         return [...uleb(body.length), ...body];
       }),
     ),
