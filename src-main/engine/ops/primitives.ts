@@ -94,11 +94,12 @@ function inside(size: number, stride: Stride): number[] {
  * Per-channel mean over batch and space, [1, 1, 1, C], as one full-window average pooling of the
  * batch stacked along the rows: a single pass over x on every backend, where tf.mean over axes
  * [0, 1, 2] transposes the reduced axes to the end first (the fastest formulation measured on wasm,
- * docs/performance.md).
+ * docs/performance.md). The AvgPool kernel is called directly: tf.avgPool adds a Cast per call.
  */
-export function channelMean(x: tf.Tensor4D): tf.Tensor4D {
+function channelMean(x: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
-  return tf.avgPool(tf.reshape(x, [1, n * h, w, c]) as tf.Tensor4D, [n * h, w], 1, 'valid');
+  const stacked = tf.reshape(x, [1, n * h, w, c]);
+  return tf.engine().runKernel(tf.AvgPool, { x: stacked }, { filterSize: [n * h, w], strides: 1, pad: 'valid' }) as tf.Tensor4D;
 }
 
 /**
