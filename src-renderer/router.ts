@@ -1,5 +1,7 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalizedLoaded } from 'vue-router';
+import CompareView from './views/CompareView.vue';
 import ExperimentsView from './views/ExperimentsView.vue';
+import GenotypeView from './views/GenotypeView.vue';
 import NewRunView from './views/NewRunView.vue';
 import RunDashboardView from './views/RunDashboardView.vue';
 import SearchSpacesView from './views/SearchSpacesView.vue';
@@ -22,6 +24,8 @@ export function createAppRouter() {
       { path: '/runs/new', name: 'new-run', component: NewRunView },
       { path: '/runs/:id', name: 'run', component: RunDashboardView },
       { path: '/spaces', name: 'spaces', component: SearchSpacesView },
+      { path: '/genotypes', name: 'genotypes', component: GenotypeView },
+      { path: '/compare', name: 'compare', component: CompareView },
       { path: '/:rest(.*)*', redirect: '/experiments' },
     ],
   });

@@ -37,6 +37,18 @@ export const GenotypeExport = z.object({
   genotype: Genotype,
 });
 
+export const GenotypeImport = z.object({
+  genotype: Genotype,
+  /** One canonical string per cell: equal for the same cell written in another edge order. */
+  key: z.string(),
+  json: z.string(),
+  python: z.string().nullable(),
+  arch: z.string().nullable(),
+  /** Parameters of DARTS's CIFAR-10 evaluation network (C=36, 20 cells, no auxiliary head) for a DARTS cell. */
+  evalParams: z.number().int().nullable(),
+});
+export type GenotypeImport = z.infer<typeof GenotypeImport>;
+
 export const requests = {
   'app.info': { request: Empty, response: AppInfo },
 
@@ -91,6 +103,11 @@ export const requests = {
   'genotypes.export': {
     request: z.object({ runId: Id, format: z.enum(['json', 'python', 'nb201']).default('json') }).strict(),
     response: GenotypeExport,
+  },
+  /** Reads a pasted cell (canonical JSON, an NB201 arch string or DARTS's Python Genotype text). */
+  'genotypes.import': {
+    request: z.object({ text: z.string().min(1).max(100_000) }).strict(),
+    response: GenotypeImport,
   },
 } as const;
 

@@ -4,6 +4,9 @@ import { PRESETS } from '../../src-shared/model/presets';
 import { createHost, type Host } from '../host/host';
 import { resolveDataDir } from '../host/paths';
 import { CliError } from './cli-error';
+import { runBenchmarkCommand } from './commands/benchmark';
+import { runLandscapeCommand } from './commands/landscape';
+import type { Nb201Dataset } from '../engine/benchmarks/nb201';
 import { loadRunConfig, runCommand } from './run-command';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -14,6 +17,10 @@ Commands:
   runs list [--experiment ID]
   export RUN_ID [--format json|python|nb201]   the run's final genotype on stdout
   presets             the named presets
+  benchmark --space nb201 --dataset cifar10 --strategies random,rea,ls,bananas --trials 100 --budget 150 [--seed 0]
+                      black-box strategies over many seeds on the tabular benchmark: mean ± std table
+  landscape --space nb201 --dataset cifar10 --metric val|test
+                      local optima and local-search descents of the benchmark's landscape
 
 Every command takes --data-dir DIR (default: $NAS_WORKBENCH_DATA_DIR or ~/.local/share/nas-workbench)
 and --json (machine-readable output on stdout).`;
@@ -50,6 +57,13 @@ export async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       format: { type: 'string', default: 'json' },
       help: { type: 'boolean', short: 'h', default: false },
+      space: { type: 'string', default: 'nb201' },
+      dataset: { type: 'string', default: 'cifar10' },
+      strategies: { type: 'string', default: 'random,rea,ls,bananas' },
+      trials: { type: 'string', default: '100' },
+      budget: { type: 'string', default: '150' },
+      seed: { type: 'string', default: '0' },
+      metric: { type: 'string', default: 'val' },
     },
   });
   const [command, sub] = positionals;
@@ -97,6 +111,21 @@ export async function main(argv: string[]): Promise<number> {
       else for (const [name, p] of Object.entries(PRESETS)) out(`${name.padEnd(16)} ${JSON.stringify(p)}`);
       return 0;
     }
+    case 'benchmark':
+      return runBenchmarkCommand(
+        {
+          space: values.space as 'nb201',
+          dataset: values.dataset as Nb201Dataset,
+          strategies: (values.strategies ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+          trials: Number(values.trials),
+          budget: Number(values.budget),
+          seed: Number(values.seed),
+          json,
+        },
+        out,
+      );
+    case 'landscape':
+      return runLandscapeCommand({ space: values.space as 'nb201', dataset: values.dataset as Nb201Dataset, metric: values.metric as 'val', json }, out);
     default:
       throw new CliError(`unknown command '${command}'\n\n${USAGE}`);
   }

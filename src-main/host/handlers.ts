@@ -1,5 +1,7 @@
+import type { Genotype } from '../../src-shared/model/genotype';
 import type { AppInfo, Channel, ParsedRequestOf, ResponseOf } from '../../src-shared/contract';
-import { formatDartsPython, formatGenotypeJson } from '../../src-shared/model/genotype-codec';
+import { formatDartsPython, formatGenotypeJson, genotypeKey, GenotypeFormatError, parseGenotype } from '../../src-shared/model/genotype-codec';
+import { countNetworkCifarParams } from '../../src-shared/model/param-count';
 import type { Store } from '../store';
 import { HostError } from './host-error';
 import type { RunManager } from './run-manager';
@@ -79,6 +81,20 @@ export function createHandlers({ store, runs, appInfo }: HandlerDeps): Handlers 
         return { format: r.format, text: formatDartsPython(g), genotype: g };
       }
       return { format: r.format, text: formatGenotypeJson(g), genotype: g };
+    },
+
+    'genotypes.import': (r) => {
+      let g: Genotype;
+      try {
+        g = parseGenotype(r.text);
+      } catch (error) {
+        if (error instanceof GenotypeFormatError) throw new HostError('invalid_request', error.message, 'text');
+        throw error;
+      }
+      const common = { genotype: g, key: genotypeKey(g), json: formatGenotypeJson(g) };
+      return g.space === 'darts'
+        ? { ...common, python: formatDartsPython(g), arch: null, evalParams: countNetworkCifarParams(g).total }
+        : { ...common, python: null, arch: g.arch, evalParams: null };
     },
   };
 }

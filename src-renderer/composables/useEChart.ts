@@ -1,19 +1,27 @@
 import { onBeforeUnmount, onMounted, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue';
 import * as echarts from 'echarts/core';
-import { LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { ComposeOption } from 'echarts/core';
-import type { LineSeriesOption } from 'echarts/charts';
-import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
+import type { HeatmapSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import type { GridComponentOption, LegendComponentOption, TooltipComponentOption, VisualMapComponentOption } from 'echarts/components';
 
-echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([LineChart, ScatterChart, HeatmapChart, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
-export type ChartOption = ComposeOption<LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
+export type ChartOption = ComposeOption<
+  | LineSeriesOption
+  | ScatterSeriesOption
+  | HeatmapSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
+  | VisualMapComponentOption
+>;
 
 /**
  * Mounts an ECharts instance on `el`, feeds it `option` whenever it changes, resizes it with the window
- * and disposes it on unmount. After every render it writes the number of points the chart holds to
+ * and with the element, and disposes it on unmount. After every render it writes the number of points the chart holds to
  * `data-points` on the element (tests and the user's dev tools read it).
  */
 export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<ChartOption>): void {
@@ -25,6 +33,8 @@ export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<
   }
 
   const onResize = (): void => chart?.resize();
+  // The element's own size too: a chart first drawn hidden (v-show, a collapsed panel) is 0 px wide.
+  const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(onResize);
 
   onMounted(() => {
     if (!el.value) return;
@@ -35,6 +45,7 @@ export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<
     });
     chart.setOption(toValue(option));
     window.addEventListener('resize', onResize);
+    observer?.observe(el.value);
   });
 
   // The option getter reads every point it maps, so a pushed point re-runs it.
@@ -42,6 +53,7 @@ export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<
 
   onBeforeUnmount(() => {
     window.removeEventListener('resize', onResize);
+    observer?.disconnect();
     chart?.dispose();
     chart = null;
   });

@@ -1,12 +1,26 @@
 import { z } from 'zod';
 import { TrainConfig } from './algorithms/train';
 import { DartsConfig } from './algorithms/darts';
+import { BananasConfig, LocalSearchConfig, RandomSearchConfig, RegularizedEvolutionConfig } from './algorithms/blackbox';
+import { GdasConfig } from './algorithms/gdas';
+import { SnasConfig } from './algorithms/snas';
+import { PvllConfig } from './algorithms/pvll';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
  * user leaves out, so the stored config is always complete and a run can be repeated from it.
  */
-export const RunConfig = z.discriminatedUnion('algorithm', [TrainConfig, DartsConfig]);
+export const RunConfig = z.discriminatedUnion('algorithm', [
+  TrainConfig,
+  DartsConfig,
+  RandomSearchConfig,
+  RegularizedEvolutionConfig,
+  LocalSearchConfig,
+  BananasConfig,
+  GdasConfig,
+  SnasConfig,
+  PvllConfig,
+]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;
 export type Algorithm = RunConfig['algorithm'];

@@ -33,9 +33,12 @@ test('experiments are created, renamed and deleted from the UI', async ({ page, 
   expect((await workbench.call('experiments.list', {})).map((e) => e.name)).not.toContain('Sweep B');
 });
 
-test('the search spaces view lists both cell spaces and their operations', async ({ page, workbench }) => {
+test('the search spaces view edits both cell spaces and their operations', async ({ page, workbench }) => {
   await page.goto(workbench.url);
   await page.locator('header').getByRole('link', { name: 'Search spaces' }).click();
-  await expect(page.getByTestId('space-darts')).toContainText('sep_conv_3x3');
-  await expect(page.getByTestId('space-nb201')).toContainText('nor_conv_3x3');
+  await expect(page.getByTestId('space-ops')).toContainText('sep_conv_3x3');
+  await expect(page.getByTestId('edges-per-cell')).toHaveText('14');
+  await page.getByTestId('space-kind-nb201').click();
+  await expect(page.getByTestId('space-ops')).toContainText('nor_conv_3x3');
+  await expect(page.getByTestId('edges-per-cell')).toHaveText('6');
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerTrainingKernels } from './kernels/index';
+import { registerNativeKernels } from './native/index';
 
 /** Backends in the order the engine prefers them (fastest first). */
 export const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -26,22 +27,30 @@ function checkName(name: string, source: string): BackendName {
   return name as BackendName;
 }
 
-/** Loads one backend and makes it tfjs's current backend; throws with the reason if it cannot. */
-async function activate(name: BackendName): Promise<void> {
+/**
+ * Loads one backend and makes it tfjs's current backend; throws with the reason if it cannot.
+ * Answers the name runs report (`wasm+native` when the native kernels loaded over wasm) and a note.
+ */
+async function activate(name: BackendName): Promise<{ label: string; note?: string }> {
   if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
     // A variable specifier keeps bundlers and the type-checker from resolving an optional package.
     const specifier = `@tensorflow/${name}`;
     await import(/* @vite-ignore */ specifier);
     if (!(await tf.setBackend('tensorflow'))) throw new Error(`${name} loaded but its backend did not initialise`);
-    return;
+    return { label: name };
   }
   if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
     registerTrainingKernels();
-    return;
+    // The native kernels override some of the composed ones, so they register after them.
+    const native = registerNativeKernels();
+    return native.loaded
+      ? { label: 'wasm+native', note: `native kernels: ${native.kernels.join(', ')}` }
+      : { label: 'wasm', note: native.reason };
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
+  return { label: 'cpu' };
 }
 
 function firstLine(error: unknown): string {
@@ -75,7 +84,7 @@ export function selectBackend(opts: SelectOptions = {}): Promise<BackendChoice> 
   }
   return choice.then(async (chosen) => {
     // Someone (a test, a benchmark) may have switched backends since: switch back.
-    const tfName = chosen.name.startsWith('tfjs-node') ? 'tensorflow' : chosen.name;
+    const tfName = chosen.name.startsWith('tfjs-node') ? 'tensorflow' : chosen.name.startsWith('wasm') ? 'wasm' : chosen.name;
     if (tf.getBackend() !== tfName) await tf.setBackend(tfName);
     return chosen;
   });
@@ -85,9 +94,9 @@ async function choose(order: BackendName[], forced: boolean): Promise<BackendCho
   const skipped: string[] = [];
   for (const name of order) {
     try {
-      await activate(name);
+      const { label, note } = await activate(name);
       const why = forced ? 'forced by NAS_BACKEND' : skipped.length === 0 ? 'first choice' : skipped.join('; ');
-      return { name, detail: why };
+      return { name: label, detail: note ? `${why}; ${note}` : why };
     } catch (error) {
       skipped.push(`${name} unavailable: ${firstLine(error)}`);
     }

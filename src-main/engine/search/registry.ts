@@ -2,6 +2,10 @@ import type { Algorithm, RunConfig } from '../../../src-shared/model/run-config'
 import type { StrategyFactory } from './strategy';
 import { createTrainStrategy } from './train';
 import { dartsOnDataset } from './darts-data';
+import { blackBoxFactory } from './blackbox/factory';
+import { createGdasStrategy } from './gdas';
+import { createSnasStrategy } from './snas';
+import { createPvllStrategy } from './pvll';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -10,6 +14,13 @@ import { dartsOnDataset } from './darts-data';
 export const strategies = {
   train: createTrainStrategy,
   darts: dartsOnDataset(),
+  random: blackBoxFactory,
+  rea: blackBoxFactory,
+  ls: blackBoxFactory,
+  bananas: blackBoxFactory,
+  gdas: createGdasStrategy,
+  snas: createSnasStrategy,
+  pvll: createPvllStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {

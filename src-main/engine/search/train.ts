@@ -7,6 +7,7 @@ import { ParamStore } from '../ops/params';
 import { conv2d } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
 import { correctCount, crossEntropy, scoreBatches } from '../evaluate/classification';
+import { gradsInOrder, SgdMomentum } from './darts-optimizers';
 import type { SearchStrategy, StrategyFactory } from './strategy';
 
 const EVAL_BATCH = 250;
@@ -43,7 +44,8 @@ export const createTrainStrategy: StrategyFactory<TrainConfig> = async ({ config
     rng: rng.fork('batches'),
     augment: config.dataset.augment,
   });
-  const optimizer = tf.train.momentum(config.learningRate, config.momentum);
+  // The project's optimizer rather than tf.train.momentum, which keeps one tensor past its dispose().
+  const optimizer = new SgdMomentum(config.momentum, 0);
   const weights = params.list();
   let step = 0;
 
@@ -52,22 +54,18 @@ export const createTrainStrategy: StrategyFactory<TrainConfig> = async ({ config
     async step() {
       const batch = batches.next();
       const epoch = step / batches.batchesPerEpoch;
-      const { loss, correct } = tf.tidy(() => {
-        let right: tf.Scalar | null = null;
-        const cost = optimizer.minimize(
-          () => {
-            const logits = forward(batch.x);
-            right = tf.keep(correctCount(logits, batch.y));
-            return crossEntropy(logits, batch.y);
-          },
-          true,
-          weights,
-        )!;
-        return { loss: cost, correct: right! };
-      });
+      let correct: tf.Scalar | null = null;
+      const { value: loss, grads } = tf.variableGrads(() => {
+        const logits = forward(batch.x);
+        correct = tf.keep(correctCount(logits, batch.y));
+        return crossEntropy(logits, batch.y);
+      }, weights);
+      // Outside any tidy: the optimizer's momentum buffers must outlive this step.
+      optimizer.step(weights, gradsInOrder(weights, grads), config.learningRate);
+      tf.dispose(grads);
       const [lossValue] = await loss.data();
-      const [correctValue] = await correct.data();
-      tf.dispose([loss, correct, batch.x, batch.y]);
+      const [correctValue] = await correct!.data();
+      tf.dispose([loss, correct!, batch.x, batch.y]);
       step += 1;
       reporter.metrics([
         { step, epoch, key: 'train.loss', value: lossValue },

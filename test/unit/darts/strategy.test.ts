@@ -106,7 +106,7 @@ describe('optimizers follow the PyTorch update rules', () => {
 describe('genotype of the current α', () => {
   it('derives a DARTS cell pair whose edges use only each edge’s candidate ops', async () => {
     const { deriveFromAlphas } = await import('../../../src-main/engine/search/darts-data');
-    const { robustDartsSpace } = await import('../../../src-main/engine/spaces/robust-darts');
+    const { robustDartsSpace } = await import('../../../src-shared/model/robust-darts');
     const { DartsSupernet } = await import('../../../src-main/engine/supernet/darts-network');
     const net = new DartsSupernet(robustDartsSpace('S2', { channels: 2, layers: 3 }), { inChannels: 1, numClasses: 3 }, new Rng(3));
     const snapshot = { space: net.space, cells: net.arch.map((a) => ({ kind: a.kind, edgeOps: a.edgeOps, alpha: a.alpha.arraySync() })) };

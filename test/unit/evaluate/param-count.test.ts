@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DartsGenotype } from '../../../src-shared/model/genotype';
-import { countNetworkCifarParams, opParams } from '../../../src-main/engine/evaluate/param-count';
+import { countNetworkCifarParams, opParams } from '../../../src-shared/model/param-count';
 
 const published = JSON.parse(readFileSync(resolve(__dirname, '../../../../shared/data/darts_genotypes.json'), 'utf8')) as {
   genotypes: Record<string, Omit<DartsGenotype, 'space'>>;

@@ -71,3 +71,32 @@ describe('the request boundary', () => {
     expect(CHANNELS.length).toBe(Object.keys(requests).length);
   });
 });
+
+describe('genotypes.import', () => {
+  let dir: string;
+  let host: Host;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'nas-import-'));
+    host = createHost({ dataDir: dir, mode: 'cli', launcher: noEngine, resourcesDir: dir });
+  });
+  afterEach(async () => {
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("reads DARTS's Python text and counts DARTS_V2's evaluation network as the DARTS code prints it", async () => {
+    const text = `Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 1), ('skip_connect', 0), ('skip_connect', 0), ('dil_conv_3x3', 2)], normal_concat=[2, 3, 4, 5], reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), ('skip_connect', 2), ('max_pool_3x3', 1), ('max_pool_3x3', 0), ('skip_connect', 2), ('skip_connect', 2), ('max_pool_3x3', 1)], reduce_concat=[2, 3, 4, 5])`;
+    const reply = await host.dispatch('genotypes.import', { text });
+    expect(reply.ok).toBe(true);
+    const data = reply.ok ? (reply.data as { evalParams: number; python: string; json: string }) : null;
+    expect(data?.evalParams).toBe(3_349_342); // "param size = 3.349342MB" in the DARTS repository
+    expect(JSON.parse(data!.json).normal[7]).toEqual(['dil_conv_3x3', 2]);
+  });
+
+  it('answers a malformed cell with an error on the text field', async () => {
+    const reply = await host.dispatch('genotypes.import', { text: "Genotype(normal=[('sep_conv_3x3',)], normal_concat=[2], reduce=[('sep_conv_3x3', 0)], reduce_concat=[2])" });
+    expect(reply.ok).toBe(false);
+    expect(!reply.ok && reply.error.field).toBe('text');
+    expect(!reply.ok && reply.error.message).toMatch(/'normal' has 1 edges/);
+  });
+});

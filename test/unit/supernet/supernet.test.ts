@@ -43,7 +43,7 @@ describe('DARTS supernet', () => {
   });
 
   it('builds the default DARTS space with all eight ops and the S1–S4 RobustDARTS spaces', async () => {
-    const { robustDartsSpace } = await import('../../../src-main/engine/spaces/robust-darts');
+    const { robustDartsSpace } = await import('../../../src-shared/model/robust-darts');
     for (const space of [{ kind: 'darts', channels: 4, layers: 3 }, ...(['S1', 'S2', 'S3', 'S4'] as const).map((s) => robustDartsSpace(s, { channels: 4, layers: 3 }))]) {
       const net = new DartsSupernet(space, shape, new Rng(3));
       const logits = tf.tidy(() => net.forward(tf.ones([2, 8, 8, 1]), softmaxWeights(net.arch)));

@@ -1,5 +1,5 @@
-import type { DartsGenotype } from '../../../src-shared/model/genotype';
-import { validateDartsGenotype } from '../../../src-shared/model/genotype-codec';
+import type { DartsGenotype } from './genotype';
+import { validateDartsGenotype } from './genotype-codec';
 
 /**
  * Trainable parameters of DARTS's evaluation network NetworkCIFAR (quark0/darts cnn/model.py and

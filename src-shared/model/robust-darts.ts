@@ -1,4 +1,4 @@
-import { DARTS_OPS, DartsSpace, type DartsOp } from '../../../src-shared/model/space';
+import { DARTS_OPS, DartsSpace, type DartsOp } from './space';
 
 export const ROBUST_DARTS_SPACE_NAMES = ['S1', 'S2', 'S3', 'S4'] as const;
 export type RobustDartsSpaceName = (typeof ROBUST_DARTS_SPACE_NAMES)[number];

@@ -1,0 +1,17 @@
+{
+  "targets": [
+    {
+      "target_name": "nas_native",
+      "sources": [
+        "src/addon.cc",
+        "src/depthwise.cc",
+        "src/pool.cc",
+        "src/conv.cc",
+        "src/matmul.cc"
+      ],
+      "cflags_cc": ["-std=c++17", "-O3", "-march=native", "-fopenmp", "-ffp-contract=fast"],
+      "ldflags": ["-fopenmp"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,34 @@
+// Kernels that work in place on the wasm heap. Every tensor is float32, NHWC, addressed by its
+// byte offset into the heap; the glue (addon.cc) has checked that each range lies inside the heap.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace nas {
+
+// One 2-D window geometry shared by convolutions and pools: input [n,h,w,c], output [n,oh,ow,co].
+struct Geometry {
+  int64_t n, h, w, c, co;   // co: output channels (== c for depthwise and pools)
+  int64_t fh, fw, oh, ow;   // filter and output sizes
+  int64_t sh, sw, dh, dw;   // strides and dilations
+  int64_t pt, pl;           // padding before the first row / column
+};
+
+void depthwiseForward(int threads, const Geometry& g, const float* x, const float* f, float* out);
+void depthwiseBackpropInput(int threads, const Geometry& g, const float* dy, const float* f, float* dx);
+void depthwiseBackpropFilter(int threads, const Geometry& g, const float* x, const float* dy, float* df);
+
+void maxPoolGrad(int threads, const Geometry& g, const float* x, const float* dy, float* dx);
+// excludePad: divide by the in-bounds window size (count_include_pad=False) instead of fh*fw.
+void avgPoolGrad(int threads, const Geometry& g, bool excludePad, const float* dy, float* dx);
+
+void conv2dForward(int threads, const Geometry& g, const float* x, const float* f, float* out);
+void conv2dBackpropInput(int threads, const Geometry& g, const float* dy, const float* f, float* dx);
+void conv2dBackpropFilter(int threads, const Geometry& g, const float* x, const float* dy, float* df);
+
+// out[b] = op(a[b or 0]) · op(b[b or 0]) with op = transpose when the flag is set; a batch of 1
+// broadcasts. a is [batchA, m, k] ([batchA, k, m] transposed), b is [batchB, k, n] ([batchB, n, k]).
+void batchMatMul(int threads, int64_t batchA, int64_t batchB, int64_t m, int64_t k, int64_t n,
+                 bool transposeA, bool transposeB, const float* a, const float* b, float* out);
+
+}  // namespace nas

@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { resourcesDir as defaultResourcesDir } from '../../host/paths';
+import { type BlackBoxConfig, BananasConfig, LocalSearchConfig, RandomSearchConfig, RegularizedEvolutionConfig } from '../../../src-shared/model/algorithms/blackbox';
+import { NB201_DATASETS, type Nb201Dataset, loadNb201 } from '../../engine/benchmarks/nb201';
+import { type TrialsSummary, runTrials } from '../../engine/search/blackbox/trials';
+
+export interface BenchmarkArgs {
+  space: 'nb201';
+  dataset: Nb201Dataset;
+  strategies: string[];
+  trials: number;
+  budget: number;
+  seed: number;
+  json: boolean;
+  /** Folder holding nb201/; the project's resources/ when absent. */
+  resourcesDir?: string;
+}
+
+const SCHEMAS = { random: RandomSearchConfig, rea: RegularizedEvolutionConfig, ls: LocalSearchConfig, bananas: BananasConfig } as const;
+type StrategyName = keyof typeof SCHEMAS;
+const isStrategy = (s: string): s is StrategyName => Object.hasOwn(SCHEMAS, s);
+
+/**
+ * Runs each black-box strategy (with its default settings) `trials` times on a tabular benchmark
+ * and prints the mean ± std of the test accuracy reached, a few points of the best-so-far curve and
+ * the wall time. Exit code 0, or 2 for bad arguments.
+ */
+export async function runBenchmarkCommand(args: BenchmarkArgs, out: (s: string) => void): Promise<number> {
+  if (args.space !== 'nb201') return fail(out, `unknown space "${args.space}"; the tabular benchmark has "nb201"`);
+  if (!NB201_DATASETS.includes(args.dataset)) return fail(out, `unknown dataset "${args.dataset}"; choose one of ${NB201_DATASETS.join(', ')}`);
+  const unknown = args.strategies.filter((s) => !isStrategy(s));
+  if (args.strategies.length === 0 || unknown.length > 0) {
+    return fail(out, `unknown strategies: ${unknown.join(', ') || '(none given)'}; choose from ${Object.keys(SCHEMAS).join(', ')}`);
+  }
+  for (const [key, min] of [['trials', 1], ['budget', 1], ['seed', 0]] as const) {
+    if (!Number.isInteger(args[key]) || args[key] < min) return fail(out, `--${key} must be an integer ≥ ${min}, got ${args[key]}`);
+  }
+  const table = loadNb201(resolve(args.resourcesDir ?? defaultResourcesDir(), 'nb201'), args.dataset);
+  const results: Record<string, TrialsSummary> = {};
+  for (const name of args.strategies as StrategyName[]) {
+    const config = SCHEMAS[name].parse({
+      algorithm: name,
+      seed: args.seed,
+      budget: args.budget,
+      evaluator: { kind: 'nb201-tabular', dataset: args.dataset },
+    }) as BlackBoxConfig;
+    results[name] = await runTrials(config, table, args.trials, args.seed);
+  }
+  if (args.json) {
+    const { space, dataset, trials, budget, seed } = args;
+    out(JSON.stringify({ space, dataset, trials, budget, seed, results }, null, 2));
+    return 0;
+  }
+  const marks = [10, 25, 50, 100, 150, 300].filter((m) => m <= Math.min(args.budget, table.cells.size));
+  const header = ['strategy', 'test acc (mean ± std)', 'val acc', ...marks.map((m) => `@${m}`), 'wall s'];
+  const rows = Object.entries(results).map(([name, r]) => [
+    name,
+    `${r.testMean.toFixed(2)} ± ${r.testStd.toFixed(2)}`,
+    r.valMean.toFixed(2),
+    ...marks.map((m) => r.curve[m - 1].toFixed(2)),
+    r.seconds.toFixed(1),
+  ]);
+  out(`NAS-Bench-201 ${args.dataset}: ${args.trials} trials × ${args.budget} queries, seed ${args.seed}`);
+  out(`(test accuracy of the best-validation cell found; @n: mean after n queries)`);
+  out(formatTable([header, ...rows]));
+  return 0;
+}
+
+export function formatTable(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+function fail(out: (s: string) => void, message: string): number {
+  out(`benchmark: ${message}`);
+  return 2;
+}

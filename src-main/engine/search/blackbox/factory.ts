@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import type { BlackBoxConfig, BlackBoxEvaluatorConfig } from '../../../../src-shared/model/algorithms/blackbox';
+import type { Rng } from '../../../../src-shared/model/rng';
+import { loadNb201 } from '../../benchmarks/nb201';
+import type { Reporter, StrategyContext, StrategyFactory } from '../strategy';
+import { Bananas } from './bananas';
+import type { BlackBoxStrategy } from './base';
+import type { Nb201Cells } from './cells';
+import type { Evaluator } from './evaluator';
+import { LocalSearch } from './local-search';
+import { QueryLog } from './query-log';
+import { RandomSearch } from './random-search';
+import { RegularizedEvolution } from './regularized-evolution';
+import { TabularEvaluator } from './tabular-evaluator';
+
+/** The evaluator a config asks for, and the cell space it evaluates. */
+export function createEvaluator(config: BlackBoxEvaluatorConfig, resourcesDir: string): { evaluator: Evaluator; cells: Nb201Cells } {
+  switch (config.kind) {
+    case 'nb201-tabular': {
+      const table = loadNb201(join(resourcesDir, 'nb201'), config.dataset);
+      return { evaluator: new TabularEvaluator(`nb201-tabular:${config.dataset}`, table), cells: table.cells };
+    }
+  }
+}
+
+/** The strategy a config names, over a query log that already holds its evaluator and budget. */
+export function createBlackBoxStrategy(config: BlackBoxConfig, log: QueryLog, rng: Rng, reporter: Reporter): BlackBoxStrategy {
+  switch (config.algorithm) {
+    case 'random':
+      return new RandomSearch(log, rng, reporter);
+    case 'rea':
+      return new RegularizedEvolution(log, rng, reporter, config);
+    case 'ls':
+      return new LocalSearch(log, rng, reporter);
+    case 'bananas':
+      return new Bananas(log, rng, reporter, config);
+  }
+}
+
+/** The engine's entry point for every black-box algorithm. */
+export const blackBoxFactory: StrategyFactory<BlackBoxConfig> = async (ctx: StrategyContext<BlackBoxConfig>) => {
+  const { evaluator, cells } = createEvaluator(ctx.config.evaluator, ctx.resourcesDir);
+  const log = new QueryLog(cells, evaluator, ctx.reporter, ctx.config.budget);
+  ctx.reporter.log('info', `${ctx.config.algorithm} on ${evaluator.name}: ${log.limit} queries`);
+  return createBlackBoxStrategy(ctx.config, log, ctx.rng, ctx.reporter);
+};

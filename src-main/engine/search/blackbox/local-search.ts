@@ -1,0 +1,53 @@
+import type { Rng } from '../../../../src-shared/model/rng';
+import type { Reporter } from '../strategy';
+import { BlackBoxStrategy } from './base';
+import type { Queried, QueryLog } from './query-log';
+
+/**
+ * Local search as in White, Nolen and Savani, "Exploring the loss landscape in neural architecture
+ * search" (UAI 2021), and NASLib's `LocalSearch`: start at a random cell, query all its one-edge
+ * neighbours (in a random order), move to the best of them (first queried on ties) if it is strictly
+ * better than the current cell, else restart at a new random cell. Neighbours seen before are read
+ * from the log for free. Each (re)start and each move is reported as a `local-search.start` /
+ * `local-search.move` artifact, so a run's climbs can be drawn and checked.
+ */
+export class LocalSearch extends BlackBoxStrategy {
+  private current: Queried | null = null;
+  private pending: number[] = [];
+  private bestNeighbour: Queried | null = null;
+
+  constructor(log: QueryLog, rng: Rng, reporter: Reporter) {
+    super(log, rng, reporter, 'local search');
+  }
+
+  protected async advance(): Promise<void> {
+    for (let move = 0; move < this.freeMovesCap; move++) {
+      if (this.current === null) {
+        const start = this.log.cells.sample(this.rng);
+        this.reporter.artifact('local-search.start', this.log.used, { arch: this.log.cells.toArchString(start) });
+        const { result, fresh } = await this.log.query(start);
+        this.moveTo(result);
+        if (fresh) return;
+      } else if (this.pending.length > 0) {
+        const { result, fresh } = await this.log.query(this.pending.shift() as number);
+        if (this.bestNeighbour === null || result.metric > this.bestNeighbour.metric) this.bestNeighbour = result;
+        if (fresh) return;
+      } else if (this.bestNeighbour !== null && this.bestNeighbour.metric > this.current.metric) {
+        const { cells } = this.log;
+        this.reporter.artifact('local-search.move', this.log.used, {
+          from: cells.toArchString(this.current.arch),
+          to: cells.toArchString(this.bestNeighbour.arch),
+        });
+        this.moveTo(this.bestNeighbour);
+      } else {
+        this.current = null;
+      }
+    }
+  }
+
+  private moveTo(cell: Queried): void {
+    this.current = cell;
+    this.pending = this.rng.shuffle(this.log.cells.neighbours(cell.arch));
+    this.bestNeighbour = null;
+  }
+}

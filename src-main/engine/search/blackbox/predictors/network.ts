@@ -1,0 +1,56 @@
+import type { Rng } from '../../../../../src-shared/model/rng';
+
+/**
+ * A small network whose parameters live in one flat array, with a hand-written gradient. Plain
+ * TypeScript, not TensorFlow.js: the predictors have a few thousand weights and see at most a few
+ * hundred examples, where tfjs's per-op dispatch would cost more than the arithmetic.
+ */
+export interface FlatNetwork<X> {
+  readonly params: Float64Array;
+  /** The prediction for `x`. */
+  forward(x: X): number;
+  /** The prediction for `x`; adds `dLoss/dOutput × dOutput/dParams` times `scale` to `grads`. */
+  backward(x: X, grads: Float64Array, scale: (output: number) => number): number;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+}
+
+/**
+ * Fits a network by Adam (Kingma and Ba; β1 0.9, β2 0.999, ε 1e-7 as Keras, which BANANAS used) on
+ * the mean absolute error, BANANAS's loss, over shuffled mini-batches.
+ */
+export function trainL1<X>(net: FlatNetwork<X>, xs: readonly X[], ys: readonly number[], options: TrainOptions, rng: Rng): void {
+  const { epochs, batchSize, learningRate } = options;
+  const p = net.params;
+  const grads = new Float64Array(p.length);
+  const m = new Float64Array(p.length);
+  const v = new Float64Array(p.length);
+  const order = xs.map((_, i) => i);
+  let t = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    rng.shuffle(order);
+    for (let start = 0; start < order.length; start += batchSize) {
+      const batch = order.slice(start, start + batchSize);
+      grads.fill(0);
+      for (const i of batch) net.backward(xs[i], grads, (out) => Math.sign(out - ys[i]) / batch.length);
+      t++;
+      const c1 = 1 - 0.9 ** t;
+      const c2 = 1 - 0.999 ** t;
+      for (let k = 0; k < p.length; k++) {
+        m[k] = 0.9 * m[k] + 0.1 * grads[k];
+        v[k] = 0.999 * v[k] + 0.001 * grads[k] * grads[k];
+        p[k] -= (learningRate * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + 1e-7);
+      }
+    }
+  }
+}
+
+/** Glorot-uniform initial weights (Keras's default for Dense) for a `fanIn × fanOut` block. */
+export function glorot(target: Float64Array, offset: number, fanIn: number, fanOut: number, rng: Rng): void {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  for (let k = 0; k < fanIn * fanOut; k++) target[offset + k] = (2 * rng.next() - 1) * limit;
+}

@@ -1,0 +1,92 @@
+import type { Reporter } from '../strategy';
+import type { Nb201Cells } from './cells';
+import type { Evaluation, Evaluator } from './evaluator';
+
+export interface Queried extends Evaluation {
+  arch: number;
+}
+
+/**
+ * Every evaluation a black-box run made, and its budget. A budget counts distinct architectures: a
+ * re-query of a cell seen before is answered from this log, costs nothing and is not reported. Each
+ * fresh query is reported as an `evaluation` artifact plus `search.best_val` / `search.best_test`
+ * (the incumbent: the best metric so far, first found on ties, and its test figure).
+ */
+export class QueryLog {
+  private readonly seen = new Map<number, Queried>();
+  private readonly order: number[] = [];
+  private best: Queried | null = null;
+
+  constructor(
+    readonly cells: Nb201Cells,
+    private readonly evaluator: Evaluator,
+    private readonly reporter: Reporter,
+    readonly budget: number,
+  ) {
+    if (!Number.isInteger(budget) || budget < 1) throw new RangeError(`a query budget must be a positive integer, got ${budget}`);
+  }
+
+  /** The log owns its evaluator and frees it with itself. */
+  dispose(): void {
+    this.evaluator.dispose();
+  }
+
+  /** Queries made so far (distinct cells). */
+  get used(): number {
+    return this.order.length;
+  }
+
+  /** The budget, or the whole space when that is smaller: the number of fresh queries a run can make. */
+  get limit(): number {
+    return Math.min(this.budget, this.cells.size);
+  }
+
+  get exhausted(): boolean {
+    return this.used >= this.limit;
+  }
+
+  get incumbent(): Queried | null {
+    return this.best;
+  }
+
+  /** The cells queried so far, in query order. */
+  get history(): readonly number[] {
+    return this.order;
+  }
+
+  has(arch: number): boolean {
+    return this.seen.has(arch);
+  }
+
+  get(arch: number): Queried | undefined {
+    return this.seen.get(arch);
+  }
+
+  /** Every queried cell with its evaluation, in query order. */
+  entries(): Queried[] {
+    return this.order.map((a) => this.seen.get(a) as Queried);
+  }
+
+  async query(arch: number): Promise<{ result: Queried; fresh: boolean }> {
+    const known = this.seen.get(arch);
+    if (known) return { result: known, fresh: false };
+    if (this.exhausted) throw new Error(`the query budget of ${this.limit} is spent; a strategy must stop when the log is exhausted`);
+    const genotype = this.cells.toGenotype(arch);
+    const evaluation = await this.evaluator.evaluate(genotype);
+    const result: Queried = { arch, ...evaluation };
+    this.seen.set(arch, result);
+    this.order.push(arch);
+    const step = this.order.length;
+    const improved = this.best === null || result.metric > this.best.metric;
+    if (improved) this.best = result;
+    const inc = this.best as Queried;
+    this.reporter.artifact('evaluation', step, { arch: genotype.arch, metric: result.metric, cost: result.cost, test: result.test });
+    this.reporter.metrics([
+      { step, epoch: 0, key: 'search.best_val', value: inc.metric },
+      ...(inc.test === undefined ? [] : [{ step, epoch: 0, key: 'search.best_test', value: inc.test }]),
+    ]);
+    if (improved) this.reporter.genotype(genotype, { step, epoch: 0, final: false });
+    this.reporter.progress(step, this.limit);
+    return { result, fresh: true };
+  }
+}

@@ -1,0 +1,21 @@
+import type { Rng } from '../../../../src-shared/model/rng';
+import type { Reporter } from '../strategy';
+import { BlackBoxStrategy } from './base';
+import type { QueryLog } from './query-log';
+
+/** Random search: query cells drawn uniformly from the space, skipping cells already seen. */
+export class RandomSearch extends BlackBoxStrategy {
+  constructor(log: QueryLog, rng: Rng, reporter: Reporter) {
+    super(log, rng, reporter, 'random search');
+  }
+
+  protected async advance(): Promise<void> {
+    for (let move = 0; move < this.freeMovesCap; move++) {
+      const arch = this.log.cells.sample(this.rng);
+      if (!this.log.has(arch)) {
+        await this.log.query(arch);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import type { ArtifactRecord } from '../../src-shared/model/records';
+
+/** One `evaluation` artifact of a black-box run (src-main/engine/search/blackbox/query-log.ts). */
+export const EvaluationArtifact = z.object({ arch: z.string(), metric: z.number(), cost: z.number(), test: z.number().optional() });
+
+export type EvaluationRow = z.infer<typeof EvaluationArtifact> & {
+  /** The query number (1-based): the artifact's step. */
+  query: number;
+  /** The best metric up to and including this query (the incumbent). */
+  bestSoFar: number;
+  /** This query set a new best. */
+  improved: boolean;
+};
+
+/** Evaluation artifacts in query order with the incumbent after each; malformed records are skipped. */
+export function evaluationRows(records: readonly ArtifactRecord[]): EvaluationRow[] {
+  const rows: EvaluationRow[] = [];
+  let best = -Infinity;
+  for (const r of [...records].sort((a, b) => a.step - b.step)) {
+    const parsed = EvaluationArtifact.safeParse(r.data);
+    if (!parsed.success) continue;
+    const improved = parsed.data.metric > best;
+    if (improved) best = parsed.data.metric;
+    rows.push({ ...parsed.data, query: r.step, bestSoFar: best, improved });
+  }
+  return rows;
+}

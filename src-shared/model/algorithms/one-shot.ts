@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { DatasetConfig } from '../dataset';
+import { SearchSpace } from '../space';
+
+/**
+ * The fields every one-shot (weight-sharing) search shares, with the defaults of DARTS's
+ * `train_search.py` (Liu, Simonyan and Yang, ICLR 2019): weights by SGD with momentum and a cosine
+ * schedule, architecture parameters by Adam, the training images split into the weights' and the
+ * architecture's halves. DARTS, GDAS, SNAS and PVLL-NAS all extend this shape, so a preset written
+ * for one runs with another by changing `algorithm`.
+ */
+export const oneShotFields = {
+  name: z.string().max(200).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  dataset: DatasetConfig.prefault({}),
+  space: SearchSpace.prefault({ kind: 'darts' }),
+  epochs: z.number().int().min(1).max(10_000).default(50),
+  batchSize: z.number().int().min(1).max(4096).default(64),
+  /** Fraction of the training images that train the weights; the rest train α (`train_portion`). */
+  trainPortion: z.number().gt(0).lt(1).default(0.5),
+  /** Cap on batches per epoch (absent: a full pass over the weights' half); small on a CPU. */
+  batchesPerEpoch: z.number().int().min(1).optional(),
+  learningRate: z.number().positive().max(10).default(0.025),
+  /** Cosine annealing ends here (`learning_rate_min`). */
+  learningRateMin: z.number().min(0).max(10).default(0.001),
+  momentum: z.number().min(0).max(1).default(0.9),
+  weightDecay: z.number().min(0).max(1).default(3e-4),
+  /** Gradient-norm clip of the weights' gradient (`grad_clip`). */
+  gradClip: z.number().positive().default(5),
+  archLearningRate: z.number().positive().max(10).default(3e-4),
+  archBeta1: z.number().min(0).lt(1).default(0.5),
+  archBeta2: z.number().min(0).lt(1).default(0.999),
+  archWeightDecay: z.number().min(0).max(1).default(1e-3),
+  /** Second-order variant (DARTS's unrolled step; PVLL-NAS's look-ahead loss); GDAS and SNAS have none. */
+  unrolled: z.boolean().default(false),
+  /** Validation batches scored at each epoch's end (`valid.loss`, `valid.acc`). */
+  validBatches: z.number().int().min(1).default(4),
+  /** Dominant Hessian eigenvalue of L_val w.r.t. α every this many epochs (0: never). */
+  hessianEvery: z.number().int().min(0).default(0),
+  /** Power-iteration steps of that eigenvalue (each two gradient evaluations). */
+  hessianIters: z.number().int().min(1).max(200).default(20),
+} as const;
+
+/** The cross-field checks of the shared fields, for each algorithm's `.superRefine`. */
+export function checkOneShot(c: { learningRate: number; learningRateMin: number }, ctx: z.RefinementCtx): void {
+  if (c.learningRateMin > c.learningRate) {
+    ctx.addIssue({ code: 'custom', path: ['learningRateMin'], message: `learningRateMin (${c.learningRateMin}) must not exceed learningRate (${c.learningRate})` });
+  }
+}
+
+/** GDAS and SNAS have only a first-order form; say so instead of silently ignoring `unrolled`. */
+export function refuseUnrolled(algorithm: string) {
+  return (c: { unrolled: boolean }, ctx: z.RefinementCtx): void => {
+    if (c.unrolled) ctx.addIssue({ code: 'custom', path: ['unrolled'], message: `${algorithm} has no second-order (unrolled) variant: set "unrolled": false` });
+  };
+}
+
+const OneShotCommon = z.object(oneShotFields);
+/** The parsed shared fields, what code common to every one-shot strategy may read. */
+export type OneShotCommon = z.infer<typeof OneShotCommon>;

@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { Rng } from '../../../src-shared/model/rng';
+import { NATIVE_KERNEL_NAMES, registerNativeKernels, type NativeRegistration } from '../../../src-main/engine/backend/native/index';
+
+/** The wasm backend with every native kernel over it, defaults or not (when the addon is built). */
+export async function wasmWithNative(): Promise<NativeRegistration> {
+  await tf.setBackend('wasm');
+  const registration = registerNativeKernels({ kernels: NATIVE_KERNEL_NAMES });
+  if (!registration.loaded) console.warn(`native kernel tests skipped: ${registration.reason}`);
+  return registration;
+}
+
+export interface Input {
+  shape: number[];
+  values: Float32Array;
+}
+
+export function randomInput(rng: Rng, shape: number[]): Input {
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < values.length; i++) values[i] = rng.normal();
+  return { shape, values };
+}
+
+/** Runs one kernel by name on a backend and returns its output values; leaves wasm current. */
+export async function runKernelOn(backend: 'wasm' | 'cpu', kernelName: string, inputs: Record<string, Input>, attrs: object): Promise<Float32Array> {
+  if (tf.getBackend() !== backend) await tf.setBackend(backend);
+  const before = tf.memory().numTensors;
+  const tensors = Object.fromEntries(Object.entries(inputs).map(([name, i]) => [name, tf.tensor(i.values, i.shape)]));
+  const out = tf.engine().runKernel(kernelName, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+  const values = out.dataSync() as Float32Array;
+  tf.dispose([out, ...Object.values(tensors)]);
+  if (tf.memory().numTensors !== before) throw new Error(`${kernelName} on ${backend} leaked tensors`);
+  if (backend !== 'wasm') await tf.setBackend('wasm');
+  return values;
+}
+
+export { Rng };
