@@ -107,7 +107,7 @@ const I32 = 0x7f;
 const V128 = 0x7b;
 
 /** The module's bytes: one (i32 × params) → () type per function, memory imported as env.memory. */
-export function encodeModule(functions: readonly FunctionDef[]): Uint8Array {
+export function encodeModule(functions: readonly FunctionDef[]): Uint8Array<ArrayBuffer> {
   const types = section(1, vec(functions.map((f) => [0x60, ...vec(Array.from({ length: f.params }, () => [I32])), 0])));
   const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]));
   const funcs = section(3, vec(functions.map((_, i) => uleb(i))));
@@ -122,5 +122,5 @@ export function encodeModule(functions: readonly FunctionDef[]): Uint8Array {
       }),
     ),
   );
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
 }
