@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { DartsConfig } from '../../../src-shared/model/algorithms/darts';
 import type { Genotype } from '../../../src-shared/model/genotype';
 import type { MetricPoint } from '../../../src-shared/model/metrics';
-import { DartsSupernet } from '../supernet/darts-network';
-import { Nb201Supernet } from '../supernet/nb201-network';
+import type { SupernetOptions } from '../supernet/darts-network';
+import { buildSupernet } from './one-shot-data';
 import { softmaxWeights } from '../supernet/arch-params';
 import { correctCount, crossEntropy } from '../evaluate/classification';
 import type { Batch as DataBatch } from '../data/batches';
@@ -29,6 +29,8 @@ export interface DartsData {
   stepsPerEpoch: number;
   /** A fresh in-order pass over the architecture's half, for `valid.loss|acc` and the Hessian batch. */
   validation: () => Iterable<DataBatch>;
+  /** Recomputation per cell or edge, as the memory plan chose (supernet/memory-plan.ts). */
+  supernetOptions?: SupernetOptions;
 }
 
 export interface DartsDeps {
@@ -58,9 +60,7 @@ export class DartsStrategy implements SearchStrategy {
     if (!Number.isInteger(data.stepsPerEpoch) || data.stepsPerEpoch < 1) {
       throw new Error(`DARTS needs at least one batch per epoch, got stepsPerEpoch = ${data.stepsPerEpoch}`);
     }
-    const shape = { inChannels: data.inChannels, numClasses: data.numClasses };
-    const netRng = ctx.rng.fork('supernet');
-    this.net = config.space.kind === 'darts' ? new DartsSupernet(config.space, shape, netRng) : new Nb201Supernet(config.space, shape, netRng);
+    this.net = buildSupernet(config.space, data, ctx.rng.fork('supernet'));
     this.totalSteps = config.epochs * data.stepsPerEpoch;
     this.sgd = new SgdMomentum(config.momentum, config.weightDecay);
     this.architect = new Architect(

@@ -12,7 +12,7 @@ import { AdamL2, cosineLearningRate } from './darts-optimizers';
 import { alphaSnapshot, deriveGenotype } from './epoch-report';
 import { endOfEpoch } from './sampled/epoch-end';
 import { argmaxRows, gumbelNoise, gumbelSoftmaxTensor, straightThrough } from './sampled/gumbel';
-import { buildSupernet, loadOneShotData } from './sampled/one-shot-data';
+import { buildSupernet, loadOneShotData } from './one-shot-data';
 import { cellWeights, splitRows } from './sampled/supernet-objective';
 import { WeightTrainer } from './sampled/weight-trainer';
 import type { SearchStrategy, StrategyContext } from './strategy';
@@ -140,5 +140,5 @@ export class GdasStrategy implements SearchStrategy {
 
 /** The registry's factory: GDAS on the run's dataset. */
 export async function createGdasStrategy(ctx: StrategyContext<GdasConfig>): Promise<GdasStrategy> {
-  return new GdasStrategy(ctx, await loadOneShotData(ctx.config, ctx.resourcesDir, ctx.rng));
+  return new GdasStrategy(ctx, await loadOneShotData(ctx.config, ctx.resourcesDir, ctx.rng, ctx.reporter));
 }

@@ -10,7 +10,7 @@ import { cosineLearningRate } from './darts-optimizers';
 import { alphaSnapshot, deriveGenotype } from './epoch-report';
 import { endOfEpoch } from './sampled/epoch-end';
 import { argmaxRows, type Rows } from './sampled/gumbel';
-import { buildSupernet, loadOneShotData } from './sampled/one-shot-data';
+import { buildSupernet, loadOneShotData } from './one-shot-data';
 import { PvllSearch, type PvllEnvironment, type PvllEvent } from './sampled/pvll-search';
 import { cellWeights } from './sampled/supernet-objective';
 import { WeightTrainer } from './sampled/weight-trainer';
@@ -160,5 +160,5 @@ export class PvllStrategy implements SearchStrategy {
 
 /** The registry's factory: PVLL-NAS on the run's dataset. */
 export async function createPvllStrategy(ctx: StrategyContext<PvllConfig>): Promise<PvllStrategy> {
-  return new PvllStrategy(ctx, await loadOneShotData(ctx.config, ctx.resourcesDir, ctx.rng));
+  return new PvllStrategy(ctx, await loadOneShotData(ctx.config, ctx.resourcesDir, ctx.rng, ctx.reporter));
 }

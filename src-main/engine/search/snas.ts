@@ -11,7 +11,7 @@ import { alphaSnapshot, deriveGenotype } from './epoch-report';
 import { endOfEpoch } from './sampled/epoch-end';
 import { createEstimator, estimatorVariance, type GradientEstimator } from './sampled/estimators';
 import { gumbelNoise, gumbelSoftmaxTensor } from './sampled/gumbel';
-import { buildSupernet, loadOneShotData } from './sampled/one-shot-data';
+import { buildSupernet, loadOneShotData } from './one-shot-data';
 import { archRows, cellWeights, rowTensors, supernetObjective } from './sampled/supernet-objective';
 import { WeightTrainer } from './sampled/weight-trainer';
 import type { SearchStrategy, StrategyContext } from './strategy';
@@ -120,5 +120,5 @@ export class SnasStrategy implements SearchStrategy {
 
 /** The registry's factory: SNAS on the run's dataset. */
 export async function createSnasStrategy(ctx: StrategyContext<SnasConfig>): Promise<SnasStrategy> {
-  return new SnasStrategy(ctx, await loadOneShotData(ctx.config, ctx.resourcesDir, ctx.rng));
+  return new SnasStrategy(ctx, await loadOneShotData(ctx.config, ctx.resourcesDir, ctx.rng, ctx.reporter));
 }

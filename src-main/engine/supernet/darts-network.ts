@@ -8,7 +8,8 @@ import { conv2d, type Stride } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
 import { planDartsSpace, type DartsEdge } from '../spaces/darts-cells';
 import { initArchParam } from './arch-params';
-import { edgeScalars, mixedEdge, type EdgeCandidate } from './mixed-edge';
+import { checkpointed } from './checkpoint';
+import { checkEdgeWeights, edgeRowScalars, edgeScalars, mixedEdge, type EdgeCandidate } from './mixed-edge';
 import type { ArchParam, CellKind, CellWeights, EdgeWeights, Supernet } from './types';
 
 export interface NetworkShape {
@@ -19,12 +20,32 @@ export interface NetworkShape {
 
 interface BuiltEdge {
   input: number;
+  /** The edge's own weights, the inputs of its checkpointed backward. */
+  variables: tf.Variable[];
   stride: Stride;
   candidates: EdgeCandidate[];
 }
 
+/** Whether any edge of the planned cells has RobustDARTS's `noise` op (which recomputation cannot replay). */
+export function dartsPlanUsesNoise(plan: ReturnType<typeof planDartsSpace>): boolean {
+  return [...plan.edges.normal, ...plan.edges.reduce].some((edge) => edge.ops.includes('noise'));
+}
+
+export interface SupernetOptions {
+  /**
+   * Recomputation (gradient checkpointing) for a step that does not fit the memory: `cells` keeps
+   * only each cell's inputs during the forward pass and recomputes the cell in the backward pass
+   * (one cell's activations at a time); `edges` does so per mixed edge (one edge's at a time, the
+   * cell states kept). Each costs about one more forward pass of time. Chosen by
+   * supernet/memory-plan.ts. Not with RobustDARTS's `noise` op (it draws anew per call).
+   */
+  recompute?: 'cells' | 'edges';
+}
+
 interface BuiltCell {
   kind: CellKind;
+  /** The cell's own weights (preprocessing and edges), the inputs of its checkpointed backward. */
+  variables: tf.Variable[];
   preprocess0: Op;
   preprocess1: Op;
   edges: BuiltEdge[];
@@ -45,9 +66,12 @@ export class DartsSupernet implements Supernet {
   private readonly cells: BuiltCell[] = [];
   private readonly classifier: { w: tf.Variable; b: tf.Variable };
 
-  constructor(spaceInput: unknown, shape: NetworkShape, rng: Rng) {
+  constructor(spaceInput: unknown, shape: NetworkShape, rng: Rng, readonly options: SupernetOptions = {}) {
     const plan = planDartsSpace(spaceInput);
     const space = plan.space;
+    if (options.recompute && dartsPlanUsesNoise(plan)) {
+      throw new Error("recompute (gradient checkpointing) cannot be used with the 'noise' op: it draws new noise when a cell is recomputed; remove 'noise' or lower the batch size instead");
+    }
     this.space = space;
     this.numClasses = shape.numClasses;
     this.params = new ParamStore(rng.fork('weights'));
@@ -68,12 +92,15 @@ export class DartsSupernet implements Supernet {
       if (reduction) c *= 2;
       const kind: CellKind = reduction ? 'reduce' : 'normal';
       const name = `cells.${layer}`;
+      const before = this.params.list().length;
       this.cells.push({
         kind,
+        variables: [],
         preprocess0: reductionPrev ? factorizedReduce(cPrevPrev, c, ctx(`${name}.pre0`)) : reluConvBn(cPrevPrev, c, 1, 1, ctx(`${name}.pre0`)),
         preprocess1: reluConvBn(cPrev, c, 1, 1, ctx(`${name}.pre1`)),
         edges: plan.edges[kind].map((edge, e) => this.buildEdge(edge, c, reduction, (op) => ctx(`${name}.edges.${e}.${op}`))),
       });
+      this.cells[this.cells.length - 1].variables = this.params.list().slice(before);
       reductionPrev = reduction;
       cPrevPrev = cPrev;
       cPrev = space.nodes * c;
@@ -87,20 +114,28 @@ export class DartsSupernet implements Supernet {
   }
 
   forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D {
-    const scalars = new Map<CellKind, { rows: tf.Scalar[][]; active?: readonly number[] }>();
+    const scalars = new Map<CellKind, { weights: tf.Tensor2D; rows: tf.Scalar[][]; active?: readonly number[] }>();
     for (const a of this.arch) {
       const w: EdgeWeights | undefined = weights[a.kind];
       if (!w) throw new Error(`forward needs edge weights for the ${a.kind} cells`);
       if (w.activeOp && w.activeOp.length !== a.edgeOps.length) {
         throw new Error(`activeOp for the ${a.kind} cells has ${w.activeOp.length} entries, the cell has ${a.edgeOps.length} edges`);
       }
-      scalars.set(a.kind, { rows: edgeScalars(w.weights, a.edgeOps.length, a.edgeOps[0].length), active: w.activeOp });
+      const edges = a.edgeOps.length;
+      const ops = a.edgeOps[0].length;
+      // Recomputed cells and edges slice their rows inside the checkpoint: the matrix is their input.
+      checkEdgeWeights(w.weights, edges, ops);
+      const rows = this.options.recompute ? [] : edgeScalars(w.weights, edges, ops);
+      scalars.set(a.kind, { weights: w.weights, rows, active: w.activeOp });
     }
     let s0 = this.stem(x);
     let s1 = s0;
     for (const cell of this.cells) {
-      const { rows, active } = scalars.get(cell.kind)!;
-      const out = this.cellForward(cell, s0, s1, rows, active);
+      const { weights: w, rows, active } = scalars.get(cell.kind)!;
+      const out =
+        this.options.recompute === 'cells'
+          ? (checkpointed(([a, b, m]) => this.cellForward(cell, a as tf.Tensor4D, b as tf.Tensor4D, m as tf.Tensor2D, null, active), [s0, s1, w], cell.variables) as tf.Tensor4D)
+          : this.cellForward(cell, s0, s1, w, this.options.recompute === 'edges' ? null : rows, active);
       s0 = s1;
       s1 = out;
     }
@@ -113,14 +148,22 @@ export class DartsSupernet implements Supernet {
     for (const a of this.arch) a.alpha.dispose();
   }
 
-  private cellForward(cell: BuiltCell, s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Scalar[][], active?: readonly number[]): tf.Tensor4D {
+  /** rows: the edge weights as scalars, or null to slice them per edge (checkpointed when recomputing edges). */
+  private cellForward(cell: BuiltCell, s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, rows: tf.Scalar[][] | null, active?: readonly number[]): tf.Tensor4D {
     const states = [cell.preprocess0(s0), cell.preprocess1(s1)];
+    const perEdge = this.options.recompute === 'edges';
     let e = 0;
     for (let node = 0; node < this.space.nodes; node++) {
       const inputs: tf.Tensor4D[] = [];
       for (let i = 0; i < node + 2; i++, e++) {
         const edge = cell.edges[e];
-        inputs.push(mixedEdge(edge.candidates, edge.stride, states[edge.input], rows[e], active?.[e]));
+        const at = e;
+        const run = (x: tf.Tensor4D, m: tf.Tensor2D) => mixedEdge(edge.candidates, edge.stride, x, rows ? rows[at] : edgeRowScalars(m, at), active?.[at]);
+        inputs.push(
+          perEdge
+            ? (checkpointed(([x, m]) => run(x as tf.Tensor4D, m as tf.Tensor2D), [states[edge.input], weights], edge.variables) as tf.Tensor4D)
+            : run(states[edge.input], weights),
+        );
       }
       states.push(tf.addN(inputs));
     }
@@ -129,10 +172,8 @@ export class DartsSupernet implements Supernet {
 
   private buildEdge(edge: DartsEdge, c: number, reduction: boolean, ctxFor: (op: string) => OpContext): BuiltEdge {
     const stride: Stride = reduction && edge.input < 2 ? 2 : 1;
-    return {
-      input: edge.input,
-      stride,
-      candidates: edge.ops.map((op) => ({ op: dartsEdgeOp(op)(c, stride, ctxFor(op)), zero: op === 'none' })),
-    };
+    const before = this.params.list().length;
+    const candidates = edge.ops.map((op) => ({ op: dartsEdgeOp(op)(c, stride, ctxFor(op)), zero: op === 'none' }));
+    return { input: edge.input, stride, candidates, variables: this.params.list().slice(before) };
   }
 }

@@ -41,10 +41,18 @@ export function mixedEdge(
  * (a skipped `none`, or the ops GDAS leaves out).
  */
 export function edgeScalars(weights: tf.Tensor2D, edges: number, ops: number): tf.Scalar[][] {
+  checkEdgeWeights(weights, edges, ops);
+  return Array.from({ length: edges }, (_, e) => edgeRowScalars(weights, e));
+}
+
+/** Row `e` of an [edges, ops] weight matrix as scalars. */
+export function edgeRowScalars(weights: tf.Tensor2D, e: number): tf.Scalar[] {
+  return Array.from({ length: weights.shape[1] }, (_, k) => tf.reshape(tf.slice(weights, [e, k], [1, 1]), []) as tf.Scalar);
+}
+
+/** Throws unless the weight matrix is [edges, ops]. */
+export function checkEdgeWeights(weights: tf.Tensor2D, edges: number, ops: number): void {
   if (weights.shape[0] !== edges || weights.shape[1] !== ops) {
     throw new Error(`edge weights have shape [${weights.shape.join(', ')}], the cell needs [${edges}, ${ops}]`);
   }
-  return Array.from({ length: edges }, (_, e) =>
-    Array.from({ length: ops }, (_, k) => tf.reshape(tf.slice(weights, [e, k], [1, 1]), []) as tf.Scalar),
-  );
 }

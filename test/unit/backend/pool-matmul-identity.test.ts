@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { maxPool3x3 } from '../../../src-main/engine/ops/primitives';
 import { Rng } from '../../../src-shared/model/rng';
 import { initBackends, randomValues, TOLERANCE, wasmVsCpu } from './compare';
 
@@ -14,6 +15,7 @@ describe('pooling gradients, transposed matMul and Identity on wasm', () => {
           [8, 16, 2, 3],
           [9, 3, 1, 3],
           [7, 5, 1, 2],
+          [10, 8, 1, 3],
         ]) {
           pools.push([`${kind} ${k}x${k} s${stride} ${pad} ${size}px C${c} batch ${batch}`, { kind, stride, pad, size, c, batch, k }] as const);
         }

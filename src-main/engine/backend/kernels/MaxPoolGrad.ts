@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { requireInputs, WASM } from './kernel-util';
+import { heapOffset, simdKernels } from '../simd/module';
 
 /**
  * One pass over the pooling windows on views of the wasm heap: each window finds its first maximum
@@ -26,10 +27,19 @@ function maxPoolGrad(args: {
   );
   const dx = backend.makeOutput(input.shape, 'float32');
   // Views are taken after the allocation: a growing heap replaces its ArrayBuffer.
-  const xs = backend.typedArrayFromHeap(input) as Float32Array;
-  const dys = backend.typedArrayFromHeap(dy) as Float32Array;
   const dxs = backend.typedArrayFromHeap(dx) as Float32Array;
   dxs.fill(0);
+  const kernels = info.inChannels % 4 === 0 && info.dilationHeight === 1 && info.dilationWidth === 1 ? simdKernels(backend) : null;
+  if (kernels) {
+    kernels.maxPoolGrad(
+      heapOffset(backend, input.dataId), heapOffset(backend, dy.dataId), heapOffset(backend, dx.dataId),
+      info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
+      info.strideHeight, info.strideWidth, info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left,
+    );
+    return dx;
+  }
+  const xs = backend.typedArrayFromHeap(input) as Float32Array;
+  const dys = backend.typedArrayFromHeap(dy) as Float32Array;
   const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
   const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw, padInfo } = info;
   const best = new Float32Array(c);

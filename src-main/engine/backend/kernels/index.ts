@@ -8,6 +8,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { identityConfig } from './Identity';
 import { WASM } from './kernel-util';
 import { maxPoolGradConfig } from './MaxPoolGrad';
+import { sliceConfig } from './Slice';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
 
 /** Every kernel this project registers for the wasm backend: missing ones and faster replacements. */
@@ -20,6 +21,7 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   identityConfig,
   maxPoolGradConfig,
   avgPoolGradConfig,
+  sliceConfig,
 ];
 
 /** Which kernel configs are ours at the moment (so a second call changes nothing). */

@@ -1,0 +1,185 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { encodeModule, ins, op, simd } from './encoder';
+
+const { get, set, tee, load, store } = ins;
+const c = ins.const;
+const add = [op.i32Add];
+const mul = [op.i32Mul];
+const sub = [op.i32Sub];
+/** `counter += 1; continue while counter < limit` at the end of a do-while loop. */
+const next = (counter: number, limit: number) => [...get(counter), ...c(1), ...add, ...tee(counter), ...get(limit), op.i32LtS, op.brIf, 0];
+
+/**
+ * depthwiseFilterGradient(x, dy, acc, n, h, w, c, oh, ow, sh, sw, dh, dw, fh, fw, top, left):
+ * acc[i, j, :] += x[b, oy·sh + i·dh − top, ox·sw + j·dw − left, :] · dy[b, oy, ox, :] over b, oy, ox,
+ * taps in the padding skipped; four channels per f32x4 (c a multiple of 4). Pointers in bytes.
+ */
+function depthwiseFilterGradientBody(): number[] {
+  const [x, dy, acc, n, h, w, ch, oh, ow, sh, sw, dh, dw, fh, fw, top, left] = Array.from({ length: 17 }, (_, i) => i);
+  const [b, oy, ox, i, j, y, xx, dyp, xp, ap, k, cb] = Array.from({ length: 12 }, (_, t) => 17 + t);
+  const channelLoop = [
+    op.loop, op.voidType,
+    ...get(ap), ...get(k), ...add,
+    ...get(ap), ...get(k), ...add, ...load(),
+    ...get(xp), ...get(k), ...add, ...load(),
+    ...get(dyp), ...get(k), ...add, ...load(),
+    ...ins.simd(simd.f32x4Mul), ...ins.simd(simd.f32x4Add),
+    ...store(),
+    ...get(k), ...c(16), ...add, ...tee(k), ...get(cb), op.i32LtU, op.brIf, 0,
+    op.end,
+  ];
+  const tapLoop = [
+    ...c(0), ...set(j),
+    op.loop, op.voidType,
+    ...get(ox), ...get(sw), ...mul, ...get(j), ...get(dw), ...mul, ...add, ...get(left), ...sub, ...tee(xx),
+    ...get(w), op.i32LtU, op.if, op.voidType,
+    ...get(x), ...get(b), ...get(h), ...mul, ...get(y), ...add, ...get(w), ...mul, ...get(xx), ...add, ...get(cb), ...mul, ...add, ...set(xp),
+    ...get(acc), ...get(i), ...get(fw), ...mul, ...get(j), ...add, ...get(cb), ...mul, ...add, ...set(ap),
+    ...c(0), ...set(k),
+    ...channelLoop,
+    op.end,
+    ...next(j, fw),
+    op.end,
+  ];
+  const rowLoop = [
+    ...c(0), ...set(i),
+    op.loop, op.voidType,
+    ...get(oy), ...get(sh), ...mul, ...get(i), ...get(dh), ...mul, ...add, ...get(top), ...sub, ...tee(y),
+    ...get(h), op.i32LtU, op.if, op.voidType,
+    ...tapLoop,
+    op.end,
+    ...next(i, fh),
+    op.end,
+  ];
+  return [
+    ...get(ch), ...c(4), ...mul, ...set(cb),
+    ...get(dy), ...set(dyp),
+    ...c(0), ...set(b),
+    op.loop, op.voidType,
+    ...c(0), ...set(oy),
+    op.loop, op.voidType,
+    ...c(0), ...set(ox),
+    op.loop, op.voidType,
+    ...rowLoop,
+    ...get(dyp), ...get(cb), ...add, ...set(dyp),
+    ...next(ox, ow),
+    op.end,
+    ...next(oy, oh),
+    op.end,
+    ...next(b, n),
+    op.end,
+  ];
+}
+
+/**
+ * maxPoolGrad(x, dy, dx, n, h, w, c, oh, ow, sh, sw, fh, fw, top, left): per window and four
+ * channels at a time, the first maximum in row-major window order (strict >, tfjs's tie rule;
+ * padding skipped) gets the window's dy; dx must be zero on entry. Pointers in bytes.
+ */
+function maxPoolGradBody(): number[] {
+  const [x, dy, dx, n, h, w, ch, oh, ow, sh, sw, fh, fw, top, left] = Array.from({ length: 15 }, (_, i) => i);
+  const [b, oy, ox, k, i, j, y, xx, dyp, p, cb, a, delta] = Array.from({ length: 13 }, (_, t) => 15 + t);
+  const [v, mask, best, bestAt] = [28, 29, 30, 31];
+  const vop = (code: number) => ins.simd(code);
+  const visit = [
+    ...get(x), ...get(b), ...get(h), ...mul, ...get(y), ...add, ...get(w), ...mul, ...get(xx), ...add, ...get(cb), ...mul, ...add, ...get(k), ...add, ...tee(p),
+    ...load(), ...set(v),
+    ...get(v), ...get(best), ...vop(simd.f32x4Gt), ...set(mask),
+    ...get(v), ...get(best), ...get(mask), ...vop(simd.v128Bitselect), ...set(best),
+    ...get(p), ...vop(simd.i32x4Splat), ...ins.i32x4Const([0, 4, 8, 12]), ...vop(simd.i32x4Add), ...get(bestAt), ...get(mask), ...vop(simd.v128Bitselect), ...set(bestAt),
+  ];
+  const window = [
+    ...c(0), ...set(i),
+    op.loop, op.voidType,
+    ...get(oy), ...get(sh), ...mul, ...get(i), ...add, ...get(top), ...sub, ...tee(y),
+    ...get(h), op.i32LtU, op.if, op.voidType,
+    ...c(0), ...set(j),
+    op.loop, op.voidType,
+    ...get(ox), ...get(sw), ...mul, ...get(j), ...add, ...get(left), ...sub, ...tee(xx),
+    ...get(w), op.i32LtU, op.if, op.voidType,
+    ...visit,
+    op.end,
+    ...next(j, fw),
+    op.end,
+    op.end,
+    ...next(i, fh),
+    op.end,
+  ];
+  // dx[winner] += dy for each lane that found a maximum (address 0: none, as for an all −∞ window).
+  const scatter = [0, 1, 2, 3].flatMap((lane) => [
+    ...get(bestAt), ...ins.extractLane(lane), ...tee(a),
+    op.if, op.voidType,
+    ...get(a), ...get(delta), ...add,
+    ...get(a), ...get(delta), ...add, ...ins.f32Load(),
+    ...get(dyp), ...get(k), ...add, ...ins.f32Load(lane * 4),
+    op.f32Add, ...ins.f32Store(),
+    op.end,
+  ]);
+  return [
+    ...get(ch), ...c(4), ...mul, ...set(cb),
+    ...get(dx), ...get(x), ...sub, ...set(delta),
+    ...get(dy), ...set(dyp),
+    ...c(0), ...set(b),
+    op.loop, op.voidType,
+    ...c(0), ...set(oy),
+    op.loop, op.voidType,
+    ...c(0), ...set(ox),
+    op.loop, op.voidType,
+    ...c(0), ...set(k),
+    op.loop, op.voidType,
+    ...ins.f32Const(-Infinity), ...vop(simd.f32x4Splat), ...set(best),
+    ...c(0), ...vop(simd.i32x4Splat), ...set(bestAt),
+    ...window,
+    ...scatter,
+    ...get(k), ...c(16), ...add, ...tee(k), ...get(cb), op.i32LtU, op.brIf, 0,
+    op.end,
+    ...get(dyp), ...get(cb), ...add, ...set(dyp),
+    ...next(ox, ow),
+    op.end,
+    ...next(oy, oh),
+    op.end,
+    ...next(b, n),
+    op.end,
+  ];
+}
+
+export interface SimdKernels {
+  depthwiseFilterGradient: (...args: number[]) => void;
+  maxPoolGrad: (...args: number[]) => void;
+}
+
+const bytes = encodeModule([
+  { name: 'depthwiseFilterGradient', params: 17, locals: 12, body: depthwiseFilterGradientBody() },
+  { name: 'maxPoolGrad', params: 15, locals: 13, vectorLocals: 4, body: maxPoolGradBody() },
+]);
+let compiled: WebAssembly.Module | null = null;
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+
+interface WasmModuleExports {
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+/**
+ * The hand-written SIMD kernels, instantiated on the wasm backend's own memory (so they read and
+ * write tensors in place); null when that memory is not reachable or the engine lacks wasm SIMD.
+ */
+export function simdKernels(backend: BackendWasm): SimdKernels | null {
+  const memory = (backend.wasm as unknown as WasmModuleExports).asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  const cached = instances.get(memory);
+  if (cached) return cached;
+  try {
+    compiled ??= new WebAssembly.Module(bytes);
+    const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+    const kernels = instance.exports as unknown as SimdKernels;
+    instances.set(memory, kernels);
+    return kernels;
+  } catch {
+    return null;
+  }
+}
+
+/** Byte offset of a tensor's data in the wasm heap. */
+export function heapOffset(backend: BackendWasm, dataId: object): number {
+  return (backend.dataIdMap.get(dataId) as unknown as { memoryOffset: number }).memoryOffset;
+}

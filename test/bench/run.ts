@@ -1,0 +1,183 @@
+/**
+ * `npm run bench`: training speed and memory of the DARTS supernet on the wasm backend, against the
+ * cpu backend and PyTorch (CPU, 1 and 2 threads) on the same machine in the same run.
+ * Flags: `--default-size` also runs one step of DARTS's default search network (slow, own process);
+ * `--rounds N` interleaved PyTorch/wasm rounds (default 3). Figures: docs/performance.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerTrainingKernels } from '../../src-main/engine/backend/kernels/index';
+import { backendMemory } from '../../src-main/engine/backend/memory';
+import { softmaxWeights } from '../../src-main/engine/supernet/arch-params';
+import { cpuMs, median } from './kernel-timer';
+import { forwardFlops } from './flops';
+import { pytorchStep, pytorchUnavailable } from './pytorch';
+import { quickPresetShape } from './quick-preset';
+import { buildSupernetStep, REFERENCE, type SupernetBenchShape } from './supernet-step';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const ROUNDS = flag('--rounds', 3);
+const WASM_STEPS_PER_ROUND = 2;
+const MiB = 2 ** 20;
+
+interface Timed {
+  wallMs: number;
+  cpuMs: number;
+}
+
+function timeSteps(step: () => unknown, steps: number): Timed[] {
+  const out: Timed[] = [];
+  for (let i = 0; i < steps; i++) {
+    const wall = performance.now();
+    const cpu = cpuMs();
+    step();
+    out.push({ wallMs: performance.now() - wall, cpuMs: cpuMs() - cpu });
+  }
+  return out;
+}
+
+async function onBackend<T>(backend: string, body: () => T): Promise<T> {
+  await tf.setBackend(backend);
+  try {
+    return body();
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}
+
+/** One cpu-backend step (no warm-up: cpu is ~100× slower and has no operator set-up to amortise). */
+async function cpuStepMs(shape: SupernetBenchShape): Promise<number> {
+  return onBackend('cpu', () => {
+    const bench = buildSupernetStep(shape);
+    try {
+      return timeSteps(bench.step, 1)[0].wallMs;
+    } finally {
+      bench.dispose();
+    }
+  });
+}
+
+function matMulGflops(n: number): number {
+  const a = tf.randomNormal([n, n]);
+  const b = tf.randomNormal([n, n]);
+  const times: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const start = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    times.push(performance.now() - start);
+    c.dispose();
+  }
+  tf.dispose([a, b]);
+  return (2 * n ** 3) / (median(times.slice(1)) * 1e6);
+}
+
+function stepFlops(shape: SupernetBenchShape): number {
+  const bench = buildSupernetStep(shape);
+  const input = tf.zeros(shape.input) as tf.Tensor4D;
+  const forward = forwardFlops('wasm', () => bench.net.forward(input, softmaxWeights(bench.net.arch)));
+  input.dispose();
+  bench.dispose();
+  return 3 * forward;
+}
+
+/** Live tensors after `steps` steps of the reference network at batch 2 (growth does not depend on batch). */
+function tensorGrowth(steps: number): { first: number; last: number } {
+  const bench = buildSupernetStep({ ...REFERENCE, input: [2, ...REFERENCE.input.slice(1)] as SupernetBenchShape['input'] });
+  bench.step();
+  const first = tf.memory().numTensors;
+  for (let i = 1; i < steps; i++) bench.step();
+  const last = tf.memory().numTensors;
+  bench.dispose();
+  return { first, last };
+}
+
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function main() {
+  await tf.setBackend('wasm');
+  registerTrainingKernels();
+  console.log(`tfjs ${tf.version.tfjs}, wasm backend (SIMD, 1 thread), machine load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+
+  const ceiling = matMulGflops(1024);
+  console.log(`matMul 1024³ on wasm: ${ceiling.toFixed(1)} GFLOP/s (the ceiling for GEMM-shaped work)`);
+
+  // The reference supernet: wasm and PyTorch interleaved so the shared machine's load hits both alike.
+  const torchMissing = pytorchUnavailable();
+  if (torchMissing) console.log(`PyTorch: skipped, ${torchMissing}`);
+  const ref = buildSupernetStep(REFERENCE);
+  ref.step(); // warm-up: XNNPACK operator creation, weight packing, JIT
+  const wasmTimes: Timed[] = [];
+  const torch: Record<number, number[]> = { 1: [], 2: [] };
+  let torchVersion = '';
+  for (let round = 0; round < ROUNDS; round++) {
+    if (!torchMissing) {
+      const t = pytorchStep(1, 2);
+      torch[1].push(t.stepMs);
+      torchVersion = t.torch;
+    }
+    wasmTimes.push(...timeSteps(ref.step, WASM_STEPS_PER_ROUND));
+    if (!torchMissing) torch[2].push(pytorchStep(2, 2).stepMs);
+  }
+  ref.dispose();
+  const heapAfterReference = backendMemory().heapBytes ?? 0;
+  const wasmMs = median(wasmTimes.map((t) => t.wallMs));
+  const wasmCpuMs = median(wasmTimes.map((t) => t.cpuMs));
+  const flops = stepFlops(REFERENCE);
+  const gflops = flops / (wasmMs * 1e6);
+
+  console.log(`\n== ${REFERENCE.label}`);
+  console.log(`wasm backend: ${fmt(wasmMs)} per step wall, ${fmt(wasmCpuMs)} CPU (median of ${wasmTimes.length})  = ${(1000 / wasmMs).toFixed(3)} steps/s`);
+  if (!torchMissing) {
+    for (const threads of [1, 2]) {
+      const ms = median(torch[threads]);
+      console.log(`PyTorch ${torchVersion} CPU, ${threads} thread${threads > 1 ? 's' : ''}: ${fmt(ms)} per step (median of ${torch[threads].length} runs of 2 steps) = ${(1000 / ms).toFixed(3)} steps/s`);
+    }
+  }
+  console.log(`step FLOPs (3 × forward conv/depthwise/matMul): ${(flops / 1e9).toFixed(2)} GFLOP -> ${gflops.toFixed(2)} GFLOP/s on wasm, ${((100 * gflops) / ceiling).toFixed(1)} % of the matMul rate`);
+  console.log(`wasm heap after the reference steps: ${(heapAfterReference / MiB).toFixed(0)} MiB (the heap never shrinks: this is the peak)`);
+  const cpuMsRef = await cpuStepMs(REFERENCE);
+  console.log(`cpu backend:  ${fmt(cpuMsRef)} per step (1 step)  = ${(1000 / cpuMsRef).toFixed(4)} steps/s; wasm is ${(cpuMsRef / wasmMs).toFixed(0)}× faster`);
+
+  const quick = quickPresetShape();
+  console.log(`\n== quick preset`);
+  if (typeof quick === 'string') console.log(`skipped: ${quick}`);
+  else {
+    console.log(quick.label);
+    const bench = buildSupernetStep(quick);
+    bench.step();
+    const times = timeSteps(bench.step, 2);
+    bench.dispose();
+    const ms = median(times.map((t) => t.wallMs));
+    const cpuQuick = await cpuStepMs(quick);
+    console.log(`cpu backend: ${fmt(cpuQuick)} per step = ${(1000 / cpuQuick).toFixed(4)} steps/s; wasm: ${fmt(ms)} per step = ${(1000 / ms).toFixed(3)} steps/s (${(cpuQuick / ms).toFixed(0)}×)`);
+  }
+
+  const growth = tensorGrowth(50);
+  console.log(`\ntensors alive after step 1: ${growth.first}, after step 50: ${growth.last} (reference network at batch 2)`);
+
+  if (args.includes('--default-size')) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./default-size.ts', import.meta.url))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    console.log(`\n== default size (own process)\n${child.stdout.trim()}`);
+  }
+
+  const peakHeap = backendMemory().heapBytes ?? 0;
+  console.log('');
+  console.log(`wasm_over_cpu_step_speedup=${(cpuMsRef / wasmMs).toFixed(1)}`);
+  console.log(`pytorch_over_wasm_step_speedup=${torchMissing ? 'NA' : (wasmMs / median(torch[1])).toFixed(2)}`);
+  console.log(`wasm_step_gflops=${gflops.toFixed(2)}`);
+  console.log(`matmul_ceiling_gflops=${ceiling.toFixed(1)}`);
+  console.log(`peak_heap_mib=${(peakHeap / MiB).toFixed(0)}`);
+  console.log(`tensors_growth_50_steps=${growth.last - growth.first}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+/**
+ * The real DARTS supernet's weight step, as the benchmarks time it and as PyTorch's reference script
+ * (`pytorch_reference.py`) does it: forward, cross-entropy, backward, gradient clipping at 5, SGD with
+ * momentum 0.9 and weight decay 3e-4; α fixed (softmax of the current α).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { z } from 'zod';
+import { Rng } from '../../src-shared/model/rng';
+import type { DartsSpace } from '../../src-shared/model/space';
+import { DartsSupernet, type SupernetOptions } from '../../src-main/engine/supernet/darts-network';
+import { softmaxWeights } from '../../src-main/engine/supernet/arch-params';
+import { crossEntropy } from '../../src-main/engine/evaluate/classification';
+import { SgdMomentum, clipByGlobalNorm, gradsInOrder } from '../../src-main/engine/search/darts-optimizers';
+
+export interface SupernetBenchShape {
+  label: string;
+  /** A DARTS space without its `kind` (the schema's defaults fill the rest). */
+  space: Omit<z.input<typeof DartsSpace>, 'kind'>;
+  /** [batch, height, width, channels] of the input images. */
+  input: [number, number, number, number];
+  numClasses: number;
+}
+
+/** DARTS's reference supernet of the issue: 28×28×1, C=8, 5 cells, 4 nodes, batch 32. */
+export const REFERENCE: SupernetBenchShape = {
+  label: 'reference (28x28x1, C=8, 5 cells, 4 nodes, batch 32)',
+  space: { layers: 5, channels: 8, nodes: 4, stemMultiplier: 3 },
+  input: [32, 28, 28, 1],
+  numClasses: 10,
+};
+
+/** DARTS's default search network (train_search.py): CIFAR-10 size, C=16, 8 cells, batch 64. */
+export const DEFAULT_SIZE: SupernetBenchShape = {
+  label: 'DARTS default (32x32x3, C=16, 8 cells, 4 nodes, batch 64)',
+  space: { layers: 8, channels: 16, nodes: 4, stemMultiplier: 3 },
+  input: [64, 32, 32, 3],
+  numClasses: 10,
+};
+
+export interface SupernetStep {
+  net: DartsSupernet;
+  /** One weight step; returns the loss. */
+  step(): number;
+  dispose(): void;
+}
+
+export function buildSupernetStep(shape: SupernetBenchShape, options: SupernetOptions = {}, seed = 1): SupernetStep {
+  const rng = new Rng(seed);
+  const net = new DartsSupernet({ kind: 'darts', ...shape.space }, { inChannels: shape.input[3], numClasses: shape.numClasses }, rng.fork('net'), options);
+  const dataRng = rng.fork('data');
+  const pixels = new Float32Array(shape.input.reduce((a, b) => a * b, 1)).map(() => dataRng.normal());
+  const labels = Int32Array.from({ length: shape.input[0] }, () => dataRng.int(shape.numClasses));
+  const x = tf.tensor4d(pixels, shape.input);
+  const y = tf.tensor1d(labels, 'int32');
+  const sgd = new SgdMomentum(0.9, 3e-4);
+  const weights = net.params.list();
+  return {
+    net,
+    step: () => {
+      const { value, grads } = tf.variableGrads(() => crossEntropy(net.forward(x, softmaxWeights(net.arch)), y), weights);
+      const loss = value.dataSync()[0];
+      value.dispose();
+      const { clipped } = clipByGlobalNorm(gradsInOrder(weights, grads), 5);
+      sgd.step(weights, clipped, 0.025);
+      tf.dispose(clipped);
+      return loss;
+    },
+    dispose: () => {
+      sgd.dispose();
+      net.dispose();
+      tf.dispose([x, y]);
+    },
+  };
+}
