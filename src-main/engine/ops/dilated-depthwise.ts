@@ -5,8 +5,11 @@ import * as tf from '@tensorflow/tfjs';
  * input's size), differentiable on every backend. tfjs registers no gradient for a dilated depthwise
  * convolution, so the backward pass is composed from ops that have kernels everywhere:
  *  - input gradient: the same dilated depthwise convolution of dy with the spatially flipped filter;
- *  - filter gradient: a depthwise convolution whose channels are (batch, channel) pairs, with the
- *    padded input as the image, dy as the filter and the dilation as the stride.
+ *  - filter gradient: on wasm, the backend's DepthwiseConv2dNativeBackpropFilter kernel (ours, SIMD
+ *    or native, honours dilation); elsewhere (the cpu backend's kernel ignores dilation) a depthwise
+ *    convolution whose channels are (batch, channel) pairs, with the padded input as the image, dy as
+ *    the filter and the dilation as the stride. XNNPACK runs that composition as a grouped GEMM with
+ *    one output per group, ~15 % of the wasm step (docs/performance.md).
  * Both are derived in docs/engine.md and checked against finite differences in the tests.
  */
 export function dilatedDepthwiseConv(x: tf.Tensor4D, filter: tf.Tensor4D, dilation: number): tf.Tensor4D {
@@ -23,7 +26,11 @@ export function dilatedDepthwiseConv(x: tf.Tensor4D, filter: tf.Tensor4D, dilati
         const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
         const dx = tf.depthwiseConv2d(dy4, tf.reverse(fs, [0, 1]), 1, 'same', 'NHWC', dilation);
-        return [dx, depthwiseFilterGrad(xs, dy4, kh, kw, dilation)];
+        const dFilter =
+          tf.getBackend() === 'wasm' && tf.getKernel(tf.DepthwiseConv2dNativeBackpropFilter, 'wasm') !== undefined
+            ? (tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: xs, dy: dy4 }, { strides: 1, pad: 'same', dilations: dilation, filterShape: fs.shape }) as tf.Tensor4D)
+            : depthwiseFilterGrad(xs, dy4, kh, kw, dilation);
+        return [dx, dFilter];
       },
     };
   });

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../src-shared/model/rng';
+import { registerTrainingKernels } from '../../../src-main/engine/backend/kernels/index';
+import { registerNativeKernels } from '../../../src-main/engine/backend/native/index';
+import { dilatedDepthwiseConv } from '../../../src-main/engine/ops/dilated-depthwise';
+import { directionalGradCheck, expectClose, randn } from './gradcheck';
+
+// On wasm the filter gradient is the backend's DepthwiseConv2dNativeBackpropFilter kernel with
+// dilation, not the composition the cpu test (primitives.test.ts) covers: check it on its own.
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  registerTrainingKernels();
+});
+afterAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** Filter gradient of Σ conv(x, f)·r, the wasm way, and the same on the cpu backend's composition. */
+async function filterGrads(x: tf.Tensor4D, f: tf.Tensor4D, r: tf.Tensor, dilation: number): Promise<[Float32Array, Float32Array]> {
+  const grad = () => tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.mul(dilatedDepthwiseConv(x, w as tf.Tensor4D, dilation), r)))(f).dataSync() as Float32Array);
+  const onWasm = grad();
+  await tf.setBackend('cpu');
+  try {
+    return [onWasm, grad()];
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}
+
+for (const variant of ['SIMD kernels', 'native kernels'] as const) {
+  describe(`dilated depthwise convolution on wasm (${variant})`, () => {
+    beforeAll(() => {
+      if (variant === 'native kernels') {
+        const registration = registerNativeKernels();
+        if (!registration.loaded) console.warn(`native variant runs the SIMD kernels: ${registration.reason}`);
+      }
+    });
+    for (const [k, size, dilation] of [[3, 6, 2], [5, 7, 2], [3, 9, 3]]) {
+      it(`input and filter gradients equal finite differences, k=${k}, size ${size}, dilation ${dilation}`, () => {
+        const rng = new Rng(20 + k + dilation);
+        const x = randn(rng, [2, size, size, 4]);
+        const filter = tf.variable(randn(rng, [k, k, 4, 1]));
+        for (const r of directionalGradCheck((t) => dilatedDepthwiseConv(t as tf.Tensor4D, filter as tf.Tensor4D, dilation), x, [filter], rng, { h: 1e-2 })) {
+          expectClose(r, 1e-3, 1e-2);
+        }
+        tf.dispose([x, filter]);
+      });
+    }
+    it('filter gradient equals the cpu backend’s composed one (to 1e-4 relative)', async () => {
+      const rng = new Rng(7);
+      const x = randn(rng, [3, 8, 8, 8]) as tf.Tensor4D;
+      const f = randn(rng, [5, 5, 8, 1]) as tf.Tensor4D;
+      const r = randn(rng, [3, 8, 8, 8]);
+      const [wasm, cpu] = await filterGrads(x, f, r, 2);
+      const scale = Math.max(...cpu.map(Math.abs));
+      cpu.forEach((v, i) => expect(Math.abs(wasm[i] - v)).toBeLessThan(1e-4 * scale));
+      tf.dispose([x, f, r]);
+    });
+  });
+}
