@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: training speed and memory of the DARTS supernet on the wasm backend, against the
  * cpu backend and PyTorch (CPU, 1 and 2 threads) on the same machine in the same run.
+ * Interleaved by rounds: PyTorch 1 thread, pure wasm, wasm + native kernels on 1 and 2 threads (own
+ * processes), PyTorch 2 threads. Then the native step's profile and GDAS's step against DARTS's.
  * Flags: `--default-size` also runs one step of DARTS's default search network (slow, own process);
- * `--rounds N` interleaved PyTorch/wasm rounds (default 3). Figures: docs/performance.md.
+ * `--rounds N` interleaved rounds (default 3); `--skip-cpu` skips the cpu-backend steps (~14 min).
+ * Figures: docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +14,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerTrainingKernels } from '../../src-main/engine/backend/kernels/index';
 import { backendMemory } from '../../src-main/engine/backend/memory';
 import { softmaxWeights } from '../../src-main/engine/supernet/arch-params';
+import { gdasVsDarts, nativeStep } from './children';
 import { cpuMs, median } from './kernel-timer';
 import { forwardFlops } from './flops';
 import { pytorchStep, pytorchUnavailable } from './pytorch';
@@ -23,7 +27,9 @@ const flag = (name: string, fallback: number) => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const ROUNDS = flag('--rounds', 3);
+const SKIP_CPU = args.includes('--skip-cpu');
 const WASM_STEPS_PER_ROUND = 2;
+const NATIVE_STEPS_PER_ROUND = 2;
 const MiB = 2 ** 20;
 
 interface Timed {
@@ -115,6 +121,8 @@ async function main() {
   ref.step(); // warm-up: XNNPACK operator creation, weight packing, JIT
   const wasmTimes: Timed[] = [];
   const torch: Record<number, number[]> = { 1: [], 2: [] };
+  const native: Record<number, Timed[]> = { 1: [], 2: [] };
+  let nativeMissing: string | undefined;
   let torchVersion = '';
   for (let round = 0; round < ROUNDS; round++) {
     if (!torchMissing) {
@@ -123,6 +131,11 @@ async function main() {
       torchVersion = t.torch;
     }
     wasmTimes.push(...timeSteps(ref.step, WASM_STEPS_PER_ROUND));
+    for (const threads of [1, 2]) {
+      const r = nativeStep(threads, NATIVE_STEPS_PER_ROUND);
+      nativeMissing ??= r.unavailable;
+      native[threads].push(...r.wallMs.map((wallMs, i) => ({ wallMs, cpuMs: r.cpuMs[i] })));
+    }
     if (!torchMissing) torch[2].push(pytorchStep(2, 2).stepMs);
   }
   ref.dispose();
@@ -140,10 +153,29 @@ async function main() {
       console.log(`PyTorch ${torchVersion} CPU, ${threads} thread${threads > 1 ? 's' : ''}: ${fmt(ms)} per step (median of ${torch[threads].length} runs of 2 steps) = ${(1000 / ms).toFixed(3)} steps/s`);
     }
   }
+  const nativeMs = { 1: median(native[1].map((t) => t.wallMs)), 2: median(native[2].map((t) => t.wallMs)) };
+  if (nativeMissing) console.log(`wasm + native kernels: addon not loaded (${nativeMissing}); the figures below are pure wasm`);
+  for (const threads of [1, 2] as const) {
+    console.log(`wasm + native kernels, ${threads} thread${threads > 1 ? 's' : ''}: ${fmt(nativeMs[threads])} per step wall, ${fmt(median(native[threads].map((t) => t.cpuMs)))} CPU (median of ${native[threads].length}, own process per round) = ${(1000 / nativeMs[threads]).toFixed(3)} steps/s`);
+  }
+  const bestNativeMs = Math.min(nativeMs[1], nativeMs[2]);
   console.log(`step FLOPs (3 × forward conv/depthwise/matMul): ${(flops / 1e9).toFixed(2)} GFLOP -> ${gflops.toFixed(2)} GFLOP/s on wasm, ${((100 * gflops) / ceiling).toFixed(1)} % of the matMul rate`);
   console.log(`wasm heap after the reference steps: ${(heapAfterReference / MiB).toFixed(0)} MiB (the heap never shrinks: this is the peak)`);
-  const cpuMsRef = await cpuStepMs(REFERENCE);
-  console.log(`cpu backend:  ${fmt(cpuMsRef)} per step (1 step)  = ${(1000 / cpuMsRef).toFixed(4)} steps/s; wasm is ${(cpuMsRef / wasmMs).toFixed(0)}× faster`);
+  const cpuMsRef = SKIP_CPU ? undefined : await cpuStepMs(REFERENCE);
+  if (cpuMsRef === undefined) console.log('cpu backend: skipped (--skip-cpu)');
+  else console.log(`cpu backend:  ${fmt(cpuMsRef)} per step (1 step)  = ${(1000 / cpuMsRef).toFixed(4)} steps/s; wasm is ${(cpuMsRef / wasmMs).toFixed(0)}× faster`);
+
+  const profile = nativeStep(1, 2, true);
+  const profiledMs = median(profile.cpuMs);
+  console.log(`\n== where the native step's time goes (1 thread, CPU ms per step, kernel self-times; step ${profiledMs.toFixed(0)} ms CPU)`);
+  console.log(`  ${'outside kernels (tfjs engine, tape, JS)'.padEnd(38)} ${profile.outsideKernelsMs!.toFixed(0).padStart(6)} ms  ${((100 * profile.outsideKernelsMs!) / profiledMs).toFixed(1).padStart(5)} %`);
+  for (const k of profile.kernels!.slice(0, 16)) {
+    console.log(`  ${k.name.padEnd(38)} ${k.selfMs.toFixed(0).padStart(6)} ms  ${((100 * k.selfMs) / profiledMs).toFixed(1).padStart(5)} %  ${k.calls.toFixed(0).padStart(5)} calls`);
+  }
+
+  const gdas = gdasVsDarts(2, 1);
+  console.log(`\n== GDAS step against a DARTS (first-order) step, reference supernet, engine's default backend, native on 1 thread`);
+  for (const line of gdas.lines) console.log(`  ${line}`);
 
   const quick = quickPresetShape();
   console.log(`\n== quick preset`);
@@ -155,8 +187,9 @@ async function main() {
     const times = timeSteps(bench.step, 2);
     bench.dispose();
     const ms = median(times.map((t) => t.wallMs));
-    const cpuQuick = await cpuStepMs(quick);
-    console.log(`cpu backend: ${fmt(cpuQuick)} per step = ${(1000 / cpuQuick).toFixed(4)} steps/s; wasm: ${fmt(ms)} per step = ${(1000 / ms).toFixed(3)} steps/s (${(cpuQuick / ms).toFixed(0)}×)`);
+    const cpuQuick = SKIP_CPU ? undefined : await cpuStepMs(quick);
+    const cpuPart = cpuQuick === undefined ? 'cpu backend: skipped' : `cpu backend: ${fmt(cpuQuick)} per step = ${(1000 / cpuQuick).toFixed(4)} steps/s`;
+    console.log(`${cpuPart}; wasm: ${fmt(ms)} per step = ${(1000 / ms).toFixed(3)} steps/s${cpuQuick === undefined ? '' : ` (${(cpuQuick / ms).toFixed(0)}×)`}`);
   }
 
   const growth = tensorGrowth(50);
@@ -169,8 +202,12 @@ async function main() {
 
   const peakHeap = backendMemory().heapBytes ?? 0;
   console.log('');
-  console.log(`wasm_over_cpu_step_speedup=${(cpuMsRef / wasmMs).toFixed(1)}`);
-  console.log(`pytorch_over_wasm_step_speedup=${torchMissing ? 'NA' : (wasmMs / median(torch[1])).toFixed(2)}`);
+  // Speed-ups are "their time / ours": above 1 means we are faster.
+  console.log(`wasm_over_cpu_step_speedup=${cpuMsRef === undefined ? 'skipped' : (cpuMsRef / wasmMs).toFixed(1)}`);
+  console.log(`pytorch_over_wasm_step_speedup=${torchMissing ? 'NA' : (median(torch[1]) / wasmMs).toFixed(2)}`);
+  console.log(`pytorch_over_native_step_speedup=${torchMissing || nativeMissing ? 'NA' : (median(torch[1]) / nativeMs[1]).toFixed(2)}`);
+  console.log(`pytorch2_over_native_step_speedup=${torchMissing || nativeMissing ? 'NA' : (median(torch[2]) / bestNativeMs).toFixed(2)}`);
+  console.log(`gdas_over_darts_step_cost=${gdas.ratio.toFixed(3)}`);
   console.log(`wasm_step_gflops=${gflops.toFixed(2)}`);
   console.log(`matmul_ceiling_gflops=${ceiling.toFixed(1)}`);
   console.log(`peak_heap_mib=${(peakHeap / MiB).toFixed(0)}`);

@@ -1,0 +1,36 @@
+/** Benchmarks `run.ts` runs in their own processes (a fixed native thread count, a fresh heap). */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { NativeStepResult } from './native-step';
+
+function runChild(script: string, args: string[], env: Record<string, string> = {}): string {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  const run = spawnSync(process.execPath, [...process.execArgv, path, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 2 ** 20,
+  });
+  if (run.status !== 0) throw new Error(`${script} failed (exit ${run.status}): ${run.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return run.stdout.trim();
+}
+
+/** `steps` reference steps (after a warm-up) on wasm with the native kernels on `threads` threads. */
+export function nativeStep(threads: number, steps: number, profile = false): NativeStepResult {
+  const out = runChild('./native-step.ts', [String(threads), String(steps), ...(profile ? ['--profile'] : [])]);
+  return JSON.parse(out.split('\n').pop() ?? '') as NativeStepResult;
+}
+
+export interface GdasVsDarts {
+  /** The child's own lines (ms per step of each). */
+  lines: string[];
+  ratio: number;
+}
+
+/** GDAS's step against DARTS (first order) on the reference supernet, the engine's default backend. */
+export function gdasVsDarts(steps: number, threads: number): GdasVsDarts {
+  const out = runChild('./gdas-vs-darts.ts', ['5', '8', '32', String(steps)], { NAS_NATIVE_THREADS: String(threads) });
+  const lines = out.split('\n').filter((l) => /ms\/step|backend|GDAS \/ DARTS/.test(l));
+  const ratio = Number(/GDAS \/ DARTS step time: ([\d.]+)/.exec(out)?.[1]);
+  return { lines, ratio };
+}
