@@ -8,6 +8,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { identityConfig } from './Identity';
 import { WASM } from './kernel-util';
 import { maxPoolGradConfig } from './MaxPoolGrad';
+import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
 
@@ -22,6 +23,9 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   avgPoolGradConfig,
   sliceConfig,
+  multiplyConfig,
+  addConfig,
+  subConfig,
 ];
 
 /** Which kernel configs are ours at the moment (so a second call changes nothing). */

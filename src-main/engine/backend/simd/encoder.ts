@@ -36,6 +36,7 @@ export const simd = {
   v128Load: 0x00,
   v128Store: 0x0b,
   f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
   f32x4Max: 0xe9,
   v128Const: 0x0c,

@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../src-shared/model/rng';
+import { rowBroadcastPlan } from '../../../src-main/engine/backend/kernels/RowBroadcast';
+import { initBackends, randomValues, runOn } from './compare';
+
+describe('rowBroadcastPlan', () => {
+  it('splits the full side into [p, q, C] rows against the broadcast side [p, 1, C]', () => {
+    expect(rowBroadcastPlan([32, 28, 28, 8], [8])).toEqual({ p: 1, q: 32 * 28 * 28, channels: 8 });
+    expect(rowBroadcastPlan([32, 28, 28, 8], [1, 1, 1, 8])).toEqual({ p: 1, q: 32 * 28 * 28, channels: 8 });
+    expect(rowBroadcastPlan([32, 28, 28, 8], [32, 1, 1, 8])).toEqual({ p: 32, q: 28 * 28, channels: 8 });
+  });
+  it('refuses what the row kernel cannot do', () => {
+    expect(rowBroadcastPlan([2, 5, 6], [6])).toBeNull(); // channels not a multiple of 4
+    expect(rowBroadcastPlan([2, 5, 8], [])).toBeNull(); // scalar: XNNPACK is fast there
+    expect(rowBroadcastPlan([2, 5, 8], [5, 1])).toBeNull(); // broadcasts the last axis
+    expect(rowBroadcastPlan([2, 5, 8], [1, 5, 8])).toBeNull(); // leading broadcast, middle kept
+    expect(rowBroadcastPlan([2, 5, 8], [2, 5, 8])).toBeNull(); // same shape
+    expect(rowBroadcastPlan([8], [8, 8])).toBeNull(); // the other side is the bigger one
+  });
+});
+
+const cases: [string, number[], number[]][] = [
+  ['BN scale [1,1,1,C] on the right', [3, 5, 4, 8], [1, 1, 1, 8]],
+  ['per-channel vector [C] on the left', [8], [3, 5, 4, 8]],
+  ['per-sample-and-channel [N,1,1,C]', [3, 5, 4, 12], [3, 1, 1, 12]],
+  ['rank 2', [7, 16], [16]],
+  ['not a row broadcast (stock kernel)', [3, 5, 4, 6], [1, 1, 1, 6]],
+];
+
+describe('Multiply, Add and Sub with a row broadcast on wasm', () => {
+  beforeAll(initBackends);
+  for (const [name, fn] of [['Multiply', tf.mul], ['Add', tf.add], ['Sub', tf.sub]] as const) {
+    it.each(cases)(`${name}: %s equals the cpu backend (to 1e-6)`, async (_, aShape, bShape) => {
+      const rng = new Rng(aShape.length * 7 + bShape.length);
+      const a = randomValues(rng, tf.util.sizeFromShape(aShape));
+      const b = randomValues(rng, tf.util.sizeFromShape(bShape));
+      const build = () => fn(tf.tensor(a, aShape), tf.tensor(b, bShape));
+      const [wasm] = await runOn('wasm', build);
+      const [cpu] = await runOn('cpu', build);
+      await tf.setBackend('wasm');
+      expect(wasm.length).toBe(cpu.length);
+      cpu.forEach((v, i) => expect(Math.abs(wasm[i] - v)).toBeLessThan(1e-6 * Math.max(1, Math.abs(v))));
+    });
+  }
+});
