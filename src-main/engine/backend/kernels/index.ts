@@ -5,7 +5,7 @@ import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
-import { identityConfig } from './Identity';
+import { castConfig, identityConfig } from './Identity';
 import { WASM } from './kernel-util';
 import { maxPoolGradConfig } from './MaxPoolGrad';
 import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
@@ -20,6 +20,7 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   conv2DBackpropInputConfig,
   batchMatMulConfig,
   identityConfig,
+  castConfig,
   maxPoolGradConfig,
   avgPoolGradConfig,
   sliceConfig,
