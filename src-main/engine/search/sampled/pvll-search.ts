@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../../../src-shared/model/rng';
-import { AdamL2 } from '../darts-optimizers';
+import { AdamL2 } from '../../optim/optimizers';
 import { argmaxRows, gumbelNoise, gumbelSoftmax, gumbelSoftmaxTensor, softmaxRow, type Rows } from './gumbel';
 import { spearman } from '../../diagnostics/spearman';
 import { Landscape, type MemoryEntry } from './landscape';
