@@ -10,7 +10,7 @@ import type { DartsSpace } from '../../src-shared/model/space';
 import { DartsSupernet, type SupernetOptions } from '../../src-main/engine/supernet/darts-network';
 import { softmaxWeights } from '../../src-main/engine/supernet/arch-params';
 import { crossEntropy } from '../../src-main/engine/evaluate/classification';
-import { SgdMomentum, clipByGlobalNorm, gradsInOrder } from '../../src-main/engine/search/darts-optimizers';
+import { SgdMomentum, clipByGlobalNorm, gradsInOrder } from '../../src-main/engine/optim/optimizers';
 
 export interface SupernetBenchShape {
   label: string;

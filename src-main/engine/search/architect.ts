@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { archVariables, softmaxWeights } from '../supernet/arch-params';
 import { crossEntropy } from '../evaluate/classification';
 import type { Supernet } from '../supernet/types';
-import { AdamL2, gradsInOrder, type SgdMomentum } from './darts-optimizers';
+import { AdamL2, gradsInOrder, type SgdMomentum } from '../optim/optimizers';
 
 export interface Batch {
   x: tf.Tensor4D;

@@ -10,7 +10,7 @@ import type { Batch as DataBatch } from '../data/batches';
 import type { Supernet } from '../supernet/types';
 import type { SearchStrategy, StrategyContext } from './strategy';
 import { Architect, type Batch } from './architect';
-import { SgdMomentum, clipByGlobalNorm, cosineLearningRate, gradsInOrder } from './darts-optimizers';
+import { SgdMomentum, clipByGlobalNorm, cosineLearningRate, gradsInOrder } from '../optim/optimizers';
 import { EpochReport, softmaxView, type AlphaSnapshot, type OneShotView } from './epoch-report';
 
 /** An endless stream of batches. The strategy owns each batch it takes and disposes it after use. */

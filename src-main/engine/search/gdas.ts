@@ -8,7 +8,7 @@ import { crossEntropy } from '../evaluate/classification';
 import type { Supernet } from '../supernet/types';
 import type { Batch } from './architect';
 import type { DartsData } from './darts';
-import { AdamL2, cosineLearningRate } from './darts-optimizers';
+import { AdamL2, cosineLearningRate } from '../optim/optimizers';
 import { alphaSnapshot, deriveGenotype } from './epoch-report';
 import { endOfEpoch } from './sampled/epoch-end';
 import { argmaxRows, gumbelNoise, gumbelSoftmaxTensor, straightThrough } from './sampled/gumbel';

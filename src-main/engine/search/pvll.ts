@@ -6,7 +6,7 @@ import { crossEntropy } from '../evaluate/classification';
 import type { CellWeights, Supernet } from '../supernet/types';
 import type { Batch } from './architect';
 import type { DartsData } from './darts';
-import { cosineLearningRate } from './darts-optimizers';
+import { cosineLearningRate } from '../optim/optimizers';
 import { alphaSnapshot, deriveGenotype } from './epoch-report';
 import { endOfEpoch } from './sampled/epoch-end';
 import { argmaxRows, type Rows } from './sampled/gumbel';

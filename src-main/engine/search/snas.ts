@@ -6,7 +6,7 @@ import type { Rng } from '../../../src-shared/model/rng';
 import { archVariables } from '../supernet/arch-params';
 import type { Supernet } from '../supernet/types';
 import type { DartsData } from './darts';
-import { AdamL2, cosineLearningRate } from './darts-optimizers';
+import { AdamL2, cosineLearningRate } from '../optim/optimizers';
 import { alphaSnapshot, deriveGenotype } from './epoch-report';
 import { endOfEpoch } from './sampled/epoch-end';
 import { createEstimator, estimatorVariance, type GradientEstimator } from './sampled/estimators';

@@ -7,7 +7,7 @@ import { ParamStore } from '../ops/params';
 import { conv2d } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
 import { correctCount, crossEntropy, scoreBatches } from '../evaluate/classification';
-import { gradsInOrder, SgdMomentum } from './darts-optimizers';
+import { gradsInOrder, SgdMomentum } from '../optim/optimizers';
 import type { SearchStrategy, StrategyFactory } from './strategy';
 
 const EVAL_BATCH = 250;

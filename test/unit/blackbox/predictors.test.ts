@@ -7,6 +7,7 @@ import { Nb201Gcn, nb201Adjacency } from '../../../src-main/engine/search/blackb
 import type { FlatNetwork } from '../../../src-main/engine/search/blackbox/predictors/network';
 import { EnsemblePredictor, type PredictorOptions } from '../../../src-main/engine/search/blackbox/predictors/ensemble';
 import { acquire, normalCdf } from '../../../src-main/engine/search/blackbox/acquisition';
+import { spearman } from '../../../src-main/engine/diagnostics/spearman';
 
 /** Central finite differences of the output against every parameter, compared with `backward`. */
 function checkGradient(net: FlatNetwork<readonly number[]>, x: readonly number[]): number {
@@ -24,33 +25,6 @@ function checkGradient(net: FlatNetwork<readonly number[]>, x: readonly number[]
     worst = Math.max(worst, Math.abs((up - down) / (2 * h) - analytic[k]));
   }
   return worst;
-}
-
-/** Spearman's rank correlation, average ranks for ties. */
-function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const ranks = (v: ArrayLike<number>): number[] => {
-    const idx = Array.from({ length: v.length }, (_, i) => i).sort((i, j) => v[i] - v[j]);
-    const r = new Array<number>(v.length);
-    for (let i = 0; i < idx.length; ) {
-      let j = i;
-      while (j + 1 < idx.length && v[idx[j + 1]] === v[idx[i]]) j++;
-      for (let k = i; k <= j; k++) r[idx[k]] = (i + j) / 2;
-      i = j + 1;
-    }
-    return r;
-  };
-  const ra = ranks(a);
-  const rb = ranks(b);
-  const mean = (ra.length - 1) / 2;
-  let num = 0;
-  let da = 0;
-  let db = 0;
-  for (let i = 0; i < ra.length; i++) {
-    num += (ra[i] - mean) * (rb[i] - mean);
-    da += (ra[i] - mean) ** 2;
-    db += (rb[i] - mean) ** 2;
-  }
-  return num / Math.sqrt(da * db);
 }
 
 describe('predictors', () => {

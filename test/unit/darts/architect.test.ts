@@ -5,7 +5,7 @@ import { DartsSupernet } from '../../../src-main/engine/supernet/darts-network';
 import { archVariables, softmaxWeights } from '../../../src-main/engine/supernet/arch-params';
 import { crossEntropy } from '../../../src-main/engine/evaluate/classification';
 import { Architect, type Batch } from '../../../src-main/engine/search/architect';
-import { SgdMomentum } from '../../../src-main/engine/search/darts-optimizers';
+import { SgdMomentum } from '../../../src-main/engine/optim/optimizers';
 import { randn } from '../ops/gradcheck';
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { DartsConfig } from '../../../src-shared/model/algorithms/darts';
 import { DartsStrategy } from '../../../src-main/engine/search/darts';
-import { AdamL2, SgdMomentum, cosineLearningRate } from '../../../src-main/engine/search/darts-optimizers';
+import { AdamL2, SgdMomentum, cosineLearningRate } from '../../../src-main/engine/optim/optimizers';
 import { crossEntropy } from '../../../src-main/engine/evaluate/classification';
 import { TINY_SPACE, recorder, synthetic, validationSplit } from './fixtures';
 

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../../../src-shared/model/rng';
-import { AdamL2 } from '../darts-optimizers';
+import { AdamL2 } from '../../optim/optimizers';
 import { argmaxRows, gumbelNoise, gumbelSoftmax, gumbelSoftmaxTensor, softmaxRow, type Rows } from './gumbel';
-import { Landscape, spearman, type MemoryEntry } from './landscape';
+import { spearman } from '../../diagnostics/spearman';
+import { Landscape, type MemoryEntry } from './landscape';
 
 /** What PVLL-NAS needs from the world: train the shared weights under H, measure H's validation loss. */
 export interface PvllEnvironment {

@@ -3,7 +3,7 @@ import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-
 import { correctCount, crossEntropy } from '../../evaluate/classification';
 import type { CellWeights, Supernet } from '../../supernet/types';
 import type { Batch } from '../architect';
-import { SgdMomentum, clipByGlobalNorm } from '../darts-optimizers';
+import { SgdMomentum, clipByGlobalNorm } from '../../optim/optimizers';
 
 export interface WeightStepResult {
   loss: number;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * The optimizers of DARTS's reference code, with PyTorch's update rules (weight decay added to the
+ * The optimizers of DARTS's reference code (used by every strategy here), with PyTorch's update rules (weight decay added to the
  * gradient, momentum buffer started at the first gradient), written out because the unrolled
  * architecture step reads the weights' momentum buffer, which tfjs's optimizers keep private.
  */
