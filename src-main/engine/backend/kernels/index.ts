@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { avgPoolGradConfig } from './AvgPoolGrad';
 import { batchMatMulConfig } from './BatchMatMul';
+import { concatConfig } from './Concat';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
@@ -27,6 +28,7 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   multiplyConfig,
   addConfig,
   subConfig,
+  concatConfig,
 ];
 
 /** Which kernel configs are ours at the moment (so a second call changes nothing). */
