@@ -12,7 +12,8 @@ import { AdamL2, cosineLearningRate } from '../optim/optimizers';
 import { alphaSnapshot, deriveGenotype } from './epoch-report';
 import { endOfEpoch } from './sampled/epoch-end';
 import { argmaxRows, gumbelNoise, gumbelSoftmaxTensor, straightThrough } from './sampled/gumbel';
-import { buildSupernet, loadOneShotData } from './one-shot-data';
+import { loadOneShotData } from './one-shot-data';
+import { buildSampledParts } from './sampled/sampled-parts';
 import { cellWeights, splitRows } from './sampled/supernet-objective';
 import { WeightTrainer } from './sampled/weight-trainer';
 import type { SearchStrategy, StrategyContext } from './strategy';
@@ -49,12 +50,8 @@ export class GdasStrategy implements SearchStrategy {
 
   constructor(private readonly ctx: StrategyContext<GdasConfig>, private readonly data: DartsData) {
     const { config } = ctx;
-    if (!Number.isInteger(data.stepsPerEpoch) || data.stepsPerEpoch < 1) throw new Error(`GDAS needs at least one batch per epoch, got ${data.stepsPerEpoch}`);
-    this.net = buildSupernet(config.space, data, ctx.rng.fork('supernet'));
-    this.trainer = new WeightTrainer(this.net, config);
-    this.archOptimizer = new AdamL2(config.archLearningRate, config.archBeta1, config.archBeta2, config.archWeightDecay);
-    this.sampling = ctx.rng.fork('gumbel');
-    this.totalSteps = config.epochs * data.stepsPerEpoch;
+    ({ net: this.net, trainer: this.trainer, archOptimizer: this.archOptimizer, sampling: this.sampling, totalSteps: this.totalSteps } =
+      buildSampledParts(ctx, data, 'GDAS'));
     ctx.reporter.log('info', `GDAS supernet: ${this.net.params.count()} weights, τ ${config.tauMax} → ${config.tauMin}, ${this.totalSteps} steps`);
   }
 

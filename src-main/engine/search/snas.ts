@@ -11,7 +11,8 @@ import { alphaSnapshot, deriveGenotype } from './epoch-report';
 import { endOfEpoch } from './sampled/epoch-end';
 import { createEstimator, estimatorVariance, type GradientEstimator } from './sampled/estimators';
 import { gumbelNoise, gumbelSoftmaxTensor } from './sampled/gumbel';
-import { buildSupernet, loadOneShotData } from './one-shot-data';
+import { loadOneShotData } from './one-shot-data';
+import { buildSampledParts } from './sampled/sampled-parts';
 import { archRows, cellWeights, rowTensors, supernetObjective } from './sampled/supernet-objective';
 import { WeightTrainer } from './sampled/weight-trainer';
 import type { SearchStrategy, StrategyContext } from './strategy';
@@ -38,13 +39,9 @@ export class SnasStrategy implements SearchStrategy {
 
   constructor(private readonly ctx: StrategyContext<SnasConfig>, private readonly data: DartsData) {
     const { config } = ctx;
-    if (!Number.isInteger(data.stepsPerEpoch) || data.stepsPerEpoch < 1) throw new Error(`SNAS needs at least one batch per epoch, got ${data.stepsPerEpoch}`);
-    this.net = buildSupernet(config.space, data, ctx.rng.fork('supernet'));
-    this.trainer = new WeightTrainer(this.net, config);
-    this.archOptimizer = new AdamL2(config.archLearningRate, config.archBeta1, config.archBeta2, config.archWeightDecay);
+    ({ net: this.net, trainer: this.trainer, archOptimizer: this.archOptimizer, sampling: this.sampling, totalSteps: this.totalSteps } =
+      buildSampledParts(ctx, data, 'SNAS'));
     this.estimator = createEstimator(config.estimator, config);
-    this.sampling = ctx.rng.fork('gumbel');
-    this.totalSteps = config.epochs * data.stepsPerEpoch;
     ctx.reporter.log('info', `SNAS supernet: ${this.net.params.count()} weights, estimator ${config.estimator}, τ0 ${config.temperature} ×${config.temperatureDecay}/epoch, ${this.totalSteps} steps`);
   }
 
