@@ -1,9 +1,16 @@
 // Per kernel: the stock wasm kernel (where tfjs has one) against the native one on 1 and 2
-// threads, batch 32 DARTS shapes. Where the native kernel hands a case back to XNNPACK (3×3
-// undilated depthwise forward, untransposed matMul) both columns time the stock kernel. Run: npx tsx test/bench/native-kernels.ts
+// threads, batch 32 DARTS shapes. Depthwise and conv rows time the raw native kernel (no hand-back
+// to XNNPACK); the untransposed matMul row times the stock kernel in both columns.
+// NAS_NATIVE_COMPARE=<other .node> adds that build's depthwise/conv kernels (e.g. the previous
+// build, copied aside) as "old" columns, interleaved with the new ones in the same process.
+// Run: npx tsx test/bench/native-kernels.ts
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convKernels, depthwiseKernels } from '../../src-main/engine/backend/native/conv-kernels';
+import type { KernelFn } from '../../src-main/engine/backend/native/heap';
+import { loadAddon, type NativeAddon } from '../../src-main/engine/backend/native/addon';
 import { NATIVE_KERNEL_NAMES, registerNativeKernels, setNativeThreads } from '../../src-main/engine/backend/native/index';
 import { Rng } from '../../src-shared/model/rng';
 
@@ -50,13 +57,21 @@ const matmul = (m: number, k: number, n: number, ta: boolean, tb: boolean): Benc
 
 const benches: Bench[] = [
   ...dw([32, 28, 28, 8], 3, 1, 1),
-  ...dw([32, 16, 16, 16], 3, 1, 1),
-  ...dw([32, 16, 16, 16], 5, 1, 2),
-  ...dw([32, 16, 16, 16], 3, 2, 1),
-  ...dw([32, 8, 8, 32], 5, 1, 1),
-  ...conv([32, 16, 16, 16], 1, 16, 1),
+  ...dw([32, 28, 28, 8], 5, 1, 1),
+  ...dw([32, 28, 28, 8], 3, 1, 2),
+  ...dw([32, 28, 28, 8], 5, 1, 2),
+  ...dw([32, 28, 28, 16], 5, 2, 1),
+  ...dw([32, 28, 28, 16], 3, 1, 2),
+  ...dw([32, 14, 14, 16], 5, 1, 1),
+  ...dw([32, 14, 14, 16], 3, 1, 2),
+  ...dw([32, 7, 7, 32], 5, 1, 1),
+  ...dw([32, 7, 7, 32], 5, 1, 2),
+  ...conv([32, 28, 28, 8], 1, 8, 1),
+  ...conv([32, 28, 28, 24], 1, 8, 1),
+  ...conv([32, 14, 14, 16], 1, 16, 1),
+  ...conv([32, 28, 28, 16], 1, 8, 2),
+  ...conv([32, 7, 7, 32], 1, 32, 1),
   ...conv([32, 16, 16, 16], 3, 16, 1),
-  ...conv([32, 8, 8, 32], 1, 32, 1),
   ...pool([32, 16, 16, 16], 1),
   ...pool([32, 16, 16, 16], 2),
   matmul(512, 512, 512, false, false),
@@ -67,9 +82,9 @@ const benches: Bench[] = [
   matmul(32, 256, 10, false, true),
 ];
 
-function timeKernel(config: tf.KernelConfig, backend: BackendWasm, inputs: tf.NamedTensorInfoMap, attrs: object): number {
+function timeKernel(kernelFunc: tf.KernelFunc | KernelFn, backend: BackendWasm, inputs: tf.NamedTensorInfoMap, attrs: object): number {
   const run = () => {
-    const out = config.kernelFunc({ inputs, attrs: attrs as tf.NamedAttrMap, backend }) as tf.TensorInfo;
+    const out = (kernelFunc as KernelFn)({ inputs, attrs: attrs as tf.NamedAttrMap, backend }) as tf.TensorInfo;
     backend.disposeData(out.dataId);
   };
   for (let i = 0; i < 3; i++) run();
@@ -92,22 +107,31 @@ if (!registration.loaded) {
   console.log(`native kernels not loaded: ${registration.reason}`);
   process.exit(0);
 }
+/** Depthwise and conv kernels of an addon without the hand-back to XNNPACK. */
+const rawKernels = (addon: NativeAddon): Record<string, KernelFn> => ({ ...depthwiseKernels(addon, () => undefined), ...convKernels(addon, () => undefined) });
+const current = rawKernels(loadAddon().addon as NativeAddon);
+const comparePath = process.env.NAS_NATIVE_COMPARE;
+const old = comparePath ? rawKernels(createRequire(import.meta.url)(comparePath) as NativeAddon) : undefined;
 const rng = new Rng(1);
 const fmt = (ms: number | undefined) => (ms === undefined ? '—' : ms < 1 ? ms.toFixed(3) : ms.toFixed(2));
-console.log('| kernel | shape | stock wasm ms | native 1 thread ms | native 2 threads ms | speed-up 1t / 2t |');
-console.log('|---|---|---|---|---|---|');
+const ratio = (a: number | undefined, b: number) => (a === undefined ? '—' : `${(a / b).toFixed(1)}×`);
+console.log('| kernel | shape | stock wasm ms | old 1t ms | native 1t ms | old 2t ms | native 2t ms | stock/1t | old/new 1t | old/new 2t |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const b of benches) {
   const tensors = Object.fromEntries(
     Object.entries(b.inputs).map(([name, shape]) => [name, tf.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape)]),
   );
-  const mine = tf.getKernel(b.kernel, 'wasm') as tf.KernelConfig;
+  const mine = current[b.kernel] ?? (tf.getKernel(b.kernel, 'wasm') as tf.KernelConfig).kernelFunc;
+  const before = old?.[b.kernel];
   const original = stock.get(b.kernel);
-  const stockMs = original === undefined ? undefined : timeKernel(original, backend, tensors, b.attrs);
-  setNativeThreads(1);
-  const one = timeKernel(mine, backend, tensors, b.attrs);
-  setNativeThreads(2);
-  const two = timeKernel(mine, backend, tensors, b.attrs);
-  const gain = stockMs === undefined ? '—' : `${(stockMs / one).toFixed(1)}× / ${(stockMs / two).toFixed(1)}×`;
-  console.log(`| ${b.kernel} | ${b.label} | ${fmt(stockMs)} | ${fmt(one)} | ${fmt(two)} | ${gain} |`);
+  const stockMs = original === undefined ? undefined : timeKernel(original.kernelFunc, backend, tensors, b.attrs);
+  const times: Record<string, number | undefined> = {};
+  for (const threads of [1, 2]) {
+    setNativeThreads(threads);
+    times[`old${threads}`] = before === undefined ? undefined : timeKernel(before, backend, tensors, b.attrs);
+    times[`new${threads}`] = timeKernel(mine, backend, tensors, b.attrs);
+  }
+  const [o1, n1, o2, n2] = [times.old1, times.new1 as number, times.old2, times.new2 as number];
+  console.log(`| ${b.kernel} | ${b.label} | ${fmt(stockMs)} | ${fmt(o1)} | ${fmt(n1)} | ${fmt(o2)} | ${fmt(n2)} | ${ratio(stockMs, n1)} | ${ratio(o1, n1)} | ${ratio(o2, n2)} |`);
   tf.dispose(Object.values(tensors));
 }
