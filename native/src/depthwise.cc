@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "kernels.h"
+#include "parallel.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
@@ -15,66 +16,72 @@
 namespace nas {
 namespace {
 
+// df = the sum of the per-thread buffers (slot-major, `size` floats each).
+void sumSlots(const float* buffers, int slots, int64_t size, float* df) {
+  for (int64_t i = 0; i < size; ++i) df[i] = buffers[i];
+  for (int s = 1; s < slots; ++s)
+    for (int64_t i = 0; i < size; ++i) df[i] += buffers[s * size + i];
+}
+
 void forwardGeneric(int threads, const Geometry& g, const float* x, const float* f, float* out) {
   const int64_t c = g.c;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t row = 0; row < g.n * g.oh; ++row) {
-    const int64_t b = row / g.oh, oy = row % g.oh;
-    for (int64_t ox = 0; ox < g.ow; ++ox) {
-      float* __restrict o = out + (row * g.ow + ox) * c;
-      for (int64_t ch = 0; ch < c; ++ch) o[ch] = 0.f;
-      for (int64_t kh = 0; kh < g.fh; ++kh) {
-        const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
-        if (iy < 0 || iy >= g.h) continue;
-        for (int64_t kw = 0; kw < g.fw; ++kw) {
-          const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
-          if (ix < 0 || ix >= g.w) continue;
-          const float* __restrict xp = x + ((b * g.h + iy) * g.w + ix) * c;
-          const float* __restrict fp = f + (kh * g.fw + kw) * c;
+  parallelFor(threads, g.n * g.oh, [&](int, int64_t first, int64_t last) {
+    for (int64_t row = first; row < last; ++row) {
+      const int64_t b = row / g.oh, oy = row % g.oh;
+      for (int64_t ox = 0; ox < g.ow; ++ox) {
+        float* __restrict o = out + (row * g.ow + ox) * c;
+        for (int64_t ch = 0; ch < c; ++ch) o[ch] = 0.f;
+        for (int64_t kh = 0; kh < g.fh; ++kh) {
+          const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
+          if (iy < 0 || iy >= g.h) continue;
+          for (int64_t kw = 0; kw < g.fw; ++kw) {
+            const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
+            if (ix < 0 || ix >= g.w) continue;
+            const float* __restrict xp = x + ((b * g.h + iy) * g.w + ix) * c;
+            const float* __restrict fp = f + (kh * g.fw + kw) * c;
 #pragma omp simd
-          for (int64_t ch = 0; ch < c; ++ch) o[ch] += xp[ch] * fp[ch];
+            for (int64_t ch = 0; ch < c; ++ch) o[ch] += xp[ch] * fp[ch];
+          }
         }
       }
     }
-  }
+  });
 }
 
 // Gathers, for each input pixel, the output pixels whose window covers it: no write conflicts.
 void backpropInputGeneric(int threads, const Geometry& g, const float* dy, const float* f, float* dx) {
   const int64_t c = g.c;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t row = 0; row < g.n * g.h; ++row) {
-    const int64_t b = row / g.h, iy = row % g.h;
-    for (int64_t ix = 0; ix < g.w; ++ix) {
-      float* __restrict d = dx + (row * g.w + ix) * c;
-      for (int64_t ch = 0; ch < c; ++ch) d[ch] = 0.f;
-      for (int64_t kh = 0; kh < g.fh; ++kh) {
-        const int64_t ty = iy + g.pt - kh * g.dh;
-        if (ty < 0 || ty % g.sh != 0 || ty / g.sh >= g.oh) continue;
-        const int64_t oy = ty / g.sh;
-        for (int64_t kw = 0; kw < g.fw; ++kw) {
-          const int64_t tx = ix + g.pl - kw * g.dw;
-          if (tx < 0 || tx % g.sw != 0 || tx / g.sw >= g.ow) continue;
-          const float* __restrict gp = dy + ((b * g.oh + oy) * g.ow + tx / g.sw) * c;
-          const float* __restrict fp = f + (kh * g.fw + kw) * c;
+  parallelFor(threads, g.n * g.h, [&](int, int64_t first, int64_t last) {
+    for (int64_t row = first; row < last; ++row) {
+      const int64_t b = row / g.h, iy = row % g.h;
+      for (int64_t ix = 0; ix < g.w; ++ix) {
+        float* __restrict d = dx + (row * g.w + ix) * c;
+        for (int64_t ch = 0; ch < c; ++ch) d[ch] = 0.f;
+        for (int64_t kh = 0; kh < g.fh; ++kh) {
+          const int64_t ty = iy + g.pt - kh * g.dh;
+          if (ty < 0 || ty % g.sh != 0 || ty / g.sh >= g.oh) continue;
+          const int64_t oy = ty / g.sh;
+          for (int64_t kw = 0; kw < g.fw; ++kw) {
+            const int64_t tx = ix + g.pl - kw * g.dw;
+            if (tx < 0 || tx % g.sw != 0 || tx / g.sw >= g.ow) continue;
+            const float* __restrict gp = dy + ((b * g.oh + oy) * g.ow + tx / g.sw) * c;
+            const float* __restrict fp = f + (kh * g.fw + kw) * c;
 #pragma omp simd
-          for (int64_t ch = 0; ch < c; ++ch) d[ch] += gp[ch] * fp[ch];
+            for (int64_t ch = 0; ch < c; ++ch) d[ch] += gp[ch] * fp[ch];
+          }
         }
       }
     }
-  }
+  });
 }
 
 // Each thread sums into its own fh*fw*c buffer (a few KB), then the buffers are added.
 void backpropFilterGeneric(int threads, const Geometry& g, const float* x, const float* dy, float* df) {
   const int64_t c = g.c, size = g.fh * g.fw * c;
-  for (int64_t i = 0; i < size; ++i) df[i] = 0.f;
-#pragma omp parallel num_threads(threads)
-  {
-    std::vector<float> acc(size, 0.f);
-    float* __restrict a = acc.data();
-#pragma omp for schedule(static) nowait
-    for (int64_t row = 0; row < g.n * g.oh; ++row) {
+  std::vector<float> buffers(size_t(threads) * size, 0.f);
+  parallelFor(threads, g.n * g.oh, [&](int slot, int64_t first, int64_t last) {
+    float* __restrict a = buffers.data() + slot * size;
+    for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.oh, oy = row % g.oh;
       for (int64_t kh = 0; kh < g.fh; ++kh) {
         const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
@@ -92,9 +99,8 @@ void backpropFilterGeneric(int threads, const Geometry& g, const float* x, const
         }
       }
     }
-#pragma omp critical
-    for (int64_t i = 0; i < size; ++i) df[i] += a[i];
-  }
+  });
+  sumSlots(buffers.data(), threads, size, df);
 }
 
 #ifdef NAS_DEPTHWISE_AVX
@@ -164,30 +170,31 @@ void forwardFast(int threads, const Geometry& g, const float* x, const float* f,
   const int64_t c = g.c;
   int64_t lo, hi;
   interior(g, lo, hi);
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t row = 0; row < g.n * g.oh; ++row) {
-    const int64_t b = row / g.oh, oy = row % g.oh;
-    const float* xr[kMaxTaps];
-    const float* fr[kMaxTaps];
-    const int rows = validRows(g, b, oy, x, f, xr, fr);
-    float* o = out + row * g.ow * c;
-    for (int64_t ox = 0; ox < lo; ++ox) forwardBorderPixel(g, xr, fr, rows, ox, o + ox * c);
-    for (int64_t ox = hi; ox < g.ow; ++ox) forwardBorderPixel(g, xr, fr, rows, ox, o + ox * c);
-    for (int64_t v = 0; v < c; v += 8) {
-      const float* xs[kMaxTaps];
-      const float* fs[kMaxTaps];
-      for (int k = 0; k < rows; ++k) fs[k] = fr[k] + v;
-      int64_t ox = lo;
-      for (; ox + P <= hi; ox += P) {
-        for (int k = 0; k < rows; ++k) xs[k] = xr[k] + (ox * S - g.pl) * c + v;
-        forwardBlock<FW, D, S, P>(xs, fs, rows, c, o + ox * c + v);
-      }
-      for (; ox < hi; ++ox) {
-        for (int k = 0; k < rows; ++k) xs[k] = xr[k] + (ox * S - g.pl) * c + v;
-        forwardBlock<FW, D, S, 1>(xs, fs, rows, c, o + ox * c + v);
+  parallelFor(threads, g.n * g.oh, [&](int, int64_t first, int64_t last) {
+    for (int64_t row = first; row < last; ++row) {
+      const int64_t b = row / g.oh, oy = row % g.oh;
+      const float* xr[kMaxTaps];
+      const float* fr[kMaxTaps];
+      const int rows = validRows(g, b, oy, x, f, xr, fr);
+      float* o = out + row * g.ow * c;
+      for (int64_t ox = 0; ox < lo; ++ox) forwardBorderPixel(g, xr, fr, rows, ox, o + ox * c);
+      for (int64_t ox = hi; ox < g.ow; ++ox) forwardBorderPixel(g, xr, fr, rows, ox, o + ox * c);
+      for (int64_t v = 0; v < c; v += 8) {
+        const float* xs[kMaxTaps];
+        const float* fs[kMaxTaps];
+        for (int k = 0; k < rows; ++k) fs[k] = fr[k] + v;
+        int64_t ox = lo;
+        for (; ox + P <= hi; ox += P) {
+          for (int k = 0; k < rows; ++k) xs[k] = xr[k] + (ox * S - g.pl) * c + v;
+          forwardBlock<FW, D, S, P>(xs, fs, rows, c, o + ox * c + v);
+        }
+        for (; ox < hi; ++ox) {
+          for (int k = 0; k < rows; ++k) xs[k] = xr[k] + (ox * S - g.pl) * c + v;
+          forwardBlock<FW, D, S, 1>(xs, fs, rows, c, o + ox * c + v);
+        }
       }
     }
-  }
+  });
 }
 
 // Input gradient, stride > 1: for each input row, the output rows that reach it (known per row),
@@ -197,37 +204,38 @@ void backpropInputStrided(int threads, const Geometry& g, const float* dy, const
   const int64_t c = g.c, sw = g.sw;
   int64_t lo, hi;
   interior(g, lo, hi);
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t row = 0; row < g.n * g.h; ++row) {
-    const int64_t b = row / g.h, iy = row % g.h;
-    float* d = dx + row * g.w * c;
-    for (int64_t i = 0; i < g.w * c; ++i) d[i] = 0.f;
-    for (int64_t kh = 0; kh < g.fh; ++kh) {
-      const int64_t ty = iy + g.pt - kh * g.dh;
-      if (ty < 0 || ty % g.sh != 0 || ty / g.sh >= g.oh) continue;
-      const float* gr = dy + (b * g.oh + ty / g.sh) * g.ow * c;
-      const float* fr = f + kh * FW * c;
-      for (int64_t v = 0; v < c; v += 8) {
-        __m256 fv[FW];
-        for (int kw = 0; kw < FW; ++kw) fv[kw] = _mm256_loadu_ps(fr + kw * c + v);
-        for (int64_t ox = 0; ox < g.ow; ++ox) {
-          const __m256 gv = _mm256_loadu_ps(gr + ox * c + v);
-          float* dp = d + (ox * sw - g.pl) * c + v;
-          if (ox >= lo && ox < hi) {
-#pragma GCC unroll 8
-            for (int kw = 0; kw < FW; ++kw)
-              _mm256_storeu_ps(dp + kw * D * c, _mm256_fmadd_ps(gv, fv[kw], _mm256_loadu_ps(dp + kw * D * c)));
-          } else {
-            for (int kw = 0; kw < FW; ++kw) {
-              const int64_t ix = ox * sw - g.pl + kw * D;
-              if (ix < 0 || ix >= g.w) continue;
-              _mm256_storeu_ps(dp + kw * D * c, _mm256_fmadd_ps(gv, fv[kw], _mm256_loadu_ps(dp + kw * D * c)));
+  parallelFor(threads, g.n * g.h, [&](int, int64_t first, int64_t last) {
+    for (int64_t row = first; row < last; ++row) {
+      const int64_t b = row / g.h, iy = row % g.h;
+      float* d = dx + row * g.w * c;
+      for (int64_t i = 0; i < g.w * c; ++i) d[i] = 0.f;
+      for (int64_t kh = 0; kh < g.fh; ++kh) {
+        const int64_t ty = iy + g.pt - kh * g.dh;
+        if (ty < 0 || ty % g.sh != 0 || ty / g.sh >= g.oh) continue;
+        const float* gr = dy + (b * g.oh + ty / g.sh) * g.ow * c;
+        const float* fr = f + kh * FW * c;
+        for (int64_t v = 0; v < c; v += 8) {
+          __m256 fv[FW];
+          for (int kw = 0; kw < FW; ++kw) fv[kw] = _mm256_loadu_ps(fr + kw * c + v);
+          for (int64_t ox = 0; ox < g.ow; ++ox) {
+            const __m256 gv = _mm256_loadu_ps(gr + ox * c + v);
+            float* dp = d + (ox * sw - g.pl) * c + v;
+            if (ox >= lo && ox < hi) {
+  #pragma GCC unroll 8
+              for (int kw = 0; kw < FW; ++kw)
+                _mm256_storeu_ps(dp + kw * D * c, _mm256_fmadd_ps(gv, fv[kw], _mm256_loadu_ps(dp + kw * D * c)));
+            } else {
+              for (int kw = 0; kw < FW; ++kw) {
+                const int64_t ix = ox * sw - g.pl + kw * D;
+                if (ix < 0 || ix >= g.w) continue;
+                _mm256_storeu_ps(dp + kw * D * c, _mm256_fmadd_ps(gv, fv[kw], _mm256_loadu_ps(dp + kw * D * c)));
+              }
             }
           }
         }
       }
     }
-  }
+  });
 }
 
 // Filter gradient: per output row and window row, FW accumulators per 8 channels summed over the
@@ -237,13 +245,10 @@ void backpropFilterFast(int threads, const Geometry& g, const float* x, const fl
   const int64_t c = g.c, size = g.fh * FW * c;
   int64_t lo, hi;
   interior(g, lo, hi);
-  for (int64_t i = 0; i < size; ++i) df[i] = 0.f;
-#pragma omp parallel num_threads(threads)
-  {
-    std::vector<float> buffer(size, 0.f);
-    float* a = buffer.data();
-#pragma omp for schedule(static) nowait
-    for (int64_t row = 0; row < g.n * g.oh; ++row) {
+  std::vector<float> buffers(size_t(threads) * size, 0.f);
+  parallelFor(threads, g.n * g.oh, [&](int slot, int64_t first, int64_t last) {
+    float* a = buffers.data() + slot * size;
+    for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.oh, oy = row % g.oh;
       const float* gr = dy + row * g.ow * c;
       for (int64_t kh = 0; kh < g.fh; ++kh) {
@@ -286,9 +291,8 @@ void backpropFilterFast(int threads, const Geometry& g, const float* x, const fl
         }
       }
     }
-#pragma omp critical
-    for (int64_t i = 0; i < size; ++i) df[i] += a[i];
-  }
+  });
+  sumSlots(buffers.data(), threads, size, df);
 }
 
 using Kernel = void (*)(int, const Geometry&, const float*, const float*, float*);

@@ -1,0 +1,139 @@
+// A tiny persistent thread pool for the window kernels, built for a small, shared machine: the
+// calling thread takes chunks of the work itself and never waits for a helper that has not joined
+// yet, so a helper that is asleep or has lost its core to another process costs the call nothing
+// (an OpenMP region waits at its barrier for every thread of the team: on a busy 2-core machine
+// that was a whole scheduler slice, 4–16 ms, for kernels of 0.1–1 ms; docs/native.md).
+#pragma once
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define NAS_PAUSE() _mm_pause()
+#else
+#define NAS_PAUSE() ((void)0)
+#endif
+
+namespace nas {
+
+// body(slot, begin, end): slot 0 is the caller, helpers are 1..threads-1 (per-slot buffers).
+using RangeBody = void (*)(void* context, int slot, int64_t begin, int64_t end);
+
+class Pool {
+ public:
+  static Pool& instance() {
+    static Pool* pool = new Pool();  // never destroyed: helpers may still be waiting at exit
+    return *pool;
+  }
+
+  void run(int threads, int64_t count, RangeBody body, void* context) {
+    if (threads <= 1 || count <= 1) {
+      if (count > 0) body(context, 0, 0, count);
+      return;
+    }
+    if (busy_.test_and_set(std::memory_order_acquire)) {  // a call from another JS thread: run it here
+      body(context, 0, 0, count);
+      return;
+    }
+    ensureHelpers(threads - 1);
+    // Chunks of ~1/8 of a thread's share balance a late helper; never below one item.
+    chunk_ = std::max<int64_t>(1, count / (int64_t(threads) * 8));
+    count_ = count;
+    next_.store(0, std::memory_order_relaxed);
+    body_ = body;
+    context_ = context;
+    threads_ = threads;
+    state_.store(0, std::memory_order_release);  // open: helpers may join
+    // seq_cst with the helper's sleepers/generation pair below: no lost wake-up.
+    generation_.fetch_add(1);
+    if (sleepers_.load() > 0) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      wake_.notify_all();
+    }
+    work(0);
+    // Close the job once no helper is inside it; a helper that joined has claimed live chunks.
+    uint32_t open = 0;
+    while (!state_.compare_exchange_weak(open, kClosed, std::memory_order_acq_rel)) {
+      open = 0;
+      NAS_PAUSE();
+    }
+    busy_.clear(std::memory_order_release);
+  }
+
+ private:
+  static constexpr uint32_t kClosed = 1u << 31;
+  // Spin this many pause loops (~30–60 µs) for the next job before sleeping: kernels of one step
+  // follow each other closely, but a helper must not burn a shared core between steps.
+  static constexpr int kSpin = 20000;
+
+  Pool() = default;
+
+  void work(int slot) {
+    for (;;) {
+      const int64_t begin = next_.fetch_add(chunk_, std::memory_order_relaxed);
+      if (begin >= count_) return;
+      body_(context_, slot, begin, std::min(begin + chunk_, count_));
+    }
+  }
+
+  void ensureHelpers(int wanted) {
+    while (int(helpers_.size()) < wanted) {
+      const int slot = int(helpers_.size()) + 1;
+      helpers_.emplace_back([this, slot] { helperLoop(slot); });
+      helpers_.back().detach();
+    }
+  }
+
+  void helperLoop(int slot) {
+    uint64_t seen = generation_.load(std::memory_order_acquire);
+    for (;;) {
+      uint64_t now = generation_.load(std::memory_order_acquire);
+      for (int i = 0; now == seen && i < kSpin; ++i) {
+        NAS_PAUSE();
+        now = generation_.load(std::memory_order_acquire);
+      }
+      if (now == seen) {
+        std::unique_lock<std::mutex> lock(mutex_);
+        sleepers_.fetch_add(1);
+        wake_.wait(lock, [&] { return generation_.load() != seen; });
+        sleepers_.fetch_sub(1);
+        now = generation_.load(std::memory_order_acquire);
+      }
+      seen = now;
+      uint32_t state = state_.load(std::memory_order_acquire);
+      bool joined = false;
+      while (!(state & kClosed) && !joined) joined = state_.compare_exchange_weak(state, state + 1, std::memory_order_acq_rel);
+      if (!joined) continue;
+      if (slot < threads_) work(slot);
+      state_.fetch_sub(1, std::memory_order_release);
+    }
+  }
+
+  std::vector<std::thread> helpers_;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<uint32_t> state_{kClosed};  // kClosed bit | number of helpers inside the job
+  std::atomic<int64_t> next_{0};
+  std::atomic<int> sleepers_{0};
+  std::atomic_flag busy_ = ATOMIC_FLAG_INIT;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  // The job; written only while the job is closed, read by helpers after joining.
+  int64_t count_ = 0, chunk_ = 1;
+  RangeBody body_ = nullptr;
+  void* context_ = nullptr;
+  int threads_ = 1;
+};
+
+// Runs fn(slot, begin, end) over [0, count) on up to `threads` threads (see Pool).
+template <typename F>
+void parallelFor(int threads, int64_t count, F&& fn) {
+  Pool::instance().run(threads, count, [](void* c, int slot, int64_t b, int64_t e) { (*static_cast<F*>(c))(slot, b, e); },
+                       const_cast<void*>(static_cast<const void*>(&fn)));
+}
+
+}  // namespace nas
