@@ -3,7 +3,7 @@
 // to XNNPACK); the untransposed matMul row times the stock kernel in both columns.
 // NAS_NATIVE_COMPARE=<other .node> adds that build's depthwise/conv kernels (e.g. the previous
 // build, copied aside) as "old" columns, interleaved with the new ones in the same process.
-// Run: npx tsx test/bench/native-kernels.ts
+// Run: npx tsx test/bench/native-kernels.ts [text] (only rows whose kernel or shape contains text)
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -117,7 +117,8 @@ const fmt = (ms: number | undefined) => (ms === undefined ? '—' : ms < 1 ? ms.
 const ratio = (a: number | undefined, b: number) => (a === undefined ? '—' : `${(a / b).toFixed(1)}×`);
 console.log('| kernel | shape | stock wasm ms | old 1t ms | native 1t ms | old 2t ms | native 2t ms | stock/1t | old/new 1t | old/new 2t |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
-for (const b of benches) {
+const only = process.argv[2];
+for (const b of benches.filter((x) => only === undefined || `${x.kernel} ${x.label}`.includes(only))) {
   const tensors = Object.fromEntries(
     Object.entries(b.inputs).map(([name, shape]) => [name, tf.tensor(Float32Array.from({ length: shape.reduce((p, q) => p * q, 1) }, () => rng.normal()), shape)]),
   );
