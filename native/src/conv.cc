@@ -13,8 +13,9 @@
 #endif
 
 namespace nas {
+namespace {
 
-void conv2dForward(int threads, const Geometry& g, const float* x, const float* f, float* out) {
+void forwardGeneric(int threads, const Geometry& g, const float* x, const float* f, float* out) {
   const int64_t c = g.c, co = g.co;
   parallelFor(threads, g.n * g.oh, [&](int, int64_t first, int64_t last) {
     for (int64_t row = first; row < last; ++row) {
@@ -42,8 +43,6 @@ void conv2dForward(int threads, const Geometry& g, const float* x, const float* 
     }
   });
 }
-
-namespace {
 
 // The filter is first transposed to [fh, fw, co, c] so that the gather runs along c.
 void backpropInputGeneric(int threads, const Geometry& g, const float* dy, const float* f, float* dx) {
@@ -155,6 +154,23 @@ bool pointwise(const Geometry& g) {
          (g.oh - 1) * g.sh < g.h && (g.ow - 1) * g.sw < g.w && (g.sw > 1 || (g.oh == g.h && g.ow == g.w));
 }
 
+// out[pixel] = x[pixel · s] · f, f being [c, co].
+template <int G>
+void pointwiseForwardRows(const Geometry& g, const float* x, const float* f, float* out, int64_t first, int64_t last) {
+  constexpr int P = G == 1 ? 8 : G == 4 ? 3 : 4;
+  const int64_t c = g.c, co = g.co, s = g.sw;
+  for (int64_t row = first; row < last; ++row) {
+    const int64_t b = row / g.oh, oy = row % g.oh;
+    const float* xr = x + (b * g.h + oy * s) * g.w * c;
+    float* o = out + row * g.ow * co;
+    for (int64_t v = 0; v < co; v += 8 * G) {
+      int64_t ox = 0;
+      for (; ox + P <= g.ow; ox += P) tile<P, G, false>(xr + ox * s * c, s * c, 1, f + v, co, c, o + ox * co + v, co);
+      for (; ox < g.ow; ++ox) tile<1, G, false>(xr + ox * s * c, s * c, 1, f + v, co, c, o + ox * co + v, co);
+    }
+  }
+}
+
 // dx[pixel] = dy[pixel / s] · fᵀ where both coordinates are multiples of s, else 0; fᵀ is [co, c].
 template <int G>
 void pointwiseInputRows(const Geometry& g, const float* dy, const float* ft, float* dx, int64_t first, int64_t last) {
@@ -194,6 +210,18 @@ void pointwiseFilterRows(const Geometry& g, const float* x, const float* dy, flo
 #endif  // NAS_POINTWISE_AVX
 
 }  // namespace
+
+void conv2dForward(int threads, const Geometry& g, const float* x, const float* f, float* out) {
+#ifdef NAS_POINTWISE_AVX
+  if (pointwise(g)) {
+    const int group = groupOf(g.co);
+    auto rows = group == 4 ? pointwiseForwardRows<4> : group == 3 ? pointwiseForwardRows<3> : group == 2 ? pointwiseForwardRows<2> : pointwiseForwardRows<1>;
+    parallelFor(threads, g.n * g.oh, [&](int, int64_t first, int64_t last) { rows(g, x, f, out, first, last); });
+    return;
+  }
+#endif
+  forwardGeneric(threads, g, x, f, out);
+}
 
 void conv2dBackpropInput(int threads, const Geometry& g, const float* dy, const float* f, float* dx) {
 #ifdef NAS_POINTWISE_AVX

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -67,11 +68,13 @@ class Pool {
 
  private:
   static constexpr uint32_t kClosed = 1u << 31;
-  // Spin this many pause loops (~30–60 µs) for the next job before sleeping: kernels of one step
-  // follow each other closely, but a helper must not burn a shared core between steps.
-  static constexpr int kSpin = 20000;
+  // Pause loops a helper spins for the next job before it sleeps (NAS_NATIVE_SPIN overrides).
+  int spin_ = 20000;
 
-  Pool() = default;
+  Pool() {
+    const char* spin = std::getenv("NAS_NATIVE_SPIN");
+    if (spin != nullptr && *spin != 0) spin_ = std::atoi(spin);
+  }
 
   void work(int slot) {
     for (;;) {
@@ -93,7 +96,7 @@ class Pool {
     uint64_t seen = generation_.load(std::memory_order_acquire);
     for (;;) {
       uint64_t now = generation_.load(std::memory_order_acquire);
-      for (int i = 0; now == seen && i < kSpin; ++i) {
+      for (int i = 0; now == seen && i < spin_; ++i) {
         NAS_PAUSE();
         now = generation_.load(std::memory_order_acquire);
       }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { setNativeThreads } from '../../../src-main/engine/backend/native/index';
 import { conv, windowOf, worstError, type Pad } from './reference';
-import { randomInput, Rng, runKernelOn, wasmWithNative } from './harness';
+import { randomInput, Rng, runKernelOn, runNativeDirect, wasmWithNative } from './harness';
 
 const native = await wasmWithNative();
 // Sums of up to 4·8·8 = 256 (filter gradient: 1024) float32 products: see depthwise.test.ts.
@@ -10,6 +10,9 @@ const TOL = 1e-4;
 
 interface Case { shape: [number, number, number, number]; co: number; k: number; stride: number; dilation: number; pad: Pad }
 
+// Unpadded 1×1 gradients with channels % 8 == 0 take the AVX2 register tiles: tiles of 1–4 vectors
+// of 8 channels (c or co = 8, 16, 24, 32, 48, 64), rows of 3–8 pixels plus single ones, stride 2 on
+// odd sizes; the other cases (c = 4, k = 3, padding) run the plain loops.
 function cases(): Case[] {
   const out: Case[] = [];
   const shapes: Array<[Case['shape'], number]> = [[[2, 8, 8, 4], 8], [[2, 7, 9, 8], 16], [[4, 16, 16, 16], 16]];
@@ -18,6 +21,10 @@ function cases(): Case[] {
       for (const stride of [1, 2])
         for (const dilation of [1, 2])
           for (const pad of ['same', 'valid', [[1, 1], [0, 2]]] as Pad[]) out.push({ shape, co, k, stride, dilation, pad });
+  const pointwise: Array<[Case['shape'], number]> = [[[1, 6, 5, 24], 48], [[2, 5, 7, 64], 32], [[1, 9, 9, 32], 8]];
+  for (const [shape, co] of pointwise)
+    for (const stride of [1, 2])
+      for (const pad of ['same', 'valid', [[0, 1], [1, 0]]] as Pad[]) out.push({ shape, co, k: 1, stride, dilation: 1, pad });
   return out;
 }
 
@@ -38,6 +45,8 @@ describe.skipIf(!native.loaded)(`native conv2d (${native.reason})`, () => {
         const attrs = { strides: [c.stride, c.stride], dilations: [c.dilation, c.dilation], pad: tfPad(c.pad), dataFormat: 'NHWC' };
         const fwd = await runKernelOn('wasm', tf.Conv2D, { x, filter }, attrs);
         expect(worstError(fwd, ref.out), label).toBeLessThan(TOL);
+        // The registered forward hands all but unpadded 1×1 convolutions to XNNPACK.
+        expect(worstError(await runNativeDirect(tf.Conv2D, { x, filter }, attrs), ref.out), label).toBeLessThan(TOL);
         expect(worstError(fwd, await runKernelOn('cpu', tf.Conv2D, { x, filter }, attrs)), label).toBeLessThan(TOL);
         // tfjs's conv2d gradients take no dilation.
         if (c.dilation !== 1) continue;

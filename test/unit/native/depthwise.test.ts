@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { setNativeThreads } from '../../../src-main/engine/backend/native/index';
 import { depthwise, windowOf, worstError, type Pad } from './reference';
-import { randomInput, Rng, runKernelOn, wasmWithNative } from './harness';
+import { randomInput, Rng, runKernelOn, runNativeDirect, wasmWithNative } from './harness';
 
 const native = await wasmWithNative();
 // float32 sums of up to 1024 products of N(0,1) values against float64: rounding grows at most
@@ -11,15 +11,20 @@ const TOL = 1e-4;
 
 interface Case { shape: [number, number, number, number]; k: number; stride: number; dilation: number; pad: Pad }
 
+// C = 4 runs the plain loops; multiples of 8 the AVX2 path (channel blocks of 8, rows of blocks of
+// 8–10 output pixels plus single ones, borders apart): maps from 7 (a 5×5 dilated window has no
+// interior pixel) to 22 (several pixel blocks), batch 1. The last padding puts more zeros on the
+// left than the window spans, so the stride-1 input gradient runs the forward with negative padding.
 function cases(): Case[] {
   const out: Case[] = [];
-  const shapes: Case['shape'][] = [[2, 8, 8, 4], [2, 7, 9, 8], [4, 16, 16, 16]];
+  const shapes: Case['shape'][] = [[2, 8, 8, 4], [2, 7, 9, 8], [4, 16, 16, 16], [1, 22, 22, 8], [1, 14, 13, 24], [1, 7, 7, 48], [1, 8, 11, 64], [1, 9, 10, 32]];
   for (const shape of shapes)
     for (const k of [3, 5])
       for (const stride of [1, 2])
         for (const dilation of [1, 2])
-          for (const pad of ['same', 'valid', [[dilation * (k - 1) / 2, dilation * (k - 1) / 2], [1, 2]]] as Pad[]) {
-            if (pad === 'valid' && (k - 1) * dilation + 1 > shape[1]) continue;
+          for (const pad of ['same', 'valid', [[dilation * (k - 1) / 2, dilation * (k - 1) / 2], [1, 2]], [[0, 1], [dilation * (k - 1) + 1, 0]]] as Pad[]) {
+            const span = (k - 1) * dilation + 1;
+            if ((pad === 'valid' && span > shape[1]) || (Array.isArray(pad) && span > shape[1] + pad[0][0] + pad[0][1])) continue;
             out.push({ shape, k, stride, dilation, pad });
           }
   return out;
@@ -45,6 +50,8 @@ describe.skipIf(!native.loaded)(`native depthwise convolution (${native.reason})
         const dx = await runKernelOn('wasm', tf.DepthwiseConv2dNativeBackpropInput, { dy, filter }, { ...attrs, inputShape: c.shape });
         const df = await runKernelOn('wasm', tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, { ...attrs, filterShape: filter.shape });
         expect(worstError(fwd, ref.out), label).toBeLessThan(TOL);
+        // The registered forward hands undilated ≤3×3 windows outside the AVX2 path to XNNPACK.
+        expect(worstError(await runNativeDirect(tf.DepthwiseConv2dNative, { x, filter }, attrs), ref.out), label).toBeLessThan(TOL);
         expect(worstError(dx, ref.dx), label).toBeLessThan(TOL);
         expect(worstError(df, ref.df), label).toBeLessThan(TOL);
         // The cpu kernels give the semantics tfjs's gradients expect. Its forward honours dilation
@@ -59,7 +66,7 @@ describe.skipIf(!native.loaded)(`native depthwise convolution (${native.reason})
         }
         checked++;
       }
-      expect(checked).toBeGreaterThan(60);
+      expect(checked).toBeGreaterThan(200);
     });
   }
 

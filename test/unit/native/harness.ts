@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { loadAddon, type NativeAddon } from '../../../src-main/engine/backend/native/addon';
+import { convKernels, depthwiseKernels } from '../../../src-main/engine/backend/native/conv-kernels';
 import { Rng } from '../../../src-shared/model/rng';
 import { NATIVE_KERNEL_NAMES, registerNativeKernels, type NativeRegistration } from '../../../src-main/engine/backend/native/index';
 
@@ -32,6 +35,23 @@ export async function runKernelOn(backend: 'wasm' | 'cpu', kernelName: string, i
   tf.dispose([out, ...Object.values(tensors)]);
   if (tf.memory().numTensors !== before) throw new Error(`${kernelName} on ${backend} leaked tensors`);
   if (backend !== 'wasm') await tf.setBackend('wasm');
+  return values;
+}
+
+/**
+ * Runs the native depthwise/conv kernel itself on wasm, without the hand-back to XNNPACK that the
+ * registered kernel does for some shapes, so the native code is tested on those shapes too.
+ */
+export async function runNativeDirect(kernelName: string, inputs: Record<string, Input>, attrs: object): Promise<Float32Array> {
+  if (tf.getBackend() !== 'wasm') await tf.setBackend('wasm');
+  const addon = loadAddon().addon as NativeAddon;
+  const kernel = { ...depthwiseKernels(addon, () => undefined), ...convKernels(addon, () => undefined) }[kernelName];
+  const before = tf.memory().numTensors;
+  const tensors = Object.fromEntries(Object.entries(inputs).map(([name, i]) => [name, tf.tensor(i.values, i.shape)]));
+  const out = tf.engine().makeTensorFromTensorInfo(kernel({ inputs: tensors, attrs: attrs as tf.NamedAttrMap, backend: tf.backend() as BackendWasm }));
+  const values = out.dataSync() as Float32Array;
+  tf.dispose([out, ...Object.values(tensors)]);
+  if (tf.memory().numTensors !== before) throw new Error(`native ${kernelName} leaked tensors`);
   return values;
 }
 

@@ -34,6 +34,31 @@ function runNative(
   return out;
 }
 
+/** The geometries native/src/depthwise.cc runs register-blocked (built with AVX2/FMA, as -march=native gives here). */
+function depthwiseFastPath(info: tf.backend_util.Conv2DInfo): boolean {
+  return (
+    info.inChannels % 8 === 0 &&
+    (info.filterWidth === 3 || info.filterWidth === 5) &&
+    info.filterHeight <= 16 &&
+    (info.dilationWidth === 1 || info.dilationWidth === 2) &&
+    (info.strideWidth === 1 || info.strideWidth === 2) &&
+    info.strideHeight === info.strideWidth
+  );
+}
+
+/** Unpadded 1×1 convolutions with channel counts in multiples of 8: native/src/conv.cc's register tiles. */
+function pointwiseFastPath(info: tf.backend_util.Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.padInfo.top === 0 &&
+    info.padInfo.left === 0 &&
+    info.inChannels % 8 === 0 &&
+    info.outChannels % 8 === 0 &&
+    info.strideHeight === info.strideWidth
+  );
+}
+
 export function depthwiseKernels(addon: NativeAddon, previous: (name: string) => tf.KernelConfig | undefined): Record<string, KernelFn> {
   const forwardPrevious = previous(tf.DepthwiseConv2dNative);
   const forwardFallback = fallbackTo(tf.DepthwiseConv2dNative, forwardPrevious);
@@ -45,9 +70,9 @@ export function depthwiseKernels(addon: NativeAddon, previous: (name: string) =>
       const a = args.attrs as unknown as tf.DepthwiseConv2dNativeAttrs;
       if (!allFloat32(x, filter) || filter.shape[3] !== 1) return forwardFallback(args);
       const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filter.shape as Shape4, a.strides, dilationsOf(a.dilations), a.pad, a.dimRoundingMode, true);
-      // XNNPACK is faster on undilated windows up to 3×3 (docs/native.md); native wins beyond.
+      // XNNPACK beats the plain native loops on undilated windows up to 3×3; the AVX2 path beats it (docs/native.md).
       const small = info.filterHeight * info.filterWidth <= 9 && info.dilationHeight === 1 && info.dilationWidth === 1;
-      if (small && forwardPrevious !== undefined) return forwardFallback(args);
+      if (small && !depthwiseFastPath(info) && forwardPrevious !== undefined) return forwardFallback(args);
       return runNative(args.backend, info.outShape, (heap, out) =>
         addon.depthwiseForward(heap, nativeThreads(), offsetOf(args.backend, x), offsetOf(args.backend, filter), out, ...geometryOf(info)),
       );
@@ -74,7 +99,8 @@ export function depthwiseKernels(addon: NativeAddon, previous: (name: string) =>
 }
 
 export function convKernels(addon: NativeAddon, previous: (name: string) => tf.KernelConfig | undefined): Record<string, KernelFn> {
-  const forwardFallback = fallbackTo(tf.Conv2D, previous(tf.Conv2D));
+  const forwardPrevious = previous(tf.Conv2D);
+  const forwardFallback = fallbackTo(tf.Conv2D, forwardPrevious);
   const inputFallback = fallbackTo(tf.Conv2DBackpropInput, previous(tf.Conv2DBackpropInput));
   const filterFallback = fallbackTo(tf.Conv2DBackpropFilter, previous(tf.Conv2DBackpropFilter));
   return {
@@ -83,6 +109,8 @@ export function convKernels(addon: NativeAddon, previous: (name: string) => tf.K
       const a = args.attrs as unknown as Conv2DAttrs;
       if (!allFloat32(x, filter) || !channelsLast(a.dataFormat)) return forwardFallback(args);
       const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filter.shape as Shape4, a.strides, dilationsOf(a.dilations), a.pad, a.dimRoundingMode);
+      // XNNPACK is 2–5× faster than the plain native loops; the 1×1 register tiles beat it.
+      if (!pointwiseFastPath(info) && forwardPrevious !== undefined) return forwardFallback(args);
       return runNative(args.backend, info.outShape, (heap, out) =>
         addon.conv2dForward(heap, nativeThreads(), offsetOf(args.backend, x), offsetOf(args.backend, filter), out, ...geometryOf(info)),
       );

@@ -23,10 +23,10 @@ export const NATIVE_KERNEL_NAMES = [
 ] as const;
 
 /**
- * Registered by default: those that beat the kernels they replace (docs/native.md). Conv2D stays
- * with XNNPACK; DepthwiseConv2dNative and BatchMatMul hand XNNPACK's strong cases back to it.
+ * Registered by default (docs/native.md). Conv2D (all but unpadded 1×1), DepthwiseConv2dNative
+ * (undilated ≤3×3 outside the AVX2 path) and BatchMatMul hand XNNPACK's strong cases back to it.
  */
-export const DEFAULT_NATIVE_KERNELS: readonly string[] = NATIVE_KERNEL_NAMES.filter((name) => name !== tf.Conv2D);
+export const DEFAULT_NATIVE_KERNELS: readonly string[] = NATIVE_KERNEL_NAMES;
 
 export interface NativeRegistration {
   loaded: boolean;
