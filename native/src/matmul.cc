@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels.h"
+#include "parallel.h"
 
 namespace nas {
 namespace {
@@ -16,13 +17,14 @@ constexpr int64_t kDepth = 256;
 std::vector<float> packTransposed(int threads, const float* src, int64_t batch, int64_t rows, int64_t cols) {
   std::vector<float> dst(batch * rows * cols);
   float* d = dst.data();
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t br = 0; br < batch * rows; ++br) {
-    const int64_t b = br / rows, r = br % rows;
-    const float* s = src + b * rows * cols;
-    float* out = d + br * cols;
-    for (int64_t q = 0; q < cols; ++q) out[q] = s[q * rows + r];
-  }
+  parallelFor(threads, batch * rows, [&](int, int64_t first, int64_t last) {
+    for (int64_t br = first; br < last; ++br) {
+      const int64_t b = br / rows, r = br % rows;
+      const float* s = src + b * rows * cols;
+      float* out = d + br * cols;
+      for (int64_t q = 0; q < cols; ++q) out[q] = s[q * rows + r];
+    }
+  });
   return dst;
 }
 
@@ -76,13 +78,14 @@ void batchMatMul(int threads, int64_t batchA, int64_t batchB, int64_t m, int64_t
     b = packedB.data();
   }
   const int64_t batch = std::max(batchA, batchB), blocks = (m + kRows - 1) / kRows;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t task = 0; task < batch * blocks; ++task) {
-    const int64_t bi = task / blocks, r0 = (task % blocks) * kRows, rows = std::min(kRows, m - r0);
-    const float* ab = a + (batchA == 1 ? 0 : bi) * m * k;
-    const float* bb = b + (batchB == 1 ? 0 : bi) * k * n;
-    rowsTimesMatrix(ab + r0 * k, bb, out + (bi * m + r0) * n, rows, k, n);
-  }
+  parallelFor(threads, batch * blocks, [&](int, int64_t first, int64_t last) {
+    for (int64_t task = first; task < last; ++task) {
+      const int64_t bi = task / blocks, r0 = (task % blocks) * kRows, rows = std::min(kRows, m - r0);
+      const float* ab = a + (batchA == 1 ? 0 : bi) * m * k;
+      const float* bb = b + (batchB == 1 ? 0 : bi) * k * n;
+      rowsTimesMatrix(ab + r0 * k, bb, out + (bi * m + r0) * n, rows, k, n);
+    }
+  });
 }
 
 }  // namespace nas

@@ -42,8 +42,9 @@ class Pool {
       return;
     }
     ensureHelpers(threads - 1);
-    // Chunks of ~1/8 of a thread's share balance a late helper; never below one item.
-    chunk_ = std::max<int64_t>(1, count / (int64_t(threads) * 8));
+    // Chunks of ~1/32 of a thread's share: a helper preempted inside its chunk (the one wait the
+    // caller cannot avoid) holds up only a little work; never below one item.
+    chunk_ = std::max<int64_t>(1, count / (int64_t(threads) * 32));
     count_ = count;
     next_.store(0, std::memory_order_relaxed);
     body_ = body;

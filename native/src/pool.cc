@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "kernels.h"
+#include "parallel.h"
 
 namespace nas {
 namespace {
@@ -17,80 +18,82 @@ int64_t tasksOf(const Geometry& g) { return g.n * ((g.c + kChannelBlock - 1) / k
 // dy goes to the first strictly largest element of each window, as tfjs's cpu kernel does.
 void maxPoolGrad(int threads, const Geometry& g, const float* x, const float* dy, float* dx) {
   const int64_t c = g.c, blocks = (c + kChannelBlock - 1) / kChannelBlock;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t task = 0; task < tasksOf(g); ++task) {
-    const int64_t b = task / blocks, c0 = (task % blocks) * kChannelBlock, c1 = std::min(c, c0 + kChannelBlock);
-    const float* xb = x + b * g.h * g.w * c;
-    float* dxb = dx + b * g.h * g.w * c;
-    for (int64_t i = 0; i < g.h * g.w; ++i)
-      for (int64_t ch = c0; ch < c1; ++ch) dxb[i * c + ch] = 0.f;
-    for (int64_t oy = 0; oy < g.oh; ++oy) {
-      for (int64_t ox = 0; ox < g.ow; ++ox) {
-        float best[kChannelBlock];
-        int64_t where[kChannelBlock];
-        std::fill(best, best + kChannelBlock, -std::numeric_limits<float>::infinity());
-        std::fill(where, where + kChannelBlock, int64_t(-1));
-        for (int64_t kh = 0; kh < g.fh; ++kh) {
-          const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
-          if (iy < 0 || iy >= g.h) continue;
-          for (int64_t kw = 0; kw < g.fw; ++kw) {
-            const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
-            if (ix < 0 || ix >= g.w) continue;
-            const int64_t pixel = iy * g.w + ix;
-            for (int64_t ch = c0; ch < c1; ++ch) {
-              const float v = xb[pixel * c + ch];
-              if (v > best[ch - c0]) {
-                best[ch - c0] = v;
-                where[ch - c0] = pixel;
+  parallelFor(threads, tasksOf(g), [&](int, int64_t first, int64_t last) {
+    for (int64_t task = first; task < last; ++task) {
+      const int64_t b = task / blocks, c0 = (task % blocks) * kChannelBlock, c1 = std::min(c, c0 + kChannelBlock);
+      const float* xb = x + b * g.h * g.w * c;
+      float* dxb = dx + b * g.h * g.w * c;
+      for (int64_t i = 0; i < g.h * g.w; ++i)
+        for (int64_t ch = c0; ch < c1; ++ch) dxb[i * c + ch] = 0.f;
+      for (int64_t oy = 0; oy < g.oh; ++oy) {
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          float best[kChannelBlock];
+          int64_t where[kChannelBlock];
+          std::fill(best, best + kChannelBlock, -std::numeric_limits<float>::infinity());
+          std::fill(where, where + kChannelBlock, int64_t(-1));
+          for (int64_t kh = 0; kh < g.fh; ++kh) {
+            const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
+            if (iy < 0 || iy >= g.h) continue;
+            for (int64_t kw = 0; kw < g.fw; ++kw) {
+              const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
+              if (ix < 0 || ix >= g.w) continue;
+              const int64_t pixel = iy * g.w + ix;
+              for (int64_t ch = c0; ch < c1; ++ch) {
+                const float v = xb[pixel * c + ch];
+                if (v > best[ch - c0]) {
+                  best[ch - c0] = v;
+                  where[ch - c0] = pixel;
+                }
               }
             }
           }
+          const float* gp = dy + ((b * g.oh + oy) * g.ow + ox) * c;
+          for (int64_t ch = c0; ch < c1; ++ch)
+            if (where[ch - c0] >= 0) dxb[where[ch - c0] * c + ch] += gp[ch];
         }
-        const float* gp = dy + ((b * g.oh + oy) * g.ow + ox) * c;
-        for (int64_t ch = c0; ch < c1; ++ch)
-          if (where[ch - c0] >= 0) dxb[where[ch - c0] * c + ch] += gp[ch];
       }
     }
-  }
+  });
 }
 
 void avgPoolGrad(int threads, const Geometry& g, bool excludePad, const float* dy, float* dx) {
   const int64_t c = g.c, blocks = (c + kChannelBlock - 1) / kChannelBlock;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t task = 0; task < tasksOf(g); ++task) {
-    const int64_t b = task / blocks, c0 = (task % blocks) * kChannelBlock, c1 = std::min(c, c0 + kChannelBlock);
-    float* dxb = dx + b * g.h * g.w * c;
-    for (int64_t i = 0; i < g.h * g.w; ++i)
-      for (int64_t ch = c0; ch < c1; ++ch) dxb[i * c + ch] = 0.f;
-    for (int64_t oy = 0; oy < g.oh; ++oy) {
-      int64_t rows = 0;
-      for (int64_t kh = 0; kh < g.fh; ++kh) {
-        const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
-        rows += (iy >= 0 && iy < g.h);
-      }
-      for (int64_t ox = 0; ox < g.ow; ++ox) {
-        int64_t cols = 0;
-        for (int64_t kw = 0; kw < g.fw; ++kw) {
-          const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
-          cols += (ix >= 0 && ix < g.w);
-        }
-        const int64_t count = excludePad ? rows * cols : g.fh * g.fw;
-        if (count == 0) continue;
-        const float scale = 1.f / float(count);
-        const float* gp = dy + ((b * g.oh + oy) * g.ow + ox) * c;
+  parallelFor(threads, tasksOf(g), [&](int, int64_t first, int64_t last) {
+    for (int64_t task = first; task < last; ++task) {
+      const int64_t b = task / blocks, c0 = (task % blocks) * kChannelBlock, c1 = std::min(c, c0 + kChannelBlock);
+      float* dxb = dx + b * g.h * g.w * c;
+      for (int64_t i = 0; i < g.h * g.w; ++i)
+        for (int64_t ch = c0; ch < c1; ++ch) dxb[i * c + ch] = 0.f;
+      for (int64_t oy = 0; oy < g.oh; ++oy) {
+        int64_t rows = 0;
         for (int64_t kh = 0; kh < g.fh; ++kh) {
           const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
-          if (iy < 0 || iy >= g.h) continue;
+          rows += (iy >= 0 && iy < g.h);
+        }
+        for (int64_t ox = 0; ox < g.ow; ++ox) {
+          int64_t cols = 0;
           for (int64_t kw = 0; kw < g.fw; ++kw) {
             const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
-            if (ix < 0 || ix >= g.w) continue;
-            float* dp = dxb + (iy * g.w + ix) * c;
-            for (int64_t ch = c0; ch < c1; ++ch) dp[ch] += gp[ch] * scale;
+            cols += (ix >= 0 && ix < g.w);
+          }
+          const int64_t count = excludePad ? rows * cols : g.fh * g.fw;
+          if (count == 0) continue;
+          const float scale = 1.f / float(count);
+          const float* gp = dy + ((b * g.oh + oy) * g.ow + ox) * c;
+          for (int64_t kh = 0; kh < g.fh; ++kh) {
+            const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
+            if (iy < 0 || iy >= g.h) continue;
+            for (int64_t kw = 0; kw < g.fw; ++kw) {
+              const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
+              if (ix < 0 || ix >= g.w) continue;
+              float* dp = dxb + (iy * g.w + ix) * c;
+              for (int64_t ch = c0; ch < c1; ++ch) dp[ch] += gp[ch] * scale;
+            }
           }
         }
       }
     }
-  }
+  });
 }
 
 }  // namespace nas
