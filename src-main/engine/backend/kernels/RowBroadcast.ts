@@ -3,6 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapOffset, simdKernels, type SimdKernels } from '../simd/module';
 import { WASM } from './kernel-util';
 import { stockKernel } from './stock';
+import { wasmBinary } from './wasm-binary';
 
 /**
  * Float32 Multiply / Add / Sub where one side broadcasts over the middle axes of the other and
@@ -38,9 +39,13 @@ export function rowBroadcastPlan(big: readonly number[], small: readonly number[
   return p > 0 && q > 1 ? { p, q, channels } : null;
 }
 
-/** Not a closure per call: this path serves most of the ~13k Multiply/Add/Sub calls of a supernet step. */
-function runStock(kernelName: string, args: object): tf.TensorInfo {
-  return stockKernel(kernelName).kernelFunc(args as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+/**
+ * Everything but row broadcasts: the backend's C kernel, called directly (`wasm-binary.ts`), else
+ * the stock kernel. Not a closure per call: this path serves most of the ~13k Multiply/Add/Sub
+ * calls of a supernet step.
+ */
+function runStock(kernelName: string, args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm }, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  return wasmBinary(kernelName, args.backend, a, b) ?? (stockKernel(kernelName).kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo);
 }
 
 type RowKernel = 'mulRowBroadcast' | 'addRowBroadcast' | 'subRowBroadcast';
@@ -49,7 +54,7 @@ function rowBroadcastKernel(kernelName: string, row: RowKernel, commutative: boo
   const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: BackendWasm }): tf.TensorInfo => {
     const { a, b } = args.inputs;
     if (a === undefined || b === undefined) throw new Error(`${kernelName}: inputs 'a' and 'b' are both required.`);
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return runStock(kernelName, args);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return runStock(kernelName, args, a, b);
     let big = a;
     let plan = rowBroadcastPlan(a.shape, b.shape);
     if (plan === null && commutative) {
@@ -57,7 +62,7 @@ function rowBroadcastKernel(kernelName: string, row: RowKernel, commutative: boo
       big = b;
     }
     const kernels: SimdKernels | null = plan === null ? null : simdKernels(args.backend);
-    if (plan === null || kernels === null) return runStock(kernelName, args);
+    if (plan === null || kernels === null) return runStock(kernelName, args, a, b);
     const small = big === a ? b : a;
     const out = args.backend.makeOutput(big.shape, 'float32');
     const { backend } = args;
