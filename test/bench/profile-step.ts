@@ -2,7 +2,7 @@
  * Per-kernel self-times (CPU time) of the real DARTS supernet's training step on the wasm backend,
  * with the native kernels over ours as the engine runs it (NAS_NATIVE=0: pure wasm;
  * NAS_NATIVE_THREADS sets their threads).
- * `npx tsx test/bench/profile-step.ts [steps] [--stock] [--recompute=cells|edges] [--no-timer]`
+ * `npx tsx test/bench/profile-step.ts [steps] [--stock] [--recompute=cells|edges] [--no-timer]
  * [--cpu-prof=FILE]` (--stock: tfjs's stock kernels, plus the three wasm lacks, no native ones;
  * --recompute: gradient checkpointing; --no-timer: step times only, no per-kernel wrapper;
  * --cpu-prof: V8's sampling profile of the timed steps only, implies --no-timer; summarise it with
