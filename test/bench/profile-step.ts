@@ -31,7 +31,8 @@ async function main() {
   const kernels = timer.report();
   const inKernels = kernels.reduce((a, k) => a + k.selfMs, 0) / STEPS;
   const step = median(times);
-  console.log(`${REFERENCE.label}: step median ${step.toFixed(0)} ms CPU (${STEPS} steps), in kernels ${inKernels.toFixed(0)} ms/step`);
+  const calls = kernels.reduce((a, k) => a + k.calls, 0) / STEPS;
+  console.log(`${REFERENCE.label}: step median ${step.toFixed(0)} ms CPU (${STEPS} steps), in kernels ${inKernels.toFixed(0)} ms/step, ${calls.toFixed(0)} kernel calls/step`);
   for (const k of kernels.slice(0, 30)) {
     const perStep = k.selfMs / STEPS;
     console.log(`  ${k.name.padEnd(38)} ${perStep.toFixed(1).padStart(8)} ms/step  ${(k.calls / STEPS).toFixed(0).padStart(5)} calls  ${((100 * perStep) / step).toFixed(1).padStart(5)} %`);

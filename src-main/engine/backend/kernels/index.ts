@@ -9,6 +9,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { castConfig, identityConfig } from './Identity';
 import { WASM } from './kernel-util';
 import { maxPoolGradConfig } from './MaxPoolGrad';
+import { nasWeightedSumConfig, nasWeightedSumGradConfig, nasWeightedSumRowGradConfig } from './NasWeightedSum';
 import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
@@ -29,6 +30,9 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   addConfig,
   subConfig,
   concatConfig,
+  nasWeightedSumConfig,
+  nasWeightedSumGradConfig,
+  nasWeightedSumRowGradConfig,
 ];
 
 /** Which kernel configs are ours at the moment (so a second call changes nothing). */
