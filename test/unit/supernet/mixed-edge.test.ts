@@ -7,7 +7,7 @@ import { ParamStore } from '../../../src-main/engine/ops/params';
 import type { Stride } from '../../../src-main/engine/ops/primitives';
 import { isReluFirst } from '../../../src-main/engine/ops/types';
 import { softmaxWeights } from '../../../src-main/engine/supernet/arch-params';
-import { DartsSupernet } from '../../../src-main/engine/supernet/darts-network';
+import { DartsSupernet, type SupernetOptions } from '../../../src-main/engine/supernet/darts-network';
 import { edgeRow, mixedEdge, type EdgeCandidate } from '../../../src-main/engine/supernet/mixed-edge';
 import { initBackends, randomValues, relativeError, runOn } from '../backend/compare';
 import { registerTrainingKernels } from '../../../src-main/engine/backend/kernels/index';
@@ -97,9 +97,9 @@ describe('DARTS supernet with fused edges', () => {
   const shape = { inChannels: 1, numClasses: 3 };
 
   /** Logits and the gradients of a fixed projection of them with respect to every weight and α. */
-  function networkValueAndGrads(xValues: Float32Array) {
+  function networkValueAndGrads(xValues: Float32Array, options: SupernetOptions = {}) {
     return () => {
-      const net = new DartsSupernet(space, shape, new Rng(5));
+      const net = new DartsSupernet(space, shape, new Rng(5), options);
       const x = tf.tensor4d(xValues, [2, 8, 8, 1]);
       const vars = [...net.params.list(), ...net.arch.map((a) => a.alpha)];
       const logits = () => net.forward(x, softmaxWeights(net.arch));
@@ -121,6 +121,14 @@ describe('DARTS supernet with fused edges', () => {
     fused.forEach((values, i) => expect(relativeError(values, composed[i]), `output ${i}`).toBeLessThan(1e-5));
     // The two backends' convolutions alone differ by ~1e-5 over a network.
     fused.forEach((values, i) => expect(relativeError(values, cpu[i]), `output ${i}`).toBeLessThan(1e-4));
+  });
+
+  it.each(['cells', 'edges'] as const)('recomputing the %s on wasm (the kernel under a nested tape) gives the plain step’s gradients (1e-5 relative)', async (recompute) => {
+    const xValues = randomValues(new Rng(10), 2 * 8 * 8);
+    const plain = await runOn('wasm', networkValueAndGrads(xValues));
+    const recomputed = await runOn('wasm', networkValueAndGrads(xValues, { recompute }));
+    expect(recomputed.length).toBe(plain.length);
+    recomputed.forEach((values, i) => expect(relativeError(values, plain[i]), `output ${i}`).toBeLessThan(1e-5));
   });
 
   it('keeps the tensor count flat across training steps on wasm', async () => {
