@@ -8,6 +8,7 @@ import type { Stride } from '../../../src-main/engine/ops/primitives';
 import { isReluFirst } from '../../../src-main/engine/ops/types';
 import { softmaxWeights } from '../../../src-main/engine/supernet/arch-params';
 import { DartsSupernet, type SupernetOptions } from '../../../src-main/engine/supernet/darts-network';
+import { Nb201Supernet } from '../../../src-main/engine/supernet/nb201-network';
 import { edgeRow, mixedEdge, type EdgeCandidate } from '../../../src-main/engine/supernet/mixed-edge';
 import { initBackends, randomValues, relativeError, runOn } from '../backend/compare';
 import { registerTrainingKernels } from '../../../src-main/engine/backend/kernels/index';
@@ -90,7 +91,7 @@ describe('fused mixed edge (shared ReLU, NasWeightedSum) against the previous fo
   });
 });
 
-describe('DARTS supernet with fused edges', () => {
+describe('supernets with fused edges', () => {
   beforeAll(initBackends);
   afterAll(() => tf.setBackend('wasm'));
   const space = { kind: 'darts', channels: 4, layers: 3, nodes: 2 };
@@ -121,6 +122,23 @@ describe('DARTS supernet with fused edges', () => {
     fused.forEach((values, i) => expect(relativeError(values, composed[i]), `output ${i}`).toBeLessThan(1e-5));
     // The two backends' convolutions alone differ by ~1e-5 over a network.
     fused.forEach((values, i) => expect(relativeError(values, cpu[i]), `output ${i}`).toBeLessThan(1e-4));
+  });
+
+  it('NAS-Bench-201 network: logits and all gradients with the wasm kernel equal the cpu composition (1e-4 relative)', async () => {
+    const xValues = randomValues(new Rng(12), 2 * 8 * 8);
+    const run = () => {
+      const net = new Nb201Supernet({ kind: 'nb201', cellsPerStage: 1, channels: 4 }, shape, new Rng(6));
+      const x = tf.tensor4d(xValues, [2, 8, 8, 1]);
+      const vars = [...net.params.list(), ...net.arch.map((a) => a.alpha)];
+      const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(net.forward(x, softmaxWeights(net.arch)))) as tf.Scalar, vars);
+      const out = [value, ...vars.map((v) => grads[v.name])];
+      net.dispose();
+      return out;
+    };
+    const wasm = await runOn('wasm', run);
+    const cpu = await runOn('cpu', run);
+    expect(wasm.length).toBe(cpu.length);
+    wasm.forEach((values, i) => expect(relativeError(values, cpu[i]), `output ${i}`).toBeLessThan(1e-4));
   });
 
   it.each(['cells', 'edges'] as const)('recomputing the %s on wasm (the kernel under a nested tape) gives the plain step’s gradients (1e-5 relative)', async (recompute) => {
