@@ -50,7 +50,7 @@ function edgeValueAndGrads(stride: Stride, xValues: Float32Array, r: Float32Arra
     const vars = [alpha, ...params.list()];
     const { value, grads } = tf.variableGrads(() => loss(x), vars);
     value.dispose();
-    const gx = tf.grad((input: tf.Tensor4D) => loss(input))(x);
+    const gx = tf.grad((input: tf.Tensor) => loss(input as tf.Tensor4D))(x);
     // With `active`, the ops that do not run have no gradient (on either formulation).
     const out = [edge(x), gx, ...vars.filter((v) => grads[v.name] !== undefined).map((v) => grads[v.name])];
     tf.dispose([alpha, ...params.list()]);
