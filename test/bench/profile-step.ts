@@ -30,8 +30,8 @@ async function main() {
   timer.uninstall();
   const kernels = timer.report();
   const inKernels = kernels.reduce((a, k) => a + k.selfMs, 0) / STEPS;
-  const step = median(times);
   const calls = kernels.reduce((a, k) => a + k.calls, 0) / STEPS;
+  const step = median(times);
   console.log(`${REFERENCE.label}: step median ${step.toFixed(0)} ms CPU (${STEPS} steps), in kernels ${inKernels.toFixed(0)} ms/step, ${calls.toFixed(0)} kernel calls/step`);
   for (const k of kernels.slice(0, 30)) {
     const perStep = k.selfMs / STEPS;

@@ -9,6 +9,9 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { castConfig, identityConfig } from './Identity';
 import { WASM } from './kernel-util';
 import { maxPoolGradConfig } from './MaxPoolGrad';
+import { nasAdamL2Config } from './NasAdamL2';
+import { nasSgdMomentumConfig } from './NasSgdMomentum';
+import { nasSumOfSquaresConfig } from './NasSumOfSquares';
 import { nasWeightedSumConfig, nasWeightedSumGradConfig, nasWeightedSumRowGradConfig } from './NasWeightedSum';
 import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
@@ -30,6 +33,9 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   addConfig,
   subConfig,
   concatConfig,
+  nasSgdMomentumConfig,
+  nasSumOfSquaresConfig,
+  nasAdamL2Config,
   nasWeightedSumConfig,
   nasWeightedSumGradConfig,
   nasWeightedSumRowGradConfig,
