@@ -12,6 +12,7 @@ import { maxPoolGradConfig } from './MaxPoolGrad';
 import { nasAdamL2Config } from './NasAdamL2';
 import { nasSgdMomentumConfig } from './NasSgdMomentum';
 import { nasSumOfSquaresConfig } from './NasSumOfSquares';
+import { nasWeightedSumConfig, nasWeightedSumGradConfig, nasWeightedSumRowGradConfig } from './NasWeightedSum';
 import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
@@ -35,6 +36,9 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   nasSgdMomentumConfig,
   nasSumOfSquaresConfig,
   nasAdamL2Config,
+  nasWeightedSumConfig,
+  nasWeightedSumGradConfig,
+  nasWeightedSumRowGradConfig,
 ];
 
 /** Which kernel configs are ours at the moment (so a second call changes nothing). */
