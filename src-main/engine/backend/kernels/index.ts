@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { avgPoolGradConfig } from './AvgPoolGrad';
 import { batchMatMulConfig } from './BatchMatMul';
+import { batchNormTrainConfig } from './BatchNormTrain';
+import { batchNormTrainGradConfig } from './BatchNormTrainGrad';
 import { concatConfig } from './Concat';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
@@ -29,6 +31,8 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   addConfig,
   subConfig,
   concatConfig,
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
 ];
 
 /** Which kernel configs are ours at the moment (so a second call changes nothing). */

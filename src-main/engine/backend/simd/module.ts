@@ -176,12 +176,110 @@ function rowBroadcastBody(vectorOp: number): number[] {
   ];
 }
 
+/** `k += 16; continue while k < cb` at the end of a do-while loop over one row's vectors. */
+const nextVector = (k: number, cb: number) => [...get(k), ...c(16), ...add, ...tee(k), ...get(cb), op.i32LtU, op.brIf, 0];
+const vzero = () => ins.i32x4Const([0, 0, 0, 0]);
+const vop = (code: number) => ins.simd(code);
+
+/** acc[:] = 0 for a row of cb bytes (counter k). */
+function zeroRow(acc: number, k: number, cb: number): number[] {
+  return [...c(0), ...set(k), op.loop, op.voidType, ...get(acc), ...get(k), ...add, ...vzero(), ...store(), ...nextVector(k, cb), op.end];
+}
+
+/**
+ * Batch-norm reductions over `rows` rows of cb bytes (a multiple of 16), one f32x4 per four
+ * channels. `terms` pushes the vector to add for byte k of the current row (row pointers advance by
+ * cb); every accumulator is zeroed first. The caller sums blocks of a few hundred rows and adds the
+ * blocks in float64, so float32 rounding stays that of a short sum. Pointers in bytes.
+ */
+function rowReductionBody(rowPointers: number[], accumulators: { acc: number; term: (k: number) => number[] }[], rows: number, cb: number, r: number, k: number): number[] {
+  const accumulate = accumulators.flatMap(({ acc, term }) => [
+    ...get(acc), ...get(k), ...add,
+    ...get(acc), ...get(k), ...add, ...load(),
+    ...term(k), ...vop(simd.f32x4Add),
+    ...store(),
+  ]);
+  return [
+    ...accumulators.flatMap(({ acc }) => zeroRow(acc, k, cb)),
+    ...c(0), ...set(r),
+    op.loop, op.voidType,
+    ...c(0), ...set(k),
+    op.loop, op.voidType,
+    ...accumulate,
+    ...nextVector(k, cb),
+    op.end,
+    ...rowPointers.flatMap((p) => [...get(p), ...get(cb), ...add, ...set(p)]),
+    ...next(r, rows),
+    op.end,
+  ];
+}
+
+const at = (pointer: number, k: number) => [...get(pointer), ...get(k), ...add, ...load()];
+
+/** bnRowSum(x, acc, rows, cb): acc[:] = Σ_r x[r, :]. */
+function bnRowSumBody(): number[] {
+  const [x, acc, rows, cb, r, k] = [0, 1, 2, 3, 4, 5];
+  return rowReductionBody([x], [{ acc, term: (kk) => at(x, kk) }], rows, cb, r, k);
+}
+
+/** bnRowSquaredDeviation(x, mean, acc, rows, cb): acc[:] = Σ_r (x[r, :] − mean)². */
+function bnRowSquaredDeviationBody(): number[] {
+  const [x, mean, acc, rows, cb, r, k] = [0, 1, 2, 3, 4, 5, 6];
+  const deviation = (kk: number) => [...at(x, kk), ...at(mean, kk), ...vop(simd.f32x4Sub)];
+  return rowReductionBody([x], [{ acc, term: (kk) => [...deviation(kk), ...deviation(kk), ...vop(simd.f32x4Mul)] }], rows, cb, r, k);
+}
+
+/** bnRowSumAndDot(dy, y, sum, dot, rows, cb): sum[:] = Σ_r dy[r, :], dot[:] = Σ_r dy[r, :]·y[r, :]. */
+function bnRowSumAndDotBody(): number[] {
+  const [dy, y, sum, dot, rows, cb, r, k] = [0, 1, 2, 3, 4, 5, 6, 7];
+  return rowReductionBody(
+    [dy, y],
+    [
+      { acc: sum, term: (kk) => at(dy, kk) },
+      { acc: dot, term: (kk) => [...at(dy, kk), ...at(y, kk), ...vop(simd.f32x4Mul)] },
+    ],
+    rows,
+    cb,
+    r,
+    k,
+  );
+}
+
+/**
+ * bnRowMap(a, b, u, v, s, out, rows, cb): out[r, :] = (a[r, :] − u − b[r, :]·v)·s with u, v, s
+ * one row each. Forward: a = x, u = mean, v = 0 (b any row), s = 1/σ. Backward: a = dy, b = y,
+ * u = mean(dy), v = mean(dy·y), s = 1/σ. Pointers in bytes.
+ */
+function bnRowMapBody(): number[] {
+  const [a, b, u, v, s, out, rows, cb, r, k] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  return [
+    ...c(0), ...set(r),
+    op.loop, op.voidType,
+    ...c(0), ...set(k),
+    op.loop, op.voidType,
+    ...get(out), ...get(k), ...add,
+    ...at(a, k), ...at(u, k), ...vop(simd.f32x4Sub),
+    ...at(b, k), ...at(v, k), ...vop(simd.f32x4Mul), ...vop(simd.f32x4Sub),
+    ...at(s, k), ...vop(simd.f32x4Mul),
+    ...store(),
+    ...nextVector(k, cb),
+    op.end,
+    ...[a, b, out].flatMap((p) => [...get(p), ...get(cb), ...add, ...set(p)]),
+    ...next(r, rows),
+    op.end,
+  ];
+}
+
 export interface SimdKernels {
   depthwiseFilterGradient: (...args: number[]) => void;
   maxPoolGrad: (...args: number[]) => void;
   mulRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
   addRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
   subRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
+  bnRowSum: (x: number, acc: number, rows: number, cb: number) => void;
+  bnRowSquaredDeviation: (x: number, mean: number, acc: number, rows: number, cb: number) => void;
+  bnRowSumAndDot: (dy: number, y: number, sum: number, dot: number, rows: number, cb: number) => void;
+  bnRowMap: (a: number, b: number, u: number, v: number, s: number, out: number, rows: number, cb: number) => void;
 }
 
 const bytes = encodeModule([
@@ -190,6 +288,10 @@ const bytes = encodeModule([
   { name: 'mulRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Mul) },
   { name: 'addRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Add) },
   { name: 'subRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Sub) },
+  { name: 'bnRowSum', params: 4, locals: 2, body: bnRowSumBody() },
+  { name: 'bnRowSquaredDeviation', params: 5, locals: 2, body: bnRowSquaredDeviationBody() },
+  { name: 'bnRowSumAndDot', params: 6, locals: 2, body: bnRowSumAndDotBody() },
+  { name: 'bnRowMap', params: 8, locals: 2, body: bnRowMapBody() },
 ]);
 let compiled: WebAssembly.Module | null = null;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
