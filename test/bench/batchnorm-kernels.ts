@@ -1,6 +1,7 @@
 // Fused batch norm per call at the reference supernet's shapes: the composed tf ops (what
 // batchNormNoAffine runs without the fused kernels), our wasm SIMD kernels, and the native ones on 1
-// and 2 threads. Run: npx tsx test/bench/batchnorm-kernels.ts
+// and 2 threads. Process CPU time per call (the machine is shared: wall time swings with other
+// jobs), except for native on 2 threads: wall time. Run: npx tsx test/bench/batchnorm-kernels.ts
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -9,17 +10,20 @@ import { registerTrainingKernels } from '../../src-main/engine/backend/kernels/i
 import { registerNativeKernels, setNativeThreads } from '../../src-main/engine/backend/native/index';
 import { batchNormNoAffine } from '../../src-main/engine/ops/primitives';
 import { Rng } from '../../src-shared/model/rng';
+import { cpuMs } from './kernel-timer';
 
 const SHAPES = [[32, 28, 28, 24], [32, 28, 28, 8], [32, 14, 14, 16], [32, 7, 7, 32]] as const;
+
+let clock = cpuMs;
 
 function median(run: () => void): number {
   for (let i = 0; i < 3; i++) run();
   const times: number[] = [];
   const until = performance.now() + 400;
   while (times.length < 5 || (performance.now() < until && times.length < 200)) {
-    const start = performance.now();
+    const start = clock();
     run();
-    times.push(performance.now() - start);
+    times.push(clock() - start);
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];
@@ -54,7 +58,7 @@ const native = [tf.getKernel(BATCH_NORM_TRAIN, 'wasm'), tf.getKernel(BATCH_NORM_
 if (!registration.loaded) console.log(`native kernels not loaded: ${registration.reason}`);
 const rng = new Rng(1);
 const fmt = (ms: number) => (ms < 1 ? ms.toFixed(3) : ms.toFixed(2));
-console.log('| shape | composed fwd+bwd ms | SIMD fwd / bwd ms | native 1t fwd / bwd ms | native 2t fwd / bwd ms |');
+console.log('| shape | composed fwd+bwd CPU ms | SIMD fwd / bwd CPU ms | native 1t fwd / bwd CPU ms | native 2t fwd / bwd wall ms |');
 console.log('|---|---|---|---|---|');
 for (const shape of SHAPES) {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -68,7 +72,9 @@ for (const shape of SHAPES) {
     setNativeThreads(1);
     const [n1f, n1g] = timeKernels(backend, native[0], native[1], x, dy);
     setNativeThreads(2);
+    clock = () => performance.now();
     const [n2f, n2g] = timeKernels(backend, native[0], native[1], x, dy);
+    clock = cpuMs;
     cells = `${fmt(n1f)} / ${fmt(n1g)} | ${fmt(n2f)} / ${fmt(n2g)}`;
   }
   console.log(`| [${shape}] | ${fmt(composed)} | ${fmt(sf)} / ${fmt(sg)} | ${cells} |`);
