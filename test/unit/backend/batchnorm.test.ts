@@ -4,6 +4,7 @@ import { Rng } from '../../../src-shared/model/rng';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../../../src-main/engine/backend/kernels/batch-norm-names';
 import { batchNormNoAffine } from '../../../src-main/engine/ops/primitives';
 import { batchNormGradReference, batchNormReference, relativeTo } from './batchnorm-reference';
+import { registerTrainingKernels, restoreStockKernels } from '../../../src-main/engine/backend/kernels/index';
 import { initBackends, runOn } from './compare';
 
 const TOL = 1e-4;
@@ -91,6 +92,24 @@ describe('fused batch norm on wasm (NasBatchNormTrain / NasBatchNormTrainGrad)',
       expect(tf.memory().numTensors).toBe(tensors);
       expect(tf.backend().numDataIds()).toBe(dataIds);
     }
+  });
+
+  it('restoreStockKernels removes the fused kernels and batchNormNoAffine composes stock ops on wasm, to the same values', async () => {
+    const rng = new Rng(13);
+    const shape = [2, 5, 5, 8];
+    const x = input(rng, 2 * 5 * 5 * 8);
+    const w = input(rng, x.length, 0, 1);
+    const [fusedY, fusedDx] = await runOn('wasm', () => forwardAndGrad(x, w, shape));
+    restoreStockKernels();
+    try {
+      expect(tf.getKernel(BATCH_NORM_TRAIN, 'wasm')).toBeUndefined();
+      const [stockY, stockDx] = await runOn('wasm', () => forwardAndGrad(x, w, shape));
+      expect(relativeTo(fusedY, stockY)).toBeLessThan(TOL);
+      expect(relativeTo(fusedDx, stockDx)).toBeLessThan(TOL);
+    } finally {
+      registerTrainingKernels();
+    }
+    expect(tf.getKernel(BATCH_NORM_TRAIN, 'wasm')).toBeDefined();
   });
 
   it('refuses a gradient whose inputs do not belong together, and non-float input', () => {
