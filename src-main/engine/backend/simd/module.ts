@@ -181,68 +181,90 @@ const nextVector = (k: number, cb: number) => [...get(k), ...c(16), ...add, ...t
 const vzero = () => ins.i32x4Const([0, 0, 0, 0]);
 const vop = (code: number) => ins.simd(code);
 
-/** acc[:] = 0 for a row of cb bytes (counter k). */
-function zeroRow(acc: number, k: number, cb: number): number[] {
-  return [...c(0), ...set(k), op.loop, op.voidType, ...get(acc), ...get(k), ...add, ...vzero(), ...store(), ...nextVector(k, cb), op.end];
+/**
+ * Batch-norm reductions over `rows` rows of cb bytes (a multiple of 16): column by column (four
+ * channels), the rows' terms summed in a v128 local and stored once, so no row waits on the previous
+ * row's store. `term(p)` pushes the vector to add, given each input's local pointer to the current
+ * row; `setUp` runs once per column (e.g. loads the mean). The caller passes blocks of 256 rows
+ * (which stay in cache across the columns) and adds the blocks in float64. Pointers in bytes.
+ */
+interface Reduction {
+  /** Parameter index of each input's base pointer. */
+  inputs: number[];
+  accumulators: { acc: number; term: (pointers: number[]) => number[] }[];
+  rows: number;
+  cb: number;
+  /** First local index (the i32 locals, then the v128 ones). */
+  firstLocal: number;
+  setUp?: (k: number) => number[];
 }
 
-/**
- * Batch-norm reductions over `rows` rows of cb bytes (a multiple of 16), one f32x4 per four
- * channels. `terms` pushes the vector to add for byte k of the current row (row pointers advance by
- * cb); every accumulator is zeroed first. The caller sums blocks of a few hundred rows and adds the
- * blocks in float64, so float32 rounding stays that of a short sum. Pointers in bytes.
- */
-function rowReductionBody(rowPointers: number[], accumulators: { acc: number; term: (k: number) => number[] }[], rows: number, cb: number, r: number, k: number): number[] {
-  const accumulate = accumulators.flatMap(({ acc, term }) => [
-    ...get(acc), ...get(k), ...add,
-    ...get(acc), ...get(k), ...add, ...load(),
-    ...term(k), ...vop(simd.f32x4Add),
-    ...store(),
-  ]);
+/** Locals a reduction needs: i32 r, k and a pointer per input; a v128 sum per accumulator and one for setUp. */
+function reductionLocals(inputs: number, accumulators: number): { locals: number; vectorLocals: number } {
+  return { locals: 2 + inputs, vectorLocals: accumulators + 1 };
+}
+
+function columnReductionBody({ inputs, accumulators, rows, cb, firstLocal, setUp }: Reduction): number[] {
+  const [r, k] = [firstLocal, firstLocal + 1];
+  const pointers = inputs.map((_, i) => firstLocal + 2 + i);
+  const sums = accumulators.map((_, i) => firstLocal + 2 + inputs.length + i);
   return [
-    ...accumulators.flatMap(({ acc }) => zeroRow(acc, k, cb)),
-    ...c(0), ...set(r),
-    op.loop, op.voidType,
     ...c(0), ...set(k),
     op.loop, op.voidType,
-    ...accumulate,
-    ...nextVector(k, cb),
-    op.end,
-    ...rowPointers.flatMap((p) => [...get(p), ...get(cb), ...add, ...set(p)]),
+    ...(setUp ? setUp(k) : []),
+    ...sums.flatMap((v) => [...vzero(), ...set(v)]),
+    ...inputs.flatMap((base, i) => [...get(base), ...get(k), ...add, ...set(pointers[i])]),
+    ...c(0), ...set(r),
+    op.loop, op.voidType,
+    ...accumulators.flatMap(({ term }, i) => [...get(sums[i]), ...term(pointers), ...vop(simd.f32x4Add), ...set(sums[i])]),
+    ...pointers.flatMap((p) => [...get(p), ...get(cb), ...add, ...set(p)]),
     ...next(r, rows),
+    op.end,
+    ...accumulators.flatMap(({ acc }, i) => [...get(acc), ...get(k), ...add, ...get(sums[i]), ...store()]),
+    ...nextVector(k, cb),
     op.end,
   ];
 }
 
 const at = (pointer: number, k: number) => [...get(pointer), ...get(k), ...add, ...load()];
+const loadAt = (pointer: number) => [...get(pointer), ...load()];
 
 /** bnRowSum(x, acc, rows, cb): acc[:] = Σ_r x[r, :]. */
 function bnRowSumBody(): number[] {
-  const [x, acc, rows, cb, r, k] = [0, 1, 2, 3, 4, 5];
-  return rowReductionBody([x], [{ acc, term: (kk) => at(x, kk) }], rows, cb, r, k);
+  const [x, acc, rows, cb] = [0, 1, 2, 3];
+  return columnReductionBody({ inputs: [x], accumulators: [{ acc, term: ([p]) => loadAt(p) }], rows, cb, firstLocal: 4 });
 }
 
 /** bnRowSquaredDeviation(x, mean, acc, rows, cb): acc[:] = Σ_r (x[r, :] − mean)². */
 function bnRowSquaredDeviationBody(): number[] {
-  const [x, mean, acc, rows, cb, r, k] = [0, 1, 2, 3, 4, 5, 6];
-  const deviation = (kk: number) => [...at(x, kk), ...at(mean, kk), ...vop(simd.f32x4Sub)];
-  return rowReductionBody([x], [{ acc, term: (kk) => [...deviation(kk), ...deviation(kk), ...vop(simd.f32x4Mul)] }], rows, cb, r, k);
+  const [x, mean, acc, rows, cb] = [0, 1, 2, 3, 4];
+  const firstLocal = 5;
+  const { locals, vectorLocals } = reductionLocals(1, 1);
+  const m = firstLocal + locals + vectorLocals - 1;
+  const deviation = (p: number) => [...loadAt(p), ...get(m), ...vop(simd.f32x4Sub)];
+  return columnReductionBody({
+    inputs: [x],
+    accumulators: [{ acc, term: ([p]) => [...deviation(p), ...deviation(p), ...vop(simd.f32x4Mul)] }],
+    rows,
+    cb,
+    firstLocal,
+    setUp: (k) => [...at(mean, k), ...set(m)],
+  });
 }
 
 /** bnRowSumAndDot(dy, y, sum, dot, rows, cb): sum[:] = Σ_r dy[r, :], dot[:] = Σ_r dy[r, :]·y[r, :]. */
 function bnRowSumAndDotBody(): number[] {
-  const [dy, y, sum, dot, rows, cb, r, k] = [0, 1, 2, 3, 4, 5, 6, 7];
-  return rowReductionBody(
-    [dy, y],
-    [
-      { acc: sum, term: (kk) => at(dy, kk) },
-      { acc: dot, term: (kk) => [...at(dy, kk), ...at(y, kk), ...vop(simd.f32x4Mul)] },
+  const [dy, y, sum, dot, rows, cb] = [0, 1, 2, 3, 4, 5];
+  return columnReductionBody({
+    inputs: [dy, y],
+    accumulators: [
+      { acc: sum, term: ([p]) => loadAt(p) },
+      { acc: dot, term: ([p, q]) => [...loadAt(p), ...loadAt(q), ...vop(simd.f32x4Mul)] },
     ],
     rows,
     cb,
-    r,
-    k,
-  );
+    firstLocal: 6,
+  });
 }
 
 /**
@@ -288,9 +310,9 @@ const bytes = encodeModule([
   { name: 'mulRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Mul) },
   { name: 'addRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Add) },
   { name: 'subRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Sub) },
-  { name: 'bnRowSum', params: 4, locals: 2, body: bnRowSumBody() },
-  { name: 'bnRowSquaredDeviation', params: 5, locals: 2, body: bnRowSquaredDeviationBody() },
-  { name: 'bnRowSumAndDot', params: 6, locals: 2, body: bnRowSumAndDotBody() },
+  { name: 'bnRowSum', params: 4, ...reductionLocals(1, 1), body: bnRowSumBody() },
+  { name: 'bnRowSquaredDeviation', params: 5, ...reductionLocals(1, 1), body: bnRowSquaredDeviationBody() },
+  { name: 'bnRowSumAndDot', params: 6, ...reductionLocals(2, 2), body: bnRowSumAndDotBody() },
   { name: 'bnRowMap', params: 8, locals: 2, body: bnRowMapBody() },
 ]);
 let compiled: WebAssembly.Module | null = null;
