@@ -10,7 +10,7 @@ import type { DartsSpace } from '../../src-shared/model/space';
 import { DartsSupernet, type SupernetOptions } from '../../src-main/engine/supernet/darts-network';
 import { softmaxWeights } from '../../src-main/engine/supernet/arch-params';
 import { crossEntropy } from '../../src-main/engine/evaluate/classification';
-import { SgdMomentum, clipByGlobalNorm, gradsInOrder } from '../../src-main/engine/optim/optimizers';
+import { SgdMomentum, clipScale, globalNorm, gradsInOrder } from '../../src-main/engine/optim/optimizers';
 
 export interface SupernetBenchShape {
   label: string;
@@ -60,9 +60,9 @@ export function buildSupernetStep(shape: SupernetBenchShape, options: SupernetOp
       const { value, grads } = tf.variableGrads(() => crossEntropy(net.forward(x, softmaxWeights(net.arch)), y), weights);
       const loss = value.dataSync()[0];
       value.dispose();
-      const { clipped } = clipByGlobalNorm(gradsInOrder(weights, grads), 5);
-      sgd.step(weights, clipped, 0.025);
-      tf.dispose(clipped);
+      const ordered = gradsInOrder(weights, grads);
+      sgd.step(weights, ordered, 0.025, clipScale(globalNorm(ordered), 5));
+      tf.dispose(ordered);
       return loss;
     },
     dispose: () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { archVariables, softmaxWeights } from '../supernet/arch-params';
 import { crossEntropy } from '../evaluate/classification';
 import type { Supernet } from '../supernet/types';
-import { AdamL2, gradsInOrder, type SgdMomentum } from '../optim/optimizers';
+import { AdamL2, globalNorm, gradsInOrder, type SgdMomentum } from '../optim/optimizers';
 
 export interface Batch {
   x: tf.Tensor4D;
@@ -78,10 +78,7 @@ export class Architect {
       trainGrads.value.dispose();
       const dTrain = gradsInOrder(weights, trainGrads.grads);
       weights.forEach((w, i) => {
-        const next = tf.tidy(() => {
-          const step = tf.add(tf.add(this.weightOptimizer.scaledMomentum(w), dTrain[i]), tf.mul(w, this.options.networkWeightDecay));
-          return tf.sub(w, tf.mul(step, eta));
-        });
+        const next = this.weightOptimizer.lookAhead(w, dTrain[i], eta, this.options.networkWeightDecay);
         w.assign(next);
         next.dispose();
       });
@@ -94,7 +91,7 @@ export class Architect {
       const v = gradsInOrder(weights, atUnrolled.grads);
       const dAlpha = gradsInOrder(alphas, atUnrolled.grads);
 
-      const vNorm = tf.tidy(() => tf.sqrt(tf.addN(v.map((t) => tf.sum(tf.square(t))))).dataSync()[0]);
+      const vNorm = globalNorm(v);
       if (vNorm === 0) {
         tf.dispose(v);
         return { grads: dAlpha, validLoss };

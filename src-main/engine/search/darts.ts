@@ -10,7 +10,7 @@ import type { Batch as DataBatch } from '../data/batches';
 import type { Supernet } from '../supernet/types';
 import type { SearchStrategy, StrategyContext } from './strategy';
 import { Architect, type Batch } from './architect';
-import { SgdMomentum, clipByGlobalNorm, cosineLearningRate, gradsInOrder } from '../optim/optimizers';
+import { SgdMomentum, clipScale, cosineLearningRate, globalNorm, gradsInOrder } from '../optim/optimizers';
 import { EpochReport, softmaxView, type AlphaSnapshot, type OneShotView } from './epoch-report';
 
 /** An endless stream of batches. The strategy owns each batch it takes and disposes it after use. */
@@ -143,9 +143,9 @@ export class DartsStrategy implements SearchStrategy {
     }, weights);
     const loss = value.dataSync()[0];
     value.dispose();
-    const { clipped } = clipByGlobalNorm(gradsInOrder(weights, grads), this.ctx.config.gradClip);
-    this.sgd.step(weights, clipped, lr);
-    tf.dispose(clipped);
+    const ordered = gradsInOrder(weights, grads);
+    this.sgd.step(weights, ordered, lr, clipScale(globalNorm(ordered), this.ctx.config.gradClip));
+    tf.dispose(ordered);
     return { loss, acc };
   }
 }

@@ -12,6 +12,9 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { castConfig, identityConfig } from './Identity';
 import { WASM } from './kernel-util';
 import { maxPoolGradConfig } from './MaxPoolGrad';
+import { nasAdamL2Config } from './NasAdamL2';
+import { nasSgdMomentumConfig } from './NasSgdMomentum';
+import { nasSumOfSquaresConfig } from './NasSumOfSquares';
 import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
@@ -34,6 +37,9 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   concatConfig,
   batchNormTrainConfig,
   batchNormTrainGradConfig,
+  nasSgdMomentumConfig,
+  nasSumOfSquaresConfig,
+  nasAdamL2Config,
 ];
 
 /** Which kernel configs are ours at the moment (so a second call changes nothing). */

@@ -3,7 +3,7 @@ import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-
 import { correctCount, crossEntropy } from '../../evaluate/classification';
 import type { CellWeights, Supernet } from '../../supernet/types';
 import type { Batch } from '../architect';
-import { SgdMomentum, clipByGlobalNorm } from '../../optim/optimizers';
+import { SgdMomentum, clipScale, globalNorm } from '../../optim/optimizers';
 
 export interface WeightStepResult {
   loss: number;
@@ -42,9 +42,9 @@ export class WeightTrainer {
     // A single-path forward (GDAS, PVLL's discrete samples) leaves the other ops' weights without a
     // gradient; PyTorch's SGD skips such parameters (no decay, no momentum), and so do we.
     const reached = weights.filter((w) => grads[w.name]);
-    const { clipped } = clipByGlobalNorm(reached.map((w) => grads[w.name]), this.config.gradClip);
-    this.sgd.step(reached, clipped, lr);
-    tf.dispose(clipped);
+    const reachedGrads = reached.map((w) => grads[w.name]);
+    this.sgd.step(reached, reachedGrads, lr, clipScale(globalNorm(reachedGrads), this.config.gradClip));
+    tf.dispose(reachedGrads);
     return { loss, acc: correct / batch.y.shape[0], extraGrads: alsoDifferentiate.map((v) => grads[v.name]) };
   }
 
