@@ -1,13 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { bnRowMapBody, bnRowSquaredDeviationBody, bnRowSumAndDotBody, bnRowSumBody, reductionLocals } from './batch-norm-bodies';
 import { encodeModule, ins, op, simd } from './encoder';
-
-const { get, set, tee, load, store } = ins;
-const c = ins.const;
-const add = [op.i32Add];
-const mul = [op.i32Mul];
-const sub = [op.i32Sub];
-/** `counter += 1; continue while counter < limit` at the end of a do-while loop. */
-const next = (counter: number, limit: number) => [...get(counter), ...c(1), ...add, ...tee(counter), ...get(limit), op.i32LtS, op.brIf, 0];
+import { add, c, get, load, mul, next, nextVector, set, store, sub, tee } from './loops';
+import { dotBody, scaleBody } from './weighted-sum-bodies';
 
 /**
  * depthwiseFilterGradient(x, dy, acc, n, h, w, c, oh, ow, sh, sw, dh, dw, fh, fw, top, left):
@@ -25,7 +20,7 @@ function depthwiseFilterGradientBody(): number[] {
     ...get(dyp), ...get(k), ...add, ...load(),
     ...ins.simd(simd.f32x4Mul), ...ins.simd(simd.f32x4Add),
     ...store(),
-    ...get(k), ...c(16), ...add, ...tee(k), ...get(cb), op.i32LtU, op.brIf, 0,
+    ...nextVector(k, cb),
     op.end,
   ];
   const tapLoop = [
@@ -131,7 +126,7 @@ function maxPoolGradBody(): number[] {
     ...c(0), ...vop(simd.i32x4Splat), ...set(bestAt),
     ...window,
     ...scatter,
-    ...get(k), ...c(16), ...add, ...tee(k), ...get(cb), op.i32LtU, op.brIf, 0,
+    ...nextVector(k, cb),
     op.end,
     ...get(dyp), ...get(cb), ...add, ...set(dyp),
     ...next(ox, ow),
@@ -165,7 +160,7 @@ function rowBroadcastBody(vectorOp: number): number[] {
     ...get(b), ...get(k), ...add, ...load(),
     ...ins.simd(vectorOp),
     ...store(),
-    ...get(k), ...c(16), ...add, ...tee(k), ...get(cb), op.i32LtU, op.brIf, 0,
+    ...nextVector(k, cb),
     op.end,
     ...get(a), ...get(cb), ...add, ...set(a),
     ...next(j, q),
@@ -173,59 +168,6 @@ function rowBroadcastBody(vectorOp: number): number[] {
     ...get(b), ...get(cb), ...add, ...set(b),
     ...next(i, p),
     op.end,
-  ];
-}
-
-/** f32x4.extract_lane and f32.reinterpret_i32: scalar weights travel as i32 bit patterns (the encoder's functions take i32s). */
-const F32X4_EXTRACT_LANE = 0x1f;
-const F32_REINTERPRET_I32 = 0xbe;
-const splatBits = (local: number) => [...get(local), F32_REINTERPRET_I32, ...ins.simd(simd.f32x4Splat)];
-
-/**
- * nasScaleShift(x, out, bytes, wBits, bBits): out = w·x + b; nasScaleAdd(x, out, bytes, wBits):
- * out += w·x (b ignored). w, b: f32 bit patterns; bytes a multiple of 16, ≥ 16. The terms of a
- * mixed edge's Σ w_k·op_k(x) (NasWeightedSum), one pass per term over the output.
- */
-function scaleBody(accumulate: boolean): number[] {
-  const [x, out, bytes, wBits, bBits] = [0, 1, 2, 3, 4];
-  const k = 5;
-  const [wv, bv] = [6, 7];
-  const term = [...get(x), ...get(k), ...add, ...load(), ...get(wv), ...ins.simd(simd.f32x4Mul)];
-  return [
-    ...splatBits(wBits), ...set(wv),
-    ...splatBits(bBits), ...set(bv),
-    ...c(0), ...set(k),
-    op.loop, op.voidType,
-    ...get(out), ...get(k), ...add,
-    ...(accumulate ? [...get(out), ...get(k), ...add, ...load(), ...term] : [...term, ...get(bv)]),
-    ...ins.simd(simd.f32x4Add),
-    ...store(),
-    ...get(k), ...c(16), ...add, ...tee(k), ...get(bytes), op.i32LtU, op.brIf, 0,
-    op.end,
-  ];
-}
-
-/**
- * nasDot(x, y, bytes, result): f32 at `result` = Σ x·y (with y = 0: Σ x, nasSum's body), in four
- * lanes summed at the end; bytes a multiple of 16, ≥ 16. A mixed edge's weight gradient Σ dy·op_k(x).
- */
-function dotBody(withY: boolean): number[] {
-  const [x, y, bytes, result] = [0, 1, 2, 3];
-  const k = 4;
-  const acc = 5;
-  const lane = (i: number) => [...get(acc), ...ins.simd(F32X4_EXTRACT_LANE), i];
-  return [
-    ...ins.f32Const(0), ...ins.simd(simd.f32x4Splat), ...set(acc),
-    ...c(0), ...set(k),
-    op.loop, op.voidType,
-    ...get(x), ...get(k), ...add, ...load(),
-    ...(withY ? [...get(y), ...get(k), ...add, ...load(), ...ins.simd(simd.f32x4Mul)] : []),
-    ...get(acc), ...ins.simd(simd.f32x4Add), ...set(acc),
-    ...get(k), ...c(16), ...add, ...tee(k), ...get(bytes), op.i32LtU, op.brIf, 0,
-    op.end,
-    ...get(result),
-    ...lane(0), ...lane(1), op.f32Add, ...lane(2), op.f32Add, ...lane(3), op.f32Add,
-    ...ins.f32Store(),
   ];
 }
 
@@ -239,6 +181,10 @@ export interface SimdKernels {
   nasScaleAdd: (x: number, out: number, bytes: number, wBits: number, unused: number) => void;
   nasDot: (x: number, y: number, bytes: number, result: number) => void;
   nasSum: (x: number, unused: number, bytes: number, result: number) => void;
+  bnRowSum: (x: number, acc: number, rows: number, cb: number) => void;
+  bnRowSquaredDeviation: (x: number, mean: number, acc: number, rows: number, cb: number) => void;
+  bnRowSumAndDot: (dy: number, y: number, sum: number, dot: number, rows: number, cb: number) => void;
+  bnRowMap: (a: number, b: number, u: number, v: number, s: number, out: number, rows: number, cb: number) => void;
 }
 
 const bytes = encodeModule([
@@ -251,6 +197,10 @@ const bytes = encodeModule([
   { name: 'nasScaleAdd', params: 5, locals: 1, vectorLocals: 2, body: scaleBody(true) },
   { name: 'nasDot', params: 4, locals: 1, vectorLocals: 1, body: dotBody(true) },
   { name: 'nasSum', params: 4, locals: 1, vectorLocals: 1, body: dotBody(false) },
+  { name: 'bnRowSum', params: 4, ...reductionLocals(1, 1), body: bnRowSumBody() },
+  { name: 'bnRowSquaredDeviation', params: 5, ...reductionLocals(1, 1), body: bnRowSquaredDeviationBody() },
+  { name: 'bnRowSumAndDot', params: 6, ...reductionLocals(2, 2), body: bnRowSumAndDotBody() },
+  { name: 'bnRowMap', params: 8, locals: 2, body: bnRowMapBody() },
 ]);
 let compiled: WebAssembly.Module | null = null;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
