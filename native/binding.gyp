@@ -7,7 +7,8 @@
         "src/depthwise.cc",
         "src/pool.cc",
         "src/conv.cc",
-        "src/matmul.cc"
+        "src/matmul.cc",
+        "src/batchnorm.cc"
       ],
       "cflags_cc": ["-std=c++17", "-O3", "-march=native", "-fopenmp", "-ffp-contract=fast"],
       "ldflags": ["-fopenmp"],

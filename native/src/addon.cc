@@ -195,6 +195,29 @@ napi_value batchMatMulExport(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// (heap, threads, xOff, yOff, invStdOff, rows, c) and (heap, threads, dyOff, yOff, invStdOff, dxOff, rows, c)
+napi_value batchNormExport(napi_env env, napi_callback_info info, bool grad) {
+  const char* name = grad ? "batchNormTrainGrad" : "batchNormTrain";
+  Call call;
+  const size_t tensors = grad ? 4 : 3;
+  if (!readCall(env, info, tensors + 3, name, call)) return nullptr;
+  const int64_t rows = int64_t(call.args[tensors + 1]), c = int64_t(call.args[tensors + 2]);
+  if (rows < 1 || c < 1) return fail(env, std::string(name) + ": rows and channels must be at least 1");
+  const double size = double(rows) * c;
+  float* t[4] = {};
+  const char* what[4] = {grad ? "dy" : "x", "y", "invStd", "dx"};
+  for (size_t i = 0; i < tensors; ++i) {
+    t[i] = tensorAt(call, i + 1, i == 2 ? double(c) : size, name, what[i]);
+    if (t[i] == nullptr) return nullptr;
+  }
+  const int threads = threadsFor(call, size);
+  if (grad) nas::batchNormTrainGrad(threads, rows, c, t[0], t[1], t[2], t[3]);
+  else nas::batchNormTrain(threads, rows, c, t[0], t[1], t[2]);
+  return nullptr;
+}
+napi_value batchNormTrainExport(napi_env env, napi_callback_info info) { return batchNormExport(env, info, false); }
+napi_value batchNormTrainGradExport(napi_env env, napi_callback_info info) { return batchNormExport(env, info, true); }
+
 napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"depthwiseForward", nullptr, depthwiseForwardExport, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -206,6 +229,8 @@ napi_value init(napi_env env, napi_value exports) {
       {"conv2dBackpropInput", nullptr, conv2dBackpropInputExport, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"conv2dBackpropFilter", nullptr, conv2dBackpropFilterExport, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchMatMul", nullptr, batchMatMulExport, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTrain", nullptr, batchNormTrainExport, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTrainGrad", nullptr, batchNormTrainGradExport, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

@@ -31,4 +31,11 @@ void conv2dBackpropFilter(int threads, const Geometry& g, const float* x, const 
 void batchMatMul(int threads, int64_t batchA, int64_t batchB, int64_t m, int64_t k, int64_t n,
                  bool transposeA, bool transposeB, const float* a, const float* b, float* out);
 
+// Batch norm, training mode, no affine; x is [rows, c], statistics per channel (batchnorm.cc).
+// y = (x - mean)·invStd, invStd = 1/sqrt(var + 1e-5), var biased from the centred values.
+void batchNormTrain(int threads, int64_t rows, int64_t c, const float* x, float* y, float* invStd);
+// dx = invStd·(dy - mean(dy) - y·mean(dy·y)).
+void batchNormTrainGrad(int threads, int64_t rows, int64_t c, const float* dy, const float* y, const float* invStd,
+                        float* dx);
+
 }  // namespace nas

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { OpContext, Op } from './types';
+import { reluFirst, type OpContext, type Op, type ReluFirstOp } from './types';
 import {
   batchNormNoAffine,
   conv2d,
@@ -29,10 +29,10 @@ function depthwiseFilter(ctx: OpContext, name: string, k: number, channels: numb
 }
 
 /** ReLU → conv k×k (padding k//2) → BN: DARTS's ReLUConvBN, NAS-Bench-201's nor_conv. */
-export function reluConvBn(inC: number, outC: number, k: number, stride: Stride, ctx: OpContext): Op {
+export function reluConvBn(inC: number, outC: number, k: number, stride: Stride, ctx: OpContext): ReluFirstOp {
   const w = convFilter(ctx, 'conv', k, inC, outC);
   const bn = batchNorm(outC, ctx, 'bn');
-  return (x) => bn(conv2d(tf.relu(x), w as tf.Tensor4D, stride));
+  return reluFirst((r) => bn(conv2d(r, w as tf.Tensor4D, stride)));
 }
 
 /**
@@ -40,12 +40,11 @@ export function reluConvBn(inC: number, outC: number, k: number, stride: Stride,
  * convolution is the stride-1 one sampled at even positions, which is exactly PyTorch's result for
  * padding d·(k-1)/2 (tfjs allows no stride with dilation).
  */
-export function dilConv(inC: number, outC: number, k: number, stride: Stride, dilation: number, ctx: OpContext, tag = ''): Op {
+export function dilConv(inC: number, outC: number, k: number, stride: Stride, dilation: number, ctx: OpContext, tag = ''): ReluFirstOp {
   const dw = depthwiseFilter(ctx, `dw${tag}`, k, inC);
   const pw = convFilter(ctx, `pw${tag}`, 1, inC, outC);
   const bn = batchNorm(outC, ctx, `bn${tag}`);
-  return (x) => {
-    const r = tf.relu(x);
+  return reluFirst((r) => {
     let d: tf.Tensor4D;
     if (dilation === 1) d = depthwiseConv(r, dw as tf.Tensor4D, stride);
     else {
@@ -53,14 +52,14 @@ export function dilConv(inC: number, outC: number, k: number, stride: Stride, di
       if (stride === 2) d = subsample2(d);
     }
     return bn(tf.conv2d(d, pw as tf.Tensor4D, 1, 'valid'));
-  };
+  });
 }
 
 /** DARTS's SepConv: the non-dilated DilConv twice, the stride on the first, C_in channels between. */
-export function sepConv(inC: number, outC: number, k: number, stride: Stride, ctx: OpContext): Op {
+export function sepConv(inC: number, outC: number, k: number, stride: Stride, ctx: OpContext): ReluFirstOp {
   const first = dilConv(inC, inC, k, stride, 1, ctx, '1');
   const second = dilConv(inC, outC, k, 1, 1, ctx, '2');
-  return (x) => second(first(x));
+  return reluFirst((r) => second(first.onRelu(r)));
 }
 
 /**
@@ -68,19 +67,18 @@ export function sepConv(inC: number, outC: number, k: number, stride: Stride, ct
  * FactorizedReduce). The shift zero-fills the last row/column (as AutoDL's version does) so odd
  * sizes work too; for even sizes it equals DARTS's `x[:, :, 1:, 1:]`.
  */
-export function factorizedReduce(inC: number, outC: number, ctx: OpContext): Op {
+export function factorizedReduce(inC: number, outC: number, ctx: OpContext): ReluFirstOp {
   if (outC % 2 !== 0) throw new Error(`FactorizedReduce needs an even number of output channels, got ${outC}`);
   const w1 = convFilter(ctx, 'conv1', 1, inC, outC / 2);
   const w2 = convFilter(ctx, 'conv2', 1, inC, outC / 2);
   const bn = batchNorm(outC, ctx, 'bn');
-  return (x) => {
-    const r = tf.relu(x);
+  return reluFirst((r) => {
     const [n, h, w, c] = r.shape;
     const shifted = tf.pad(r, [[0, 0], [0, 1], [0, 1], [0, 0]]).slice([0, 1, 1, 0], [n, h, w, c]);
     const a = tf.conv2d(r, w1 as tf.Tensor4D, 2, 'valid');
     const b = tf.conv2d(shifted as tf.Tensor4D, w2 as tf.Tensor4D, 2, 'valid');
     return bn(tf.concat([a, b], 3));
-  };
+  });
 }
 
 /** DARTS's Zero: zeros of the (strided) output shape; contributes nothing to any gradient. */

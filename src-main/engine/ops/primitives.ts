@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_EPS, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../backend/kernels/batch-norm-names';
 
 /**
  * Differentiable building blocks with PyTorch's padding semantics (DARTS's reference code is
@@ -7,8 +8,6 @@ import * as tf from '@tensorflow/tfjs';
  */
 
 export type Stride = 1 | 2;
-
-const BN_EPS = 1e-5;
 
 /** Symmetric zero padding of the two spatial axes. */
 export function padSpatial(x: tf.Tensor4D, pad: number, value = 0): tf.Tensor4D {
@@ -106,13 +105,26 @@ function channelMean(x: tf.Tensor4D): tf.Tensor4D {
  * Batch normalisation with batch statistics (training mode, as DARTS's search runs throughout),
  * without affine parameters; variance from the centred values (biased, as PyTorch normalises).
  * The backward pass is the closed form dx = (dy - mean(dy) - x̂·mean(dy·x̂)) / σ, which keeps far
- * fewer intermediates than autodiff.
+ * fewer intermediates than autodiff. Where the backend has the fused kernels (our wasm kernels,
+ * docs/backend.md) each direction is one kernel call; elsewhere the same formulas are composed.
  */
 export const batchNormNoAffine: (x: tf.Tensor4D) => tf.Tensor4D = (() => {
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+    const [normalized, invStd] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x }) as tf.Tensor[];
+    save([normalized, invStd]);
+    return {
+      value: normalized,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [y, inv] = saved;
+        return [tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, y, invStd: inv }) as tf.Tensor];
+      },
+    };
+  });
+  const composed = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
     const centred = tf.sub(x, channelMean(x)) as tf.Tensor4D;
-    const invStd = tf.rsqrt(tf.add(channelMean(tf.square(centred) as tf.Tensor4D), BN_EPS));
+    const invStd = tf.rsqrt(tf.add(channelMean(tf.square(centred) as tf.Tensor4D), BATCH_NORM_EPS));
     const normalized = tf.mul(centred, invStd);
     save([normalized, invStd]);
     return {
@@ -126,5 +138,9 @@ export const batchNormNoAffine: (x: tf.Tensor4D) => tf.Tensor4D = (() => {
       },
     };
   });
-  return (x: tf.Tensor4D) => op(x) as tf.Tensor4D;
+  return (x: tf.Tensor4D) => {
+    const backend = tf.getBackend();
+    const hasFused = tf.getKernel(BATCH_NORM_TRAIN, backend) !== undefined && tf.getKernel(BATCH_NORM_TRAIN_GRAD, backend) !== undefined;
+    return (hasFused ? fused(x) : composed(x)) as tf.Tensor4D;
+  };
 })();

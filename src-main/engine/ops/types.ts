@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../../src-shared/model/rng';
 import type { ParamStore } from './params';
 import type { Stride } from './primitives';
@@ -19,3 +19,22 @@ export interface OpContext {
 
 /** A factory like DARTS's `OPS['sep_conv_3x3'] = lambda C, stride, affine: ...`: C in = C out. */
 export type OpFactory = (channels: number, stride: Stride, ctx: OpContext) => Op;
+
+/**
+ * An op of the form body(relu(x)) (DARTS's ReLUConvBN, DilConv, SepConv, FactorizedReduce): calling
+ * it applies its own ReLU; `onRelu` is `body`, for a caller that has computed relu(x) already. A
+ * mixed edge computes relu(x) once for all such candidates (one ReLU, one saved map and one ReLU
+ * gradient instead of one per op); the value is the same.
+ */
+export interface ReluFirstOp extends Op {
+  readonly onRelu: Op;
+}
+
+/** The op x ↦ body(relu(x)), with `body` exposed as `onRelu`. */
+export function reluFirst(body: Op): ReluFirstOp {
+  return Object.assign((x: tf.Tensor4D) => body(tf.relu(x)), { onRelu: body });
+}
+
+export function isReluFirst(op: Op): op is ReluFirstOp {
+  return typeof (op as Partial<ReluFirstOp>).onRelu === 'function';
+}

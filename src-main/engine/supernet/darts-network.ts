@@ -9,7 +9,7 @@ import type { Op, OpContext } from '../ops/types';
 import { planDartsSpace, type DartsEdge } from '../spaces/darts-cells';
 import { initArchParam } from './arch-params';
 import { checkpointed } from './checkpoint';
-import { checkEdgeWeights, edgeRowScalars, edgeScalars, mixedEdge, type EdgeCandidate } from './mixed-edge';
+import { checkEdgeWeights, edgeRow, edgeRows, mixedEdge, type EdgeCandidate } from './mixed-edge';
 import type { ArchParam, CellKind, CellWeights, EdgeWeights, Supernet } from './types';
 
 export interface NetworkShape {
@@ -114,7 +114,7 @@ export class DartsSupernet implements Supernet {
   }
 
   forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D {
-    const scalars = new Map<CellKind, { weights: tf.Tensor2D; rows: tf.Scalar[][]; active?: readonly number[] }>();
+    const perKind = new Map<CellKind, { weights: tf.Tensor2D; rows: tf.Tensor2D[]; active?: readonly number[] }>();
     for (const a of this.arch) {
       const w: EdgeWeights | undefined = weights[a.kind];
       if (!w) throw new Error(`forward needs edge weights for the ${a.kind} cells`);
@@ -125,13 +125,13 @@ export class DartsSupernet implements Supernet {
       const ops = a.edgeOps[0].length;
       // Recomputed cells and edges slice their rows inside the checkpoint: the matrix is their input.
       checkEdgeWeights(w.weights, edges, ops);
-      const rows = this.options.recompute ? [] : edgeScalars(w.weights, edges, ops);
-      scalars.set(a.kind, { weights: w.weights, rows, active: w.activeOp });
+      const rows = this.options.recompute ? [] : edgeRows(w.weights, edges, ops);
+      perKind.set(a.kind, { weights: w.weights, rows, active: w.activeOp });
     }
     let s0 = this.stem(x);
     let s1 = s0;
     for (const cell of this.cells) {
-      const { weights: w, rows, active } = scalars.get(cell.kind)!;
+      const { weights: w, rows, active } = perKind.get(cell.kind)!;
       const out =
         this.options.recompute === 'cells'
           ? (checkpointed(([a, b, m]) => this.cellForward(cell, a as tf.Tensor4D, b as tf.Tensor4D, m as tf.Tensor2D, null, active), [s0, s1, w], cell.variables) as tf.Tensor4D)
@@ -148,8 +148,8 @@ export class DartsSupernet implements Supernet {
     for (const a of this.arch) a.alpha.dispose();
   }
 
-  /** rows: the edge weights as scalars, or null to slice them per edge (checkpointed when recomputing edges). */
-  private cellForward(cell: BuiltCell, s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, rows: tf.Scalar[][] | null, active?: readonly number[]): tf.Tensor4D {
+  /** rows: the edges' weight rows, or null to slice them per edge (inside the checkpoint when recomputing). */
+  private cellForward(cell: BuiltCell, s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, rows: tf.Tensor2D[] | null, active?: readonly number[]): tf.Tensor4D {
     const states = [cell.preprocess0(s0), cell.preprocess1(s1)];
     const perEdge = this.options.recompute === 'edges';
     let e = 0;
@@ -158,7 +158,7 @@ export class DartsSupernet implements Supernet {
       for (let i = 0; i < node + 2; i++, e++) {
         const edge = cell.edges[e];
         const at = e;
-        const run = (x: tf.Tensor4D, m: tf.Tensor2D) => mixedEdge(edge.candidates, edge.stride, x, rows ? rows[at] : edgeRowScalars(m, at), active?.[at]);
+        const run = (x: tf.Tensor4D, m: tf.Tensor2D) => mixedEdge(edge.candidates, edge.stride, x, rows ? rows[at] : edgeRow(m, at), active?.[at]);
         inputs.push(
           perEdge
             ? (checkpointed(([x, m]) => run(x as tf.Tensor4D, m as tf.Tensor2D), [states[edge.input], weights], edge.variables) as tf.Tensor4D)

@@ -8,7 +8,7 @@ import { conv2d } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
 import { planNb201Space } from '../spaces/nb201-cells';
 import { initArchParam } from './arch-params';
-import { edgeScalars, mixedEdge, type EdgeCandidate } from './mixed-edge';
+import { edgeRows, mixedEdge, type EdgeCandidate } from './mixed-edge';
 import type { NetworkShape } from './darts-network';
 import type { ArchParam, CellWeights, Supernet } from './types';
 
@@ -75,7 +75,7 @@ export class Nb201Supernet implements Supernet {
     if (!w) throw new Error('forward needs edge weights for the normal (NAS-Bench-201) cells');
     const edges = this.edgeEnds.length;
     if (w.activeOp && w.activeOp.length !== edges) throw new Error(`activeOp has ${w.activeOp.length} entries, the cell has ${edges} edges`);
-    const rows = edgeScalars(w.weights, edges, this.arch[0].edgeOps[0].length);
+    const rows = edgeRows(w.weights, edges, this.arch[0].edgeOps[0].length);
     let h = this.stem(x);
     for (const stage of this.stages) {
       if (stage.kind === 'reduce') {

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { maxPool3x3 } from '../../../src-main/engine/ops/primitives';
 import { Rng } from '../../../src-shared/model/rng';
 import { initBackends, randomValues, TOLERANCE, wasmVsCpu } from './compare';
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
+import { registerTrainingKernels, restoreStockKernels } from '../../../src-main/engine/backend/kernels/index';
 import { rowBroadcastPlan } from '../../../src-main/engine/backend/kernels/RowBroadcast';
 import { initBackends, randomValues, runOn } from './compare';
 
@@ -25,7 +26,10 @@ const cases: [string, number[], number[]][] = [
   ['per-channel vector [C] on the left', [8], [3, 5, 4, 8]],
   ['per-sample-and-channel [N,1,1,C]', [3, 5, 4, 12], [3, 1, 1, 12]],
   ['rank 2', [7, 16], [16]],
-  ['not a row broadcast (stock kernel)', [3, 5, 4, 6], [1, 1, 1, 6]],
+  ['not a row broadcast (the C kernel, called directly)', [3, 5, 4, 6], [1, 1, 1, 6]],
+  ['same shape (the C kernel)', [3, 5, 4, 8], [3, 5, 4, 8]],
+  ['scalar (the C kernel)', [3, 5, 4, 8], []],
+  ['both sides broadcast (the C kernel)', [3, 1, 5], [4, 1]],
 ];
 
 describe('Multiply, Add and Sub with a row broadcast on wasm', () => {
@@ -43,4 +47,39 @@ describe('Multiply, Add and Sub with a row broadcast on wasm', () => {
       cpu.forEach((v, i) => expect(Math.abs(wasm[i] - v)).toBeLessThan(1e-6 * Math.max(1, Math.abs(v))));
     });
   }
+});
+
+describe('Multiply, Add and Sub on int32 on wasm', () => {
+  beforeAll(initBackends);
+  it.each([['Multiply', tf.mul], ['Add', tf.add], ['Sub', tf.sub]] as const)('%s equals the exact integer result', async (_, fn) => {
+    await tf.setBackend('wasm');
+    const a = [7, -3, 12, 0, 5, 9];
+    const b = [2, 4, -6];
+    const expected = { Multiply: (x: number, y: number) => x * y, Add: (x: number, y: number) => x + y, Sub: (x: number, y: number) => x - y }[_];
+    const out = tf.tidy(() => fn(tf.tensor2d(a, [2, 3], 'int32'), tf.tensor1d(b, 'int32')));
+    expect(out.dtype).toBe('int32');
+    expect(Array.from(out.dataSync())).toEqual(a.map((x, i) => expected(x, b[i % 3])));
+    out.dispose();
+  });
+});
+
+describe('the C kernel called directly', () => {
+  beforeAll(initBackends);
+  it.each([
+    [[3, 5, 4, 6], [1, 1, 1, 6]],
+    [[3, 1, 5], [4, 1]],
+    [[2, 9], [2, 9]],
+  ])('gives bit for bit the stock kernel\'s result: %j with %j', async (aShape, bShape) => {
+    await tf.setBackend('wasm');
+    const rng = new Rng(aShape.length * 3 + bShape.length);
+    const a = randomValues(rng, tf.util.sizeFromShape(aShape));
+    const b = randomValues(rng, tf.util.sizeFromShape(bShape));
+    const run = () => tf.tidy(() => [tf.mul, tf.add, tf.sub].map((fn) => Array.from(fn(tf.tensor(a, aShape), tf.tensor(b, bShape)).dataSync())));
+    registerTrainingKernels();
+    const ours = run();
+    restoreStockKernels();
+    const stock = run();
+    registerTrainingKernels();
+    expect(ours).toEqual(stock);
+  });
 });

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapOffset, simdKernels, type SimdKernels } from '../simd/module';
-import { requireInputs, WASM } from './kernel-util';
+import { WASM } from './kernel-util';
 import { stockKernel } from './stock';
+import { wasmBinary } from './wasm-binary';
 
 /**
  * Float32 Multiply / Add / Sub where one side broadcasts over the middle axes of the other and
@@ -21,25 +22,39 @@ export interface RowBroadcastPlan {
 /** How `small` broadcasts into `big` as [p, q, C] against [p, 1, C]; null when it does not. */
 export function rowBroadcastPlan(big: readonly number[], small: readonly number[]): RowBroadcastPlan | null {
   const rank = big.length;
-  if (rank === 0 || small.length > rank) return null;
+  const pad = rank - small.length;
+  if (rank === 0 || pad < 0) return null;
   const channels = big[rank - 1];
-  const aligned = [...Array<number>(rank - small.length).fill(1), ...small];
-  if (channels % 4 !== 0 || channels === 0 || aligned[rank - 1] !== channels) return null;
+  // Called for every Multiply/Add/Sub (~13k per supernet step, most of them not row broadcasts):
+  // reads `small` as if left-padded with 1s instead of building the padded shape.
+  if (channels % 4 !== 0 || channels === 0 || small[small.length - 1] !== channels) return null;
   let shared = 0;
-  while (shared < rank - 1 && aligned[shared] === big[shared]) shared++;
-  for (let axis = shared; axis < rank - 1; axis++) if (aligned[axis] !== 1) return null;
-  const p = big.slice(0, shared).reduce((x, y) => x * y, 1);
-  const q = big.slice(shared, rank - 1).reduce((x, y) => x * y, 1);
+  let p = 1;
+  while (shared < rank - 1 && (shared < pad ? 1 : small[shared - pad]) === big[shared]) p *= big[shared++];
+  let q = 1;
+  for (let axis = shared; axis < rank - 1; axis++) {
+    if ((axis < pad ? 1 : small[axis - pad]) !== 1) return null;
+    q *= big[axis];
+  }
   return p > 0 && q > 1 ? { p, q, channels } : null;
+}
+
+/**
+ * Everything but row broadcasts: the backend's C kernel, called directly (`wasm-binary.ts`), else
+ * the stock kernel. Not a closure per call: this path serves most of the ~13k Multiply/Add/Sub
+ * calls of a supernet step.
+ */
+function runStock(kernelName: string, args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm }, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  return wasmBinary(kernelName, args.backend, a, b) ?? (stockKernel(kernelName).kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo);
 }
 
 type RowKernel = 'mulRowBroadcast' | 'addRowBroadcast' | 'subRowBroadcast';
 
 function rowBroadcastKernel(kernelName: string, row: RowKernel, commutative: boolean): tf.KernelConfig {
   const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: BackendWasm }): tf.TensorInfo => {
-    const { a, b } = requireInputs(kernelName, args.inputs, ['a', 'b']);
-    const stock = () => stockKernel(kernelName).kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-    if (a.dtype !== 'float32' || b.dtype !== 'float32') return stock();
+    const { a, b } = args.inputs;
+    if (a === undefined || b === undefined) throw new Error(`${kernelName}: inputs 'a' and 'b' are both required.`);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return runStock(kernelName, args, a, b);
     let big = a;
     let plan = rowBroadcastPlan(a.shape, b.shape);
     if (plan === null && commutative) {
@@ -47,7 +62,7 @@ function rowBroadcastKernel(kernelName: string, row: RowKernel, commutative: boo
       big = b;
     }
     const kernels: SimdKernels | null = plan === null ? null : simdKernels(args.backend);
-    if (plan === null || kernels === null) return stock();
+    if (plan === null || kernels === null) return runStock(kernelName, args, a, b);
     const small = big === a ? b : a;
     const out = args.backend.makeOutput(big.shape, 'float32');
     const { backend } = args;

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { avgPoolGradConfig } from './AvgPoolGrad';
 import { batchMatMulConfig } from './BatchMatMul';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './batch-norm-names';
+import { batchNormTrainConfig } from './BatchNormTrain';
+import { batchNormTrainGradConfig } from './BatchNormTrainGrad';
 import { concatConfig } from './Concat';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
@@ -12,6 +15,7 @@ import { maxPoolGradConfig } from './MaxPoolGrad';
 import { nasAdamL2Config } from './NasAdamL2';
 import { nasSgdMomentumConfig } from './NasSgdMomentum';
 import { nasSumOfSquaresConfig } from './NasSumOfSquares';
+import { nasWeightedSumConfig, nasWeightedSumGradConfig, nasWeightedSumRowGradConfig } from './NasWeightedSum';
 import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
@@ -32,9 +36,14 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   addConfig,
   subConfig,
   concatConfig,
+  batchNormTrainConfig,
+  batchNormTrainGradConfig,
   nasSgdMomentumConfig,
   nasSumOfSquaresConfig,
   nasAdamL2Config,
+  nasWeightedSumConfig,
+  nasWeightedSumGradConfig,
+  nasWeightedSumRowGradConfig,
 ];
 
 /** Which kernel configs are ours at the moment (so a second call changes nothing). */
@@ -59,10 +68,20 @@ export function registerTrainingKernels(): void {
   }
 }
 
-/** Puts the stock kernels back (benchmarks compare the two); kernels wasm lacks stay registered. */
+/** Kernels of our own names whose callers compose stock ops when they are absent. */
+const OPTIONAL_KERNELS: readonly string[] = [BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD];
+
+/**
+ * Puts the stock kernels back (benchmarks compare the two) and removes the fused batch norm (its
+ * caller then composes stock ops); kernels wasm lacks stay registered.
+ */
 export function restoreStockKernels(): void {
   for (const config of trainingKernelConfigs) {
     const current = tf.getKernel(config.kernelName, WASM);
+    if (OPTIONAL_KERNELS.includes(config.kernelName)) {
+      if (current === config) tf.unregisterKernel(config.kernelName, WASM);
+      continue;
+    }
     if (!hasStockKernel(config.kernelName)) continue;
     const stock = stockKernel(config.kernelName);
     if (current === stock) continue;

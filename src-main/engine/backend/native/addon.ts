@@ -31,6 +31,8 @@ export interface NativeAddon {
     transposeA: number,
     transposeB: number,
   ): void;
+  batchNormTrain(heap: ArrayBuffer, threads: number, x: number, y: number, invStd: number, rows: number, channels: number): void;
+  batchNormTrainGrad(heap: ArrayBuffer, threads: number, dy: number, y: number, invStd: number, dx: number, rows: number, channels: number): void;
 }
 
 export type AddonLoad = { addon: NativeAddon; reason: string } | { addon: undefined; reason: string };

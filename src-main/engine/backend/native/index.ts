@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../kernels/batch-norm-names';
 import { loadAddon, nativeThreads } from './addon';
+import { batchNormKernels } from './batchnorm-kernels';
 import { convKernels, depthwiseKernels } from './conv-kernels';
 import type { KernelFn } from './heap';
 import { batchMatMulKernel } from './matmul-kernel';
@@ -20,6 +22,8 @@ export const NATIVE_KERNEL_NAMES = [
   tf.Conv2DBackpropInput,
   tf.Conv2DBackpropFilter,
   tf.BatchMatMul,
+  BATCH_NORM_TRAIN,
+  BATCH_NORM_TRAIN_GRAD,
 ] as const;
 
 /**
@@ -54,6 +58,7 @@ function buildKernels(previous: (name: string) => tf.KernelConfig | undefined): 
     ...poolKernels(addon, previous),
     ...convKernels(addon, previous),
     [tf.BatchMatMul]: batchMatMulKernel(addon, previous(tf.BatchMatMul)),
+    ...batchNormKernels(addon, previous),
   };
 }
 

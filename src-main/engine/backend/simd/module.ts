@@ -1,13 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { bnRowMapBody, bnRowSquaredDeviationBody, bnRowSumAndDotBody, bnRowSumBody, reductionLocals } from './batch-norm-bodies';
 import { encodeModule, ins, op, simd } from './encoder';
-
-const { get, set, tee, load, store } = ins;
-const c = ins.const;
-const add = [op.i32Add];
-const mul = [op.i32Mul];
-const sub = [op.i32Sub];
-/** `counter += 1; continue while counter < limit` at the end of a do-while loop. */
-const next = (counter: number, limit: number) => [...get(counter), ...c(1), ...add, ...tee(counter), ...get(limit), op.i32LtS, op.brIf, 0];
+import { add, c, get, load, mul, next, nextVector, set, store, sub, tee } from './loops';
+import { dotBody, scaleBody } from './weighted-sum-bodies';
 
 /**
  * depthwiseFilterGradient(x, dy, acc, n, h, w, c, oh, ow, sh, sw, dh, dw, fh, fw, top, left):
@@ -25,7 +20,7 @@ function depthwiseFilterGradientBody(): number[] {
     ...get(dyp), ...get(k), ...add, ...load(),
     ...ins.simd(simd.f32x4Mul), ...ins.simd(simd.f32x4Add),
     ...store(),
-    ...get(k), ...c(16), ...add, ...tee(k), ...get(cb), op.i32LtU, op.brIf, 0,
+    ...nextVector(k, cb),
     op.end,
   ];
   const tapLoop = [
@@ -131,7 +126,7 @@ function maxPoolGradBody(): number[] {
     ...c(0), ...vop(simd.i32x4Splat), ...set(bestAt),
     ...window,
     ...scatter,
-    ...get(k), ...c(16), ...add, ...tee(k), ...get(cb), op.i32LtU, op.brIf, 0,
+    ...nextVector(k, cb),
     op.end,
     ...get(dyp), ...get(cb), ...add, ...set(dyp),
     ...next(ox, ow),
@@ -165,7 +160,7 @@ function rowBroadcastBody(vectorOp: number): number[] {
     ...get(b), ...get(k), ...add, ...load(),
     ...ins.simd(vectorOp),
     ...store(),
-    ...get(k), ...c(16), ...add, ...tee(k), ...get(cb), op.i32LtU, op.brIf, 0,
+    ...nextVector(k, cb),
     op.end,
     ...get(a), ...get(cb), ...add, ...set(a),
     ...next(j, q),
@@ -182,6 +177,14 @@ export interface SimdKernels {
   mulRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
   addRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
   subRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
+  nasScaleShift: (x: number, out: number, bytes: number, wBits: number, bBits: number) => void;
+  nasScaleAdd: (x: number, out: number, bytes: number, wBits: number, unused: number) => void;
+  nasDot: (x: number, y: number, bytes: number, result: number) => void;
+  nasSum: (x: number, unused: number, bytes: number, result: number) => void;
+  bnRowSum: (x: number, acc: number, rows: number, cb: number) => void;
+  bnRowSquaredDeviation: (x: number, mean: number, acc: number, rows: number, cb: number) => void;
+  bnRowSumAndDot: (dy: number, y: number, sum: number, dot: number, rows: number, cb: number) => void;
+  bnRowMap: (a: number, b: number, u: number, v: number, s: number, out: number, rows: number, cb: number) => void;
 }
 
 const bytes = encodeModule([
@@ -190,6 +193,14 @@ const bytes = encodeModule([
   { name: 'mulRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Mul) },
   { name: 'addRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Add) },
   { name: 'subRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Sub) },
+  { name: 'nasScaleShift', params: 5, locals: 1, vectorLocals: 2, body: scaleBody(false) },
+  { name: 'nasScaleAdd', params: 5, locals: 1, vectorLocals: 2, body: scaleBody(true) },
+  { name: 'nasDot', params: 4, locals: 1, vectorLocals: 1, body: dotBody(true) },
+  { name: 'nasSum', params: 4, locals: 1, vectorLocals: 1, body: dotBody(false) },
+  { name: 'bnRowSum', params: 4, ...reductionLocals(1, 1), body: bnRowSumBody() },
+  { name: 'bnRowSquaredDeviation', params: 5, ...reductionLocals(1, 1), body: bnRowSquaredDeviationBody() },
+  { name: 'bnRowSumAndDot', params: 6, ...reductionLocals(2, 2), body: bnRowSumAndDotBody() },
+  { name: 'bnRowMap', params: 8, locals: 2, body: bnRowMapBody() },
 ]);
 let compiled: WebAssembly.Module | null = null;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();

@@ -1,0 +1,128 @@
+// Batch normalisation in training mode without affine parameters: x seen as [rows, c] (NHWC, the
+// statistics per channel over every other axis). Rows are split into one contiguous chunk per
+// thread; each chunk sums blocks of kBlockRows rows in float (vectorised over channels) and adds
+// the blocks into its own double partials, which are added at the end: no locks, and the rounding
+// of a short float sum only.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "kernels.h"
+
+namespace nas {
+namespace {
+
+constexpr int64_t kBlockRows = 256;
+constexpr double kEps = 1e-5;
+
+// Σ over rows [b0, b1) of what addRow(first element of the row, acc) adds into acc [kTerms][c];
+// the result goes to block. A compile-time channel count keeps the sums in registers across rows.
+template <int64_t kC, int64_t kTerms, typename AddRow>
+void sumRows(int64_t b0, int64_t b1, int64_t c, float* __restrict block, AddRow addRow) {
+  if constexpr (kC > 0) {
+    float local[kTerms * kC] = {};
+    for (int64_t r = b0; r < b1; ++r) addRow(r * kC, local);
+    std::copy(local, local + kTerms * kC, block);
+  } else {
+    std::fill(block, block + kTerms * c, 0.f);
+    for (int64_t r = b0; r < b1; ++r) addRow(r * c, block);
+  }
+}
+
+// Σ over all rows of addRow (see sumRows); returns kTerms*c doubles.
+template <int64_t kC, int64_t kTerms, typename AddRow>
+std::vector<double> channelSums(int threads, int64_t rows, int64_t c, AddRow addRow) {
+  const int64_t width = kTerms * c;
+  std::vector<double> partial(size_t(threads) * width, 0.0);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int t = 0; t < threads; ++t) {
+    const int64_t r0 = rows * t / threads, r1 = rows * (t + 1) / threads;
+    std::vector<float> block(width);
+    double* mine = partial.data() + t * width;
+    for (int64_t b0 = r0; b0 < r1; b0 += kBlockRows) {
+      sumRows<kC, kTerms>(b0, std::min(r1, b0 + kBlockRows), c, block.data(), addRow);
+      for (int64_t j = 0; j < width; ++j) mine[j] += block[j];
+    }
+  }
+  std::vector<double> total(width, 0.0);
+  for (int t = 0; t < threads; ++t)
+    for (int64_t j = 0; j < width; ++j) total[j] += partial[t * width + j];
+  return total;
+}
+
+// kC > 0: the channel count known at compile time, so the per-row loops unroll into a few vector
+// operations (the reference supernet's C = 8 rows are otherwise mostly loop overhead).
+template <int64_t kC>
+void train(int threads, int64_t rows, int64_t channels, const float* x, float* y, float* invStd) {
+  const int64_t c = kC > 0 ? kC : channels;
+  const std::vector<double> sum = channelSums<kC, 1>(threads, rows, c, [&](int64_t i, float* __restrict acc) {
+    for (int64_t ch = 0; ch < c; ++ch) acc[ch] += x[i + ch];
+  });
+  std::vector<float> mean(c);
+  for (int64_t ch = 0; ch < c; ++ch) mean[ch] = float(sum[ch] / double(rows));
+  const float* __restrict m = mean.data();
+  const std::vector<double> squares = channelSums<kC, 1>(threads, rows, c, [&](int64_t i, float* __restrict acc) {
+    for (int64_t ch = 0; ch < c; ++ch) {
+      const float d = x[i + ch] - m[ch];
+      acc[ch] += d * d;
+    }
+  });
+  for (int64_t ch = 0; ch < c; ++ch) invStd[ch] = float(1.0 / std::sqrt(squares[ch] / double(rows) + kEps));
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* __restrict xr = x + r * c;
+    float* __restrict yr = y + r * c;
+#pragma omp simd
+    for (int64_t ch = 0; ch < c; ++ch) yr[ch] = (xr[ch] - m[ch]) * invStd[ch];
+  }
+}
+
+template <int64_t kC>
+void trainGrad(int threads, int64_t rows, int64_t channels, const float* dy, const float* y, const float* invStd, float* dx) {
+  const int64_t c = kC > 0 ? kC : channels;
+  const std::vector<double> sums = channelSums<kC, 2>(threads, rows, c, [&](int64_t i, float* __restrict acc) {
+#pragma omp simd
+    for (int64_t ch = 0; ch < c; ++ch) {
+      acc[ch] += dy[i + ch];
+      acc[c + ch] += dy[i + ch] * y[i + ch];
+    }
+  });
+  std::vector<float> meanDy(c), meanDot(c);
+  for (int64_t ch = 0; ch < c; ++ch) {
+    meanDy[ch] = float(sums[ch] / double(rows));
+    meanDot[ch] = float(sums[c + ch] / double(rows));
+  }
+  const float* __restrict u = meanDy.data();
+  const float* __restrict v = meanDot.data();
+  const float* __restrict s = invStd;
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* __restrict g = dy + r * c;
+    const float* __restrict yr = y + r * c;
+    float* __restrict out = dx + r * c;
+#pragma omp simd
+    for (int64_t ch = 0; ch < c; ++ch) out[ch] = s[ch] * (g[ch] - u[ch] - yr[ch] * v[ch]);
+  }
+}
+
+}  // namespace
+
+#define BY_CHANNELS(fn, c, ...)          \
+  switch (c) {                           \
+    case 8: return fn<8>(__VA_ARGS__);   \
+    case 16: return fn<16>(__VA_ARGS__); \
+    case 24: return fn<24>(__VA_ARGS__); \
+    case 32: return fn<32>(__VA_ARGS__); \
+    default: return fn<0>(__VA_ARGS__);  \
+  }
+
+void batchNormTrain(int threads, int64_t rows, int64_t c, const float* x, float* y, float* invStd) {
+  BY_CHANNELS(train, c, threads, rows, c, x, y, invStd)
+}
+
+void batchNormTrainGrad(int threads, int64_t rows, int64_t c, const float* dy, const float* y, const float* invStd,
+                        float* dx) {
+  BY_CHANNELS(trainGrad, c, threads, rows, c, dy, y, invStd, dx)
+}
+
+}  // namespace nas
