@@ -10,8 +10,7 @@
         "src/matmul.cc",
         "src/batchnorm.cc"
       ],
-      "cflags_cc": ["-std=c++17", "-O3", "-march=native", "-fopenmp", "-ffp-contract=fast"],
-      "ldflags": ["-fopenmp"],
+      "cflags_cc": ["-std=c++17", "-O3", "-march=native", "-fopenmp-simd", "-ffp-contract=fast"],
       "defines": ["NAPI_VERSION=8"]
     }
   ]

@@ -1,13 +1,14 @@
 // Batch normalisation in training mode without affine parameters: x seen as [rows, c] (NHWC, the
-// statistics per channel over every other axis). Rows are split into one contiguous chunk per
-// thread; each chunk sums blocks of kBlockRows rows in float (vectorised over channels) and adds
-// the blocks into its own double partials, which are added at the end: no locks, and the rounding
-// of a short float sum only.
+// statistics per channel over every other axis). The pool (parallel.h) shares out blocks of
+// kBlockRows rows; each block is summed in float (vectorised over channels) and added into its
+// thread slot's double partials, which are added at the end: no locks, and the rounding of a short
+// float sum only.
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "kernels.h"
+#include "parallel.h"
 
 namespace nas {
 namespace {
@@ -29,21 +30,22 @@ void sumRows(int64_t b0, int64_t b1, int64_t c, float* __restrict block, AddRow 
   }
 }
 
-// Σ over all rows of addRow (see sumRows); returns kTerms*c doubles.
+// Σ over all rows of addRow (see sumRows); returns kTerms*c doubles. Blocks of kBlockRows rows are
+// shared out by the pool; each thread slot adds its blocks into its own double partials.
 template <int64_t kC, int64_t kTerms, typename AddRow>
 std::vector<double> channelSums(int threads, int64_t rows, int64_t c, AddRow addRow) {
   const int64_t width = kTerms * c;
+  const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows;
   std::vector<double> partial(size_t(threads) * width, 0.0);
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int t = 0; t < threads; ++t) {
-    const int64_t r0 = rows * t / threads, r1 = rows * (t + 1) / threads;
+  parallelFor(threads, blocks, [&](int slot, int64_t first, int64_t last) {
     std::vector<float> block(width);
-    double* mine = partial.data() + t * width;
-    for (int64_t b0 = r0; b0 < r1; b0 += kBlockRows) {
-      sumRows<kC, kTerms>(b0, std::min(r1, b0 + kBlockRows), c, block.data(), addRow);
+    double* mine = partial.data() + slot * width;
+    for (int64_t b = first; b < last; ++b) {
+      const int64_t b0 = b * kBlockRows;
+      sumRows<kC, kTerms>(b0, std::min(rows, b0 + kBlockRows), c, block.data(), addRow);
       for (int64_t j = 0; j < width; ++j) mine[j] += block[j];
     }
-  }
+  });
   std::vector<double> total(width, 0.0);
   for (int t = 0; t < threads; ++t)
     for (int64_t j = 0; j < width; ++j) total[j] += partial[t * width + j];
@@ -68,13 +70,14 @@ void train(int threads, int64_t rows, int64_t channels, const float* x, float* y
     }
   });
   for (int64_t ch = 0; ch < c; ++ch) invStd[ch] = float(1.0 / std::sqrt(squares[ch] / double(rows) + kEps));
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* __restrict xr = x + r * c;
-    float* __restrict yr = y + r * c;
+  parallelFor(threads, rows, [&](int, int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      const float* __restrict xr = x + r * c;
+      float* __restrict yr = y + r * c;
 #pragma omp simd
-    for (int64_t ch = 0; ch < c; ++ch) yr[ch] = (xr[ch] - m[ch]) * invStd[ch];
-  }
+      for (int64_t ch = 0; ch < c; ++ch) yr[ch] = (xr[ch] - m[ch]) * invStd[ch];
+    }
+  });
 }
 
 template <int64_t kC>
@@ -95,14 +98,15 @@ void trainGrad(int threads, int64_t rows, int64_t channels, const float* dy, con
   const float* __restrict u = meanDy.data();
   const float* __restrict v = meanDot.data();
   const float* __restrict s = invStd;
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int64_t r = 0; r < rows; ++r) {
-    const float* __restrict g = dy + r * c;
-    const float* __restrict yr = y + r * c;
-    float* __restrict out = dx + r * c;
+  parallelFor(threads, rows, [&](int, int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r) {
+      const float* __restrict g = dy + r * c;
+      const float* __restrict yr = y + r * c;
+      float* __restrict out = dx + r * c;
 #pragma omp simd
-    for (int64_t ch = 0; ch < c; ++ch) out[ch] = s[ch] * (g[ch] - u[ch] - yr[ch] * v[ch]);
-  }
+      for (int64_t ch = 0; ch < c; ++ch) out[ch] = s[ch] * (g[ch] - u[ch] - yr[ch] * v[ch]);
+    }
+  });
 }
 
 }  // namespace

@@ -71,10 +71,6 @@ export function loadAddon(): AddonLoad {
       reason: `${ADDON_FILE} not found; build it with 'node scripts/build-native.mjs'`,
     });
   }
-  // The pooling and matMul kernels still use OpenMP, whose idle threads otherwise spin for
-  // milliseconds after each call and take the CPU from the JS thread on a busy machine
-  // (docs/native.md). libgomp reads this when the addon loads it.
-  process.env.OMP_WAIT_POLICY ??= 'passive';
   try {
     const addon = createRequire(import.meta.url)(path) as NativeAddon;
     return (cached = { addon, reason: `loaded ${path}` });
