@@ -4,7 +4,6 @@ import {
   batchNormNoAffine,
   conv2d,
   depthwiseConv,
-  subsample2,
   type Stride,
 } from './primitives';
 import { dilatedDepthwiseConv } from './dilated-depthwise';
@@ -36,21 +35,17 @@ export function reluConvBn(inC: number, outC: number, k: number, stride: Stride,
 }
 
 /**
- * ReLU → depthwise k×k (dilation d, stride) → pointwise 1×1 → BN: DARTS's DilConv. Strided dilated
- * convolution is the stride-1 one sampled at even positions, which is exactly PyTorch's result for
- * padding d·(k-1)/2 (tfjs allows no stride with dilation).
+ * ReLU → depthwise k×k (dilation d, stride, padding d·(k-1)/2) → pointwise 1×1 → BN: DARTS's DilConv.
  */
 export function dilConv(inC: number, outC: number, k: number, stride: Stride, dilation: number, ctx: OpContext, tag = ''): ReluFirstOp {
   const dw = depthwiseFilter(ctx, `dw${tag}`, k, inC);
   const pw = convFilter(ctx, `pw${tag}`, 1, inC, outC);
   const bn = batchNorm(outC, ctx, `bn${tag}`);
   return reluFirst((r) => {
-    let d: tf.Tensor4D;
-    if (dilation === 1) d = depthwiseConv(r, dw as tf.Tensor4D, stride);
-    else {
-      d = dilatedDepthwiseConv(r, dw as tf.Tensor4D, dilation);
-      if (stride === 2) d = subsample2(d);
-    }
+    const d =
+      dilation === 1
+        ? depthwiseConv(r, dw as tf.Tensor4D, stride)
+        : dilatedDepthwiseConv(r, dw as tf.Tensor4D, dilation, stride);
     return bn(tf.conv2d(d, pw as tf.Tensor4D, 1, 'valid'));
   });
 }

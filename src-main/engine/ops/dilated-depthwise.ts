@@ -1,8 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
+import { subsample2, type Stride } from './primitives';
 
 /**
- * Depthwise convolution with dilation > 1, stride 1, symmetric zero padding (the output keeps the
- * input's size), differentiable on every backend. tfjs registers no gradient for a dilated depthwise
+ * Depthwise convolution with dilation > 1, symmetric zero padding d·(k-1)/2 (PyTorch's DilConv; at
+ * stride 1 the output keeps the input's size), differentiable on every backend. Stride 2 on wasm
+ * (with our gradient kernels registered) is one strided dilated kernel call each way, which
+ * XNNPACK, our SIMD filter gradient, our composed input gradient and the native kernels all
+ * support; tf.depthwiseConv2d forbids stride with dilation, so the kernels are called directly.
+ * Elsewhere stride 2 is the stride-1 result sampled at even positions (the same values, 4× the work).
+ * At stride 1: tfjs registers no gradient for a dilated depthwise
  * convolution, so the backward pass is composed from ops that have kernels everywhere:
  *  - input gradient: the same dilated depthwise convolution of dy with the spatially flipped filter;
  *  - filter gradient: on wasm, the backend's DepthwiseConv2dNativeBackpropFilter kernel (ours, SIMD
@@ -12,11 +18,46 @@ import * as tf from '@tensorflow/tfjs';
  *    one output per group, ~15 % of the wasm step (docs/performance.md).
  * Both are derived in docs/engine.md and checked against finite differences in the tests.
  */
-export function dilatedDepthwiseConv(x: tf.Tensor4D, filter: tf.Tensor4D, dilation: number): tf.Tensor4D {
+export function dilatedDepthwiseConv(x: tf.Tensor4D, filter: tf.Tensor4D, dilation: number, stride: Stride = 1): tf.Tensor4D {
   const [kh, kw, , mult] = filter.shape;
   if (kh % 2 === 0 || kw % 2 === 0) throw new Error(`dilatedDepthwiseConv needs an odd kernel, got ${kh}x${kw}`);
+  if (kh !== kw) throw new Error(`dilatedDepthwiseConv needs a square kernel, got ${kh}x${kw}`);
   if (mult !== 1) throw new Error(`dilatedDepthwiseConv supports channel multiplier 1, got ${mult}`);
-  if (dilation === 1) return tf.depthwiseConv2d(x, filter, 1, 'same');
+  if (dilation === 1) throw new Error('dilatedDepthwiseConv needs dilation > 1; use depthwiseConv for dilation 1');
+  if (stride === 1) return dilatedStride1(x, filter, dilation);
+  if (hasStridedDilatedGradients()) return dilatedStrided(x, filter, dilation, stride);
+  return subsample2(dilatedStride1(x, filter, dilation));
+}
+
+/** Where the backend's depthwise gradient kernels honour stride and dilation together (ours on wasm). */
+function hasStridedDilatedGradients(): boolean {
+  return (
+    tf.getBackend() === 'wasm' &&
+    tf.getKernel(tf.DepthwiseConv2dNativeBackpropInput, 'wasm') !== undefined &&
+    tf.getKernel(tf.DepthwiseConv2dNativeBackpropFilter, 'wasm') !== undefined
+  );
+}
+
+function dilatedStrided(x: tf.Tensor4D, filter: tf.Tensor4D, dilation: number, stride: Stride): tf.Tensor4D {
+  const attrs = { strides: stride, pad: (dilation * (filter.shape[0] - 1)) / 2, dilations: dilation };
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x4, f4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([x4, f4]);
+    return {
+      value: tf.engine().runKernel(tf.DepthwiseConv2dNative, { x: x4, filter: f4 }, attrs) as tf.Tensor4D,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const dx = tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter: fs }, { ...attrs, inputShape: xs.shape });
+        const dFilter = tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: xs, dy }, { ...attrs, filterShape: fs.shape });
+        return [dx as tf.Tensor4D, dFilter as tf.Tensor4D];
+      },
+    };
+  });
+  return op(x, filter) as tf.Tensor4D;
+}
+
+function dilatedStride1(x: tf.Tensor4D, filter: tf.Tensor4D, dilation: number): tf.Tensor4D {
+  const [kh, kw] = filter.shape;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x4, f4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([x4, f4]);

@@ -37,15 +37,43 @@ for (const variant of ['SIMD kernels', 'native kernels'] as const) {
         if (!registration.loaded) console.warn(`native variant runs the SIMD kernels: ${registration.reason}`);
       }
     });
-    for (const [k, size, dilation] of [[3, 6, 2], [5, 7, 2], [3, 9, 3]]) {
-      it(`input and filter gradients equal finite differences, k=${k}, size ${size}, dilation ${dilation}`, () => {
-        const rng = new Rng(20 + k + dilation);
+    for (const [k, size, dilation, stride] of [[3, 6, 2, 1], [5, 7, 2, 1], [3, 9, 3, 1], [3, 6, 2, 2], [5, 7, 2, 2], [3, 9, 3, 2]] as const) {
+      it(`input and filter gradients equal finite differences, k=${k}, size ${size}, dilation ${dilation}, stride ${stride}`, () => {
+        const rng = new Rng(20 + k + dilation + 10 * stride);
         const x = randn(rng, [2, size, size, 4]);
         const filter = tf.variable(randn(rng, [k, k, 4, 1]));
-        for (const r of directionalGradCheck((t) => dilatedDepthwiseConv(t as tf.Tensor4D, filter as tf.Tensor4D, dilation), x, [filter], rng, { h: 1e-2 })) {
+        for (const r of directionalGradCheck((t) => dilatedDepthwiseConv(t as tf.Tensor4D, filter as tf.Tensor4D, dilation, stride), x, [filter], rng, { h: 1e-2 })) {
           expectClose(r, 1e-3, 1e-2);
         }
         tf.dispose([x, filter]);
+      });
+    }
+    for (const [size, channels] of [[8, 8], [7, 4]]) {
+      it(`stride 2 equals the cpu backend's stride-1 result sampled at even positions, with both gradients (size ${size}, 1e-5 relative)`, async () => {
+        const rng = new Rng(40 + size);
+        const x = randn(rng, [3, size, size, channels]) as tf.Tensor4D;
+        const f = randn(rng, [5, 5, channels, 1]) as tf.Tensor4D;
+        const r = randn(rng, [3, Math.ceil(size / 2), Math.ceil(size / 2), channels]);
+        const run = () =>
+          tf.tidy(() => {
+            const { value, grads } = tf.valueAndGrads((a: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(dilatedDepthwiseConv(a as tf.Tensor4D, w as tf.Tensor4D, 2, 2), r)))([x, f]);
+            const y = dilatedDepthwiseConv(x, f, 2, 2);
+            return [y, value, ...grads].map((t) => t.dataSync() as Float32Array);
+          });
+        const onWasm = run();
+        await tf.setBackend('cpu');
+        let onCpu: Float32Array[];
+        try {
+          onCpu = run();
+        } finally {
+          await tf.setBackend('wasm');
+        }
+        onCpu.forEach((expected, part) => {
+          expect(onWasm[part].length).toBe(expected.length);
+          const scale = Math.max(...expected.map(Math.abs));
+          expected.forEach((v, i) => expect(Math.abs(onWasm[part][i] - v)).toBeLessThan(1e-5 * scale));
+        });
+        tf.dispose([x, f, r]);
       });
     }
     it('filter gradient equals the cpu backend’s composed one (to 1e-4 relative)', async () => {
