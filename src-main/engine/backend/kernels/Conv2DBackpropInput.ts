@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, requireChannelsLast, requireInputs, stuffAndPadForInputGradient, tidyKernel, WASM } from './kernel-util';
+import { asTensor, requireChannelsLast, requireInputs, stuffForInputGradient, tidyKernel, WASM } from './kernel-util';
 
 /**
- * dx of a convolution: a stride-1 XNNPACK convolution of zero-stuffed, padded dy with the filter
+ * dx of a convolution: a stride-1 XNNPACK convolution (padding on the fly) of zero-stuffed dy with the filter
  * flipped in space and with its channel axes swapped ([fh, fw, Co, Ci]). Replaces the stock wasm
  * kernel, a scalar loop.
  */
@@ -20,9 +20,11 @@ function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.N
     dimRoundingMode,
   );
   return tidyKernel(tf.Conv2DBackpropInput, inputShape, () => {
-    const padded = stuffAndPadForInputGradient(asTensor(dy), info);
-    const flipped = tf.transpose(tf.reverse(asTensor<tf.Rank.R4>(filter), [0, 1]), [0, 1, 3, 2]);
-    return tf.conv2d(padded, flipped, 1, 'valid');
+    const { stuffed, pad } = stuffForInputGradient(asTensor(dy), info);
+    const f = asTensor<tf.Rank.R4>(filter);
+    // A 1×1 filter is its own spatial flip.
+    const spatiallyFlipped = info.filterHeight === 1 && info.filterWidth === 1 ? f : tf.reverse(f, [0, 1]);
+    return tf.conv2d(stuffed, tf.transpose(spatiallyFlipped, [0, 1, 3, 2]), 1, pad);
   });
 }
 

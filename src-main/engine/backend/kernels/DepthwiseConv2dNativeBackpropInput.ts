@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { asTensor, requireInputs, stuffAndPadForInputGradient, tidyKernel, WASM } from './kernel-util';
+import { asTensor, requireInputs, stuffForInputGradient, tidyKernel, WASM } from './kernel-util';
 
 /**
  * dx of a depthwise convolution: a depthwise convolution (native XNNPACK, dilated like the forward
- * one) of zero-stuffed, padded dy with the flipped filter. A channel multiplier m > 1 convolves the
+ * one, padding on the fly) of zero-stuffed dy with the flipped filter. A channel multiplier m > 1 convolves the
  * C*m dy channels one by one and sums each group of m.
  */
 export function depthwiseInputGradient(
@@ -12,9 +12,9 @@ export function depthwiseInputGradient(
   info: tf.backend_util.Conv2DInfo,
 ): tf.Tensor4D {
   const [fh, fw, c, m] = filter.shape;
-  const padded = stuffAndPadForInputGradient(dy, info);
+  const { stuffed, pad } = stuffForInputGradient(dy, info);
   const flipped = tf.reshape(tf.reverse(filter, [0, 1]), [fh, fw, c * m, 1]);
-  const dx = tf.depthwiseConv2d(padded, flipped as tf.Tensor4D, 1, 'valid', 'NHWC', [
+  const dx = tf.depthwiseConv2d(stuffed, flipped as tf.Tensor4D, 1, pad, 'NHWC', [
     info.dilationHeight,
     info.dilationWidth,
   ]);

@@ -86,24 +86,30 @@ export function tidyKernel(kernelName: string, shape: number[], body: () => tf.T
   return out;
 }
 
+/** Padding of the two spatial axes in tf's explicit form, [[0, 0], [top, bottom], [left, right], [0, 0]]. */
+export type SpatialPadding = [[number, number], [number, number], [number, number], [number, number]];
+
 /**
  * The input gradient of a (depthwise) convolution is a stride-1 convolution of zero-stuffed dy with
  * the spatially flipped filter. Given the forward convolution's geometry this returns dy stuffed
- * and padded so that a 'valid' convolution (dilated like the forward one) yields exactly the input's
- * rows and columns.
+ * (and cropped where the forward padding exceeds the window) together with the padding with which a
+ * stride-1 convolution (dilated like the forward one) yields exactly the input's rows and columns.
+ * The padding goes to the convolution kernel as its explicit padding: XNNPACK pads on the fly, so
+ * no padded copy of dy is made.
  */
-export function stuffAndPadForInputGradient(
+export function stuffForInputGradient(
   dy: tf.Tensor4D,
   info: tf.backend_util.Conv2DInfo,
-): tf.Tensor4D {
+): { stuffed: tf.Tensor4D; pad: SpatialPadding } {
   const { strideHeight: sh, strideWidth: sw, padInfo } = info;
-  const stuffed = zeroStuff(dy, sh, sw);
   const top = info.effectiveFilterHeight - 1 - padInfo.top;
   const left = info.effectiveFilterWidth - 1 - padInfo.left;
-  // Rows needed: inHeight + effectiveFilterHeight - 1; stuffed has outHeight * sh of them.
+  // Rows needed: inHeight + effectiveFilterHeight - 1; the stuffed dy has outHeight * sh of them.
   const bottom = info.inHeight + info.effectiveFilterHeight - 1 - top - info.outHeight * sh;
   const right = info.inWidth + info.effectiveFilterWidth - 1 - left - info.outWidth * sw;
-  return padOrCrop(stuffed, top, bottom, left, right);
+  const cropped = padOrCrop(zeroStuff(dy, sh, sw), Math.min(0, top), Math.min(0, bottom), Math.min(0, left), Math.min(0, right));
+  const pad: SpatialPadding = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
+  return { stuffed: cropped, pad };
 }
 
 /** The named inputs of a kernel call, each checked present (tfjs types them as optional). */
