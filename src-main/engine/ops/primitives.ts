@@ -4,15 +4,16 @@ import { BATCH_NORM_EPS, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../back
 /**
  * Differentiable building blocks with PyTorch's padding semantics (DARTS's reference code is
  * PyTorch). tfjs's 'same' padding puts the extra row at the bottom when a stride-2 window does not
- * fit, PyTorch pads symmetrically; so every strided op here pads explicitly and runs 'valid'.
+ * fit, PyTorch pads symmetrically; so every strided op here passes the symmetric padding (k-1)/2 as
+ * a number, which the kernels apply on the fly (no padded copy, no Slice in the backward pass).
  */
 
 export type Stride = 1 | 2;
 
 /** Symmetric zero padding of the two spatial axes. */
-export function padSpatial(x: tf.Tensor4D, pad: number, value = 0): tf.Tensor4D {
+export function padSpatial(x: tf.Tensor4D, pad: number): tf.Tensor4D {
   if (pad === 0) return x;
-  return tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]], value);
+  return tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]);
 }
 
 /** Output size of a PyTorch-style k×k window with padding (k-1)/2 and the given stride. */
@@ -24,14 +25,14 @@ export function strided(size: number, stride: Stride): number {
 export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, stride: Stride): tf.Tensor4D {
   const k = filter.shape[0];
   if (stride === 1) return tf.conv2d(x, filter, 1, 'same');
-  return tf.conv2d(padSpatial(x, (k - 1) / 2), filter, stride, 'valid');
+  return tf.conv2d(x, filter, stride, (k - 1) / 2);
 }
 
 /** Non-dilated depthwise conv with padding (k-1)/2 on both sides. */
 export function depthwiseConv(x: tf.Tensor4D, filter: tf.Tensor4D, stride: Stride): tf.Tensor4D {
   const k = filter.shape[0];
   if (stride === 1) return tf.depthwiseConv2d(x, filter, 1, 'same');
-  return tf.depthwiseConv2d(padSpatial(x, (k - 1) / 2), filter, stride, 'valid');
+  return tf.depthwiseConv2d(x, filter, stride, (k - 1) / 2);
 }
 
 /**
@@ -52,7 +53,7 @@ export function subsample2(x: tf.Tensor4D): tf.Tensor4D {
 /** 3×3 max pooling, padding 1 (padded cells never win), as PyTorch's MaxPool2d(3, stride, 1). */
 export function maxPool3x3(x: tf.Tensor4D, stride: Stride): tf.Tensor4D {
   if (stride === 1) return tf.maxPool(x, 3, 1, 'same');
-  return tf.maxPool(padSpatial(x, 1, -Infinity), 3, stride, 'valid');
+  return tf.maxPool(x, 3, stride, 1);
 }
 
 /**
