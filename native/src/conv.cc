@@ -23,22 +23,16 @@ void forwardGeneric(int threads, const Geometry& g, const float* x, const float*
       for (int64_t ox = 0; ox < g.ow; ++ox) {
         float* __restrict o = out + (row * g.ow + ox) * co;
         for (int64_t j = 0; j < co; ++j) o[j] = 0.f;
-        for (int64_t kh = 0; kh < g.fh; ++kh) {
-          const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
-          if (iy < 0 || iy >= g.h) continue;
-          for (int64_t kw = 0; kw < g.fw; ++kw) {
-            const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
-            if (ix < 0 || ix >= g.w) continue;
-            const float* __restrict xp = x + ((b * g.h + iy) * g.w + ix) * c;
-            const float* __restrict fp = f + (kh * g.fw + kw) * c * co;
-            for (int64_t i = 0; i < c; ++i) {
-              const float v = xp[i];
-              const float* __restrict fr = fp + i * co;
+        forEachTap(g, oy, ox, [&](int64_t tap, int64_t iy, int64_t ix) {
+          const float* __restrict xp = x + ((b * g.h + iy) * g.w + ix) * c;
+          const float* __restrict fp = f + tap * c * co;
+          for (int64_t i = 0; i < c; ++i) {
+            const float v = xp[i];
+            const float* __restrict fr = fp + i * co;
 #pragma omp simd
-              for (int64_t j = 0; j < co; ++j) o[j] += v * fr[j];
-            }
+            for (int64_t j = 0; j < co; ++j) o[j] += v * fr[j];
           }
-        }
+        });
       }
     }
   });
@@ -86,24 +80,18 @@ void backpropFilterGeneric(int threads, const Geometry& g, const float* x, const
     float* __restrict a = buffers.data() + slot * size;
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.oh, oy = row % g.oh;
-      for (int64_t kh = 0; kh < g.fh; ++kh) {
-        const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
-        if (iy < 0 || iy >= g.h) continue;
-        for (int64_t ox = 0; ox < g.ow; ++ox) {
-          const float* __restrict gp = dy + (row * g.ow + ox) * co;
-          for (int64_t kw = 0; kw < g.fw; ++kw) {
-            const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
-            if (ix < 0 || ix >= g.w) continue;
-            const float* __restrict xp = x + ((b * g.h + iy) * g.w + ix) * c;
-            float* __restrict ap = a + (kh * g.fw + kw) * c * co;
-            for (int64_t i = 0; i < c; ++i) {
-              const float v = xp[i];
-              float* __restrict ar = ap + i * co;
+      for (int64_t ox = 0; ox < g.ow; ++ox) {
+        const float* __restrict gp = dy + (row * g.ow + ox) * co;
+        forEachTap(g, oy, ox, [&](int64_t tap, int64_t iy, int64_t ix) {
+          const float* __restrict xp = x + ((b * g.h + iy) * g.w + ix) * c;
+          float* __restrict ap = a + tap * c * co;
+          for (int64_t i = 0; i < c; ++i) {
+            const float v = xp[i];
+            float* __restrict ar = ap + i * co;
 #pragma omp simd
-              for (int64_t j = 0; j < co; ++j) ar[j] += v * gp[j];
-            }
+            for (int64_t j = 0; j < co; ++j) ar[j] += v * gp[j];
           }
-        }
+        });
       }
     }
   });

@@ -31,18 +31,12 @@ void forwardGeneric(int threads, const Geometry& g, const float* x, const float*
       for (int64_t ox = 0; ox < g.ow; ++ox) {
         float* __restrict o = out + (row * g.ow + ox) * c;
         for (int64_t ch = 0; ch < c; ++ch) o[ch] = 0.f;
-        for (int64_t kh = 0; kh < g.fh; ++kh) {
-          const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
-          if (iy < 0 || iy >= g.h) continue;
-          for (int64_t kw = 0; kw < g.fw; ++kw) {
-            const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
-            if (ix < 0 || ix >= g.w) continue;
-            const float* __restrict xp = x + ((b * g.h + iy) * g.w + ix) * c;
-            const float* __restrict fp = f + (kh * g.fw + kw) * c;
+        forEachTap(g, oy, ox, [&](int64_t tap, int64_t iy, int64_t ix) {
+          const float* __restrict xp = x + ((b * g.h + iy) * g.w + ix) * c;
+          const float* __restrict fp = f + tap * c;
 #pragma omp simd
-            for (int64_t ch = 0; ch < c; ++ch) o[ch] += xp[ch] * fp[ch];
-          }
-        }
+          for (int64_t ch = 0; ch < c; ++ch) o[ch] += xp[ch] * fp[ch];
+        });
       }
     }
   });
@@ -83,20 +77,14 @@ void backpropFilterGeneric(int threads, const Geometry& g, const float* x, const
     float* __restrict a = buffers.data() + slot * size;
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.oh, oy = row % g.oh;
-      for (int64_t kh = 0; kh < g.fh; ++kh) {
-        const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
-        if (iy < 0 || iy >= g.h) continue;
-        for (int64_t ox = 0; ox < g.ow; ++ox) {
-          const float* __restrict gp = dy + (row * g.ow + ox) * c;
-          for (int64_t kw = 0; kw < g.fw; ++kw) {
-            const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
-            if (ix < 0 || ix >= g.w) continue;
-            const float* __restrict xp = x + ((b * g.h + iy) * g.w + ix) * c;
-            float* __restrict ap = a + (kh * g.fw + kw) * c;
+      for (int64_t ox = 0; ox < g.ow; ++ox) {
+        const float* __restrict gp = dy + (row * g.ow + ox) * c;
+        forEachTap(g, oy, ox, [&](int64_t tap, int64_t iy, int64_t ix) {
+          const float* __restrict xp = x + ((b * g.h + iy) * g.w + ix) * c;
+          float* __restrict ap = a + tap * c;
 #pragma omp simd
-            for (int64_t ch = 0; ch < c; ++ch) ap[ch] += xp[ch] * gp[ch];
-          }
-        }
+          for (int64_t ch = 0; ch < c; ++ch) ap[ch] += xp[ch] * gp[ch];
+        });
       }
     }
   });

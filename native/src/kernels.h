@@ -14,6 +14,21 @@ struct Geometry {
   int64_t pt, pl;           // padding before the first row / column
 };
 
+// Calls fn(tap, iy, ix) for every tap (kh·fw + kw) of output pixel (oy, ox)'s window that lies
+// inside the input: the window walk every generic (padding-checked) kernel shares.
+template <typename F>
+inline void forEachTap(const Geometry& g, int64_t oy, int64_t ox, F&& fn) {
+  for (int64_t kh = 0; kh < g.fh; ++kh) {
+    const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
+    if (iy < 0 || iy >= g.h) continue;
+    for (int64_t kw = 0; kw < g.fw; ++kw) {
+      const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
+      if (ix < 0 || ix >= g.w) continue;
+      fn(kh * g.fw + kw, iy, ix);
+    }
+  }
+}
+
 void depthwiseForward(int threads, const Geometry& g, const float* x, const float* f, float* out);
 void depthwiseBackpropInput(int threads, const Geometry& g, const float* dy, const float* f, float* dx);
 void depthwiseBackpropFilter(int threads, const Geometry& g, const float* x, const float* dy, float* df);

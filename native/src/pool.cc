@@ -31,22 +31,16 @@ void maxPoolGrad(int threads, const Geometry& g, const float* x, const float* dy
           int64_t where[kChannelBlock];
           std::fill(best, best + kChannelBlock, -std::numeric_limits<float>::infinity());
           std::fill(where, where + kChannelBlock, int64_t(-1));
-          for (int64_t kh = 0; kh < g.fh; ++kh) {
-            const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
-            if (iy < 0 || iy >= g.h) continue;
-            for (int64_t kw = 0; kw < g.fw; ++kw) {
-              const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
-              if (ix < 0 || ix >= g.w) continue;
-              const int64_t pixel = iy * g.w + ix;
-              for (int64_t ch = c0; ch < c1; ++ch) {
-                const float v = xb[pixel * c + ch];
-                if (v > best[ch - c0]) {
-                  best[ch - c0] = v;
-                  where[ch - c0] = pixel;
-                }
+          forEachTap(g, oy, ox, [&](int64_t, int64_t iy, int64_t ix) {
+            const int64_t pixel = iy * g.w + ix;
+            for (int64_t ch = c0; ch < c1; ++ch) {
+              const float v = xb[pixel * c + ch];
+              if (v > best[ch - c0]) {
+                best[ch - c0] = v;
+                where[ch - c0] = pixel;
               }
             }
-          }
+          });
           const float* gp = dy + ((b * g.oh + oy) * g.ow + ox) * c;
           for (int64_t ch = c0; ch < c1; ++ch)
             if (where[ch - c0] >= 0) dxb[where[ch - c0] * c + ch] += gp[ch];
@@ -80,16 +74,10 @@ void avgPoolGrad(int threads, const Geometry& g, bool excludePad, const float* d
           if (count == 0) continue;
           const float scale = 1.f / float(count);
           const float* gp = dy + ((b * g.oh + oy) * g.ow + ox) * c;
-          for (int64_t kh = 0; kh < g.fh; ++kh) {
-            const int64_t iy = oy * g.sh - g.pt + kh * g.dh;
-            if (iy < 0 || iy >= g.h) continue;
-            for (int64_t kw = 0; kw < g.fw; ++kw) {
-              const int64_t ix = ox * g.sw - g.pl + kw * g.dw;
-              if (ix < 0 || ix >= g.w) continue;
-              float* dp = dxb + (iy * g.w + ix) * c;
-              for (int64_t ch = c0; ch < c1; ++ch) dp[ch] += gp[ch] * scale;
-            }
-          }
+          forEachTap(g, oy, ox, [&](int64_t, int64_t iy, int64_t ix) {
+            float* dp = dxb + (iy * g.w + ix) * c;
+            for (int64_t ch = c0; ch < c1; ++ch) dp[ch] += gp[ch] * scale;
+          });
         }
       }
     }
