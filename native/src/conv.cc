@@ -52,22 +52,16 @@ void backpropInputGeneric(int threads, const Geometry& g, const float* dy, const
       for (int64_t ix = 0; ix < g.w; ++ix) {
         float* __restrict d = dx + (row * g.w + ix) * c;
         for (int64_t i = 0; i < c; ++i) d[i] = 0.f;
-        for (int64_t kh = 0; kh < g.fh; ++kh) {
-          const int64_t ty = iy + g.pt - kh * g.dh;
-          if (ty < 0 || ty % g.sh != 0 || ty / g.sh >= g.oh) continue;
-          for (int64_t kw = 0; kw < g.fw; ++kw) {
-            const int64_t tx = ix + g.pl - kw * g.dw;
-            if (tx < 0 || tx % g.sw != 0 || tx / g.sw >= g.ow) continue;
-            const float* __restrict gp = dy + ((b * g.oh + ty / g.sh) * g.ow + tx / g.sw) * co;
-            const float* __restrict fp = ft + (kh * g.fw + kw) * co * c;
-            for (int64_t j = 0; j < co; ++j) {
-              const float v = gp[j];
-              const float* __restrict fr = fp + j * c;
+        forEachCoveringOutput(g, iy, ix, [&](int64_t tap, int64_t oy, int64_t ox) {
+          const float* __restrict gp = dy + ((b * g.oh + oy) * g.ow + ox) * co;
+          const float* __restrict fp = ft + tap * co * c;
+          for (int64_t j = 0; j < co; ++j) {
+            const float v = gp[j];
+            const float* __restrict fr = fp + j * c;
 #pragma omp simd
-              for (int64_t i = 0; i < c; ++i) d[i] += v * fr[i];
-            }
+            for (int64_t i = 0; i < c; ++i) d[i] += v * fr[i];
           }
-        }
+        });
       }
     }
   });

@@ -51,19 +51,12 @@ void backpropInputGeneric(int threads, const Geometry& g, const float* dy, const
       for (int64_t ix = 0; ix < g.w; ++ix) {
         float* __restrict d = dx + (row * g.w + ix) * c;
         for (int64_t ch = 0; ch < c; ++ch) d[ch] = 0.f;
-        for (int64_t kh = 0; kh < g.fh; ++kh) {
-          const int64_t ty = iy + g.pt - kh * g.dh;
-          if (ty < 0 || ty % g.sh != 0 || ty / g.sh >= g.oh) continue;
-          const int64_t oy = ty / g.sh;
-          for (int64_t kw = 0; kw < g.fw; ++kw) {
-            const int64_t tx = ix + g.pl - kw * g.dw;
-            if (tx < 0 || tx % g.sw != 0 || tx / g.sw >= g.ow) continue;
-            const float* __restrict gp = dy + ((b * g.oh + oy) * g.ow + tx / g.sw) * c;
-            const float* __restrict fp = f + (kh * g.fw + kw) * c;
+        forEachCoveringOutput(g, iy, ix, [&](int64_t tap, int64_t oy, int64_t ox) {
+          const float* __restrict gp = dy + ((b * g.oh + oy) * g.ow + ox) * c;
+          const float* __restrict fp = f + tap * c;
 #pragma omp simd
-            for (int64_t ch = 0; ch < c; ++ch) d[ch] += gp[ch] * fp[ch];
-          }
-        }
+          for (int64_t ch = 0; ch < c; ++ch) d[ch] += gp[ch] * fp[ch];
+        });
       }
     }
   });

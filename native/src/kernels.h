@@ -29,6 +29,21 @@ inline void forEachTap(const Geometry& g, int64_t oy, int64_t ox, F&& fn) {
   }
 }
 
+// Calls fn(tap, oy, ox) for every output pixel whose window covers input pixel (iy, ix) at that
+// tap: the gather every generic input gradient shares (each input pixel written by one thread).
+template <typename F>
+inline void forEachCoveringOutput(const Geometry& g, int64_t iy, int64_t ix, F&& fn) {
+  for (int64_t kh = 0; kh < g.fh; ++kh) {
+    const int64_t ty = iy + g.pt - kh * g.dh;
+    if (ty < 0 || ty % g.sh != 0 || ty / g.sh >= g.oh) continue;
+    for (int64_t kw = 0; kw < g.fw; ++kw) {
+      const int64_t tx = ix + g.pl - kw * g.dw;
+      if (tx < 0 || tx % g.sw != 0 || tx / g.sw >= g.ow) continue;
+      fn(kh * g.fw + kw, ty / g.sh, tx / g.sw);
+    }
+  }
+}
+
 void depthwiseForward(int threads, const Geometry& g, const float* x, const float* f, float* out);
 void depthwiseBackpropInput(int threads, const Geometry& g, const float* dy, const float* f, float* dx);
 void depthwiseBackpropFilter(int threads, const Geometry& g, const float* x, const float* dy, float* df);
