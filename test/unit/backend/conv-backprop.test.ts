@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
-import { initBackends, randomValues, TOLERANCE, wasmVsCpu } from './compare';
+import { initBackends, randomValues, relativeError, TOLERANCE, wasmVsCpu } from './compare';
 
 type Pad = 'same' | 'valid';
 interface ConvCase {
@@ -84,5 +84,59 @@ describe('conv2d backprop kernels on wasm against cpu', () => {
       }),
     ).toThrow(/NHWC/);
     tf.dispose([x, dy]);
+  });
+});
+
+/** [batch, size, Ci, Co]: the DARTS supernet's 1×1 shapes (SIMD path), Ci or Co off its tile (matMul path), batch 1. */
+const pointwiseShapes: Array<[number, number, number, number]> = [
+  [32, 28, 8, 8],
+  [32, 28, 24, 8],
+  [32, 14, 16, 16],
+  [32, 7, 32, 32],
+  [32, 14, 64, 16],
+  [2, 9, 8, 12],
+  [2, 9, 6, 8],
+  [2, 9, 5, 3],
+  [1, 5, 8, 8],
+];
+
+const pointwiseGradient = (xShape: [number, number, number, number], xs: Float32Array, dys: Float32Array, co: number) => {
+  const x = tf.tensor4d(xs, xShape);
+  const dy = tf.tensor4d(dys, [...xShape.slice(0, 3), co] as [number, number, number, number]);
+  const filterShape = [1, 1, xShape[3], co];
+  return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape }) as tf.Tensor;
+};
+
+describe('1×1 stride-1 Conv2DBackpropFilter (SIMD outer-product sum) on wasm', () => {
+  beforeAll(initBackends);
+
+  it.each(pointwiseShapes)('batch %i, %ipx, %i -> %i matches cpu', async (batch, size, ci, co) => {
+    const rng = new Rng(batch * 1000 + size * 10 + ci + co);
+    const xShape: [number, number, number, number] = [batch, size, size, ci];
+    const xs = randomValues(rng, batch * size * size * ci);
+    const dys = randomValues(rng, batch * size * size * co);
+    const error = await wasmVsCpu(() => pointwiseGradient(xShape, xs, dys, co));
+    expect(error).toBeLessThan(TOLERANCE);
+  });
+
+  it('sums 25,088 pixels of offset values as accurately as a float64 reference (1e-5)', async () => {
+    const [batch, size, ci, co] = [32, 28, 24, 8];
+    const pixels = batch * size * size;
+    const rng = new Rng(99);
+    // A common offset makes every product positive-biased: a plain float32 running sum drifts here.
+    const xs = Float32Array.from({ length: pixels * ci }, () => 1 + rng.normal());
+    const dys = Float32Array.from({ length: pixels * co }, () => 0.5 + rng.normal());
+    const expected = new Float64Array(ci * co);
+    for (let p = 0; p < pixels; p++) {
+      for (let i = 0; i < ci; i++) {
+        const xv = xs[p * ci + i];
+        for (let o = 0; o < co; o++) expected[i * co + o] += xv * dys[p * co + o];
+      }
+    }
+    await tf.setBackend('wasm');
+    const dw = pointwiseGradient([batch, size, size, ci], xs, dys, co);
+    const actual = (await dw.data()) as Float32Array;
+    tf.dispose(dw);
+    expect(relativeError(actual, Float32Array.from(expected))).toBeLessThan(1e-5);
   });
 });

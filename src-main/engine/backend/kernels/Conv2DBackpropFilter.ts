@@ -1,13 +1,36 @@
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels, type SimdKernels } from '../simd/module';
+import { blockedSums, floatIndex, heapFloats } from './batch-norm-rows';
 import { asTensor, padOrCrop, requireChannelsLast, requireInputs, tidyKernel, WASM } from './kernel-util';
+
+/**
+ * A 1×1 stride-1 unpadded convolution's dW[i, :] = Σ_p x[p, i] · dy[p, :] over all P pixels, read
+ * in place (no transposed copy of x): float32 blocks of rows summed by the SIMD kernel into `out`,
+ * the blocks added in float64. Ci a multiple of 4, Co of 8 (the kernel's register tile).
+ */
+function pointwiseFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, ci: number, co: number, filterShape: number[]): tf.TensorInfo {
+  const out = backend.makeOutput(filterShape, 'float32');
+  // Views are taken after the allocation: a growing heap replaces its ArrayBuffer.
+  const heap = heapFloats(backend);
+  const [xAt, dyAt, outAt] = [floatIndex(backend, x), floatIndex(backend, dy), floatIndex(backend, out)];
+  const weights = ci * co;
+  const layout = { rows: tf.util.sizeFromShape(x.shape) / ci, channels: weights };
+  const [total] = blockedSums(heap, layout, [outAt], (first, count) =>
+    kernels.outerProductSum(4 * (xAt + first * ci), 4 * (dyAt + first * co), 4 * outAt, count, ci, 4 * co),
+  );
+  heap.set(total, outAt);
+  return out;
+}
 
 /**
  * dW of a convolution as one convolution: the padded input transposed to [Ci, H, W, N] (input
  * channels as the batch, the batch as channels) convolved with dy read as an [outH, outW, N, Co]
  * filter, dilated by the forward stride, gives [Ci, fh, fw, Co]. A 1×1 stride-1 unpadded
- * convolution is a plain matMul over all pixels.
+ * convolution is a plain matMul over all pixels, or with Ci a multiple of 4 and Co of 8 the SIMD outer-product
+ * sum above.
  */
-function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: BackendWasm }): tf.TensorInfo {
   const { x, dy } = requireInputs(tf.Conv2DBackpropFilter, args.inputs, ['x', 'dy']);
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
     args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -22,12 +45,15 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
   );
   const [fh, fw, ci, co] = filterShape;
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, padInfo } = info;
+  const [, h, w] = x.shape;
+  const unpadded = padInfo.top === 0 && padInfo.left === 0 && oh === h && ow === w;
+  const pointwise = fh === 1 && fw === 1 && sh === 1 && sw === 1 && unpadded;
+  const kernels = pointwise && ci % 4 === 0 && co % 8 === 0 && x.dtype === 'float32' && dy.dtype === 'float32' ? simdKernels(args.backend) : null;
+  if (kernels) return pointwiseFilterGradient(kernels, args.backend, x, dy, ci, co, filterShape);
   return tidyKernel(tf.Conv2DBackpropFilter, filterShape, () => {
     const x4 = asTensor<tf.Rank.R4>(x);
     const dy4 = asTensor<tf.Rank.R4>(dy);
-    const [, h, w] = x4.shape;
-    const unpadded = padInfo.top === 0 && padInfo.left === 0 && oh === h && ow === w;
-    if (fh === 1 && fw === 1 && sh === 1 && sw === 1 && unpadded) {
+    if (pointwise) {
       const pixels = tf.reshape(x4, [-1, ci]);
       return tf.reshape(tf.matMul(pixels, tf.reshape(dy4, [-1, co]), true, false), filterShape);
     }
