@@ -89,9 +89,7 @@ void backpropFilterGeneric(int threads, const Geometry& g, const float* x, const
       }
     }
   });
-  for (int64_t i = 0; i < size; ++i) df[i] = buffers[i];
-  for (int slot = 1; slot < threads; ++slot)
-    for (int64_t i = 0; i < size; ++i) df[i] += buffers[slot * size + i];
+  sumSlots(buffers.data(), threads, size, df);
 }
 
 #ifdef NAS_POINTWISE_AVX
@@ -228,9 +226,7 @@ void conv2dBackpropFilter(int threads, const Geometry& g, const float* x, const 
     const int group = groupOf(g.co);
     auto rows = group == 4 ? pointwiseFilterRows<4> : group == 3 ? pointwiseFilterRows<3> : group == 2 ? pointwiseFilterRows<2> : pointwiseFilterRows<1>;
     parallelFor(threads, g.n * g.oh, [&](int slot, int64_t first, int64_t last) { rows(g, x, dy, buffers.data() + slot * size, first, last); });
-    for (int64_t i = 0; i < size; ++i) df[i] = buffers[i];
-    for (int slot = 1; slot < threads; ++slot)
-      for (int64_t i = 0; i < size; ++i) df[i] += buffers[slot * size + i];
+    sumSlots(buffers.data(), threads, size, df);
     return;
   }
 #endif

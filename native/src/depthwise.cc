@@ -16,13 +16,6 @@
 namespace nas {
 namespace {
 
-// df = the sum of the per-thread buffers (slot-major, `size` floats each).
-void sumSlots(const float* buffers, int slots, int64_t size, float* df) {
-  for (int64_t i = 0; i < size; ++i) df[i] = buffers[i];
-  for (int s = 1; s < slots; ++s)
-    for (int64_t i = 0; i < size; ++i) df[i] += buffers[s * size + i];
-}
-
 void forwardGeneric(int threads, const Geometry& g, const float* x, const float* f, float* out) {
   const int64_t c = g.c;
   parallelFor(threads, g.n * g.oh, [&](int, int64_t first, int64_t last) {

@@ -141,4 +141,12 @@ void parallelFor(int threads, int64_t count, F&& fn) {
                        const_cast<void*>(static_cast<const void*>(&fn)));
 }
 
+// out = the sum of per-thread-slot buffers (slot-major, `size` floats each), as the filter
+// gradients accumulate them inside parallelFor.
+inline void sumSlots(const float* buffers, int slots, int64_t size, float* out) {
+  for (int64_t i = 0; i < size; ++i) out[i] = buffers[i];
+  for (int s = 1; s < slots; ++s)
+    for (int64_t i = 0; i < size; ++i) out[i] += buffers[s * size + i];
+}
+
 }  // namespace nas
