@@ -46,6 +46,8 @@ export const simd = {
   f32x4Gt: 0x44,
   v128Bitselect: 0x52,
   i32x4Add: 0xae,
+  /** Relaxed SIMD: a·b + c, fused where the CPU has FMA (see `relaxedSimd` in generated.ts). */
+  f32x4RelaxedMadd: 0x105,
 } as const;
 
 export function uleb(value: number): number[] {
@@ -82,6 +84,9 @@ export const ins = {
   /** v128 load/store with alignment hint 1 byte (tensors are 4-byte aligned only) and offset 0. */
   load: () => [0xfd, ...uleb(simd.v128Load), 0, 0],
   store: () => [0xfd, ...uleb(simd.v128Store), 0, 0],
+  /** v128 load/store at address + a constant byte offset (the memarg's immediate: no i32.add). */
+  loadAt: (offset: number) => [0xfd, ...uleb(simd.v128Load), 0, ...uleb(offset)],
+  storeAt: (offset: number) => [0xfd, ...uleb(simd.v128Store), 0, ...uleb(offset)],
   /** f32 load/store with a constant byte offset. */
   f32Load: (offset = 0) => [op.f32Load, 0, ...uleb(offset)],
   f32Store: (offset = 0) => [op.f32Store, 0, ...uleb(offset)],
