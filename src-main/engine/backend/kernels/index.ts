@@ -7,6 +7,7 @@ import { batchNormTrainGradConfig } from './BatchNormTrainGrad';
 import { concatConfig } from './Concat';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
+import { depthwiseConv2dNativeConfig } from './DepthwiseConv2dNative';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput';
 import { castConfig, identityConfig } from './Identity';
@@ -23,6 +24,7 @@ import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
 /** Every kernel this project registers for the wasm backend: missing ones and faster replacements. */
 export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
+  depthwiseConv2dNativeConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   conv2DBackpropInputConfig,

@@ -1,0 +1,65 @@
+/**
+ * The geometry of one generated depthwise correlation, per spatial axis: which filter taps feed an
+ * output position and at which source position. The forward convolution and its input gradient
+ * (any stride) are the same correlation with different tap lists, so one generator serves both.
+ *
+ * Along an axis, output position `outStride·q + phase` reads source position `q·step + offset` for
+ * each (tap, offset) of that phase, taps whose source position falls outside [0, srcSize) skipped.
+ */
+export interface AxisPhase {
+  taps: ReadonlyArray<{ tap: number; offset: number }>;
+  /** Output positions of this phase: q = 0 … count − 1. */
+  count: number;
+}
+
+export interface Axis {
+  srcSize: number;
+  outSize: number;
+  step: number;
+  outStride: number;
+  phases: readonly AxisPhase[];
+}
+
+/** The forward convolution: out[q] = Σ_t src[q·stride + t·dilation − pad] · f[t]. */
+export function forwardAxis(srcSize: number, outSize: number, taps: number, stride: number, dilation: number, pad: number): Axis {
+  const list = Array.from({ length: taps }, (_, t) => ({ tap: t, offset: t * dilation - pad }));
+  return { srcSize, outSize, step: stride, outStride: 1, phases: [{ taps: list, count: outSize }] };
+}
+
+/**
+ * The input gradient: dx[y] = Σ_t dy[(y + pad − t·dilation) / stride] · f[t] over the taps where the
+ * division is exact. Output position y = stride·q + phase takes, per phase, the fixed tap subset with
+ * (phase + pad − t·dilation) ≡ 0 (mod stride), at dy position q + (phase + pad − t·dilation) / stride:
+ * no zero-stuffed dy, no reversed filter (at stride 1 the offsets simply run backwards).
+ */
+export function inputGradientAxis(dySize: number, xSize: number, taps: number, stride: number, dilation: number, pad: number): Axis {
+  const phases = Array.from({ length: stride }, (_, phase) => {
+    const list: Array<{ tap: number; offset: number }> = [];
+    for (let t = 0; t < taps; t++) {
+      const shift = phase + pad - t * dilation;
+      if (((shift % stride) + stride) % stride === 0) list.push({ tap: t, offset: shift / stride });
+    }
+    return { taps: list, count: Math.max(0, Math.ceil((xSize - phase) / stride)) };
+  });
+  return { srcSize: dySize, outSize: xSize, step: 1, outStride: stride, phases };
+}
+
+/** The smallest source offset of any tap of the axis (0 when none is negative). */
+export function minOffset(axis: Axis): number {
+  return Math.min(0, ...axis.phases.flatMap((p) => p.taps.map((t) => t.offset)));
+}
+
+/**
+ * Channel vectors (f32x4) per register block and output pixels per block: ≤ 10 accumulators plus
+ * the block's filter vectors and one input vector stay within x64's 16 vector registers.
+ */
+export function registerBlock(channels: number): { groupVectors: number; pixels: number } {
+  const vectors = channels / 4;
+  const groupVectors = [4, 3, 2, 1].find((g) => vectors % g === 0) ?? 1;
+  return { groupVectors, pixels: Math.min(6, Math.max(1, Math.floor(10 / groupVectors))) };
+}
+
+export function axisKey(axis: Axis): string {
+  const phases = axis.phases.map((p) => `${p.count}:${p.taps.map((t) => `${t.tap}@${t.offset}`).join(',')}`).join('|');
+  return `${axis.srcSize}>${axis.outSize}/${axis.step}*${axis.outStride}[${phases}]`;
+}
