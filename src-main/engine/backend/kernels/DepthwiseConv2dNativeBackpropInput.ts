@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { inputGradientAxis } from '../simd/depthwise-plan';
+import { runGeneratedDepthwise, simdDepthwiseApplies } from './DepthwiseConv2dNative';
 import { asTensor, requireInputs, stuffForInputGradient, tidyKernel, WASM } from './kernel-util';
 
 /**
- * dx of a depthwise convolution: a depthwise convolution (native XNNPACK, dilated like the forward
+ * dx of a depthwise convolution, composed (the path for what the generated SIMD kernel does not take:
+ * multiplier > 1, C % 4 ≠ 0, no wasm SIMD): a depthwise convolution (native XNNPACK, dilated like the forward
  * one, padding on the fly) of zero-stuffed dy with the flipped filter. A channel multiplier m > 1 convolves the
  * C*m dy channels one by one and sums each group of m.
  */
@@ -23,9 +27,27 @@ export function depthwiseInputGradient(
   return tf.sum(tf.reshape(dx, [n, h, w, c, m]), 4);
 }
 
+/**
+ * dx for multiplier 1 and C a multiple of 4: the generated SIMD correlation read backwards
+ * (simd/depthwise-plan.ts `inputGradientAxis`): per input row and column parity a fixed subset of
+ * taps reads dy in place, so neither a zero-stuffed dy nor a reversed filter is made.
+ */
+function simdInputGradient(backend: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
+  if (!simdDepthwiseApplies(dy, filter, info)) return null;
+  const { filterHeight: fh, filterWidth: fw, padInfo } = info;
+  return runGeneratedDepthwise(backend, dy, filter, [info.batchSize, info.inHeight, info.inWidth, info.inChannels], {
+    channels: info.inChannels,
+    filterHeight: fh,
+    filterWidth: fw,
+    rows: inputGradientAxis(info.outHeight, info.inHeight, fh, info.strideHeight, info.dilationHeight, padInfo.top),
+    cols: inputGradientAxis(info.outWidth, info.inWidth, fw, info.strideWidth, info.dilationWidth, padInfo.left),
+  });
+}
+
 function depthwiseConv2dNativeBackpropInput(args: {
   inputs: tf.NamedTensorInfoMap;
   attrs?: tf.NamedAttrMap;
+  backend: BackendWasm;
 }): tf.TensorInfo {
   const { dy, filter } = requireInputs(tf.DepthwiseConv2dNativeBackpropInput, args.inputs, ['dy', 'filter']);
   const { strides, dilations, pad, dimRoundingMode, inputShape } =
@@ -39,6 +61,8 @@ function depthwiseConv2dNativeBackpropInput(args: {
     dimRoundingMode,
     true,
   );
+  const simd = simdInputGradient(args.backend, dy, filter, info);
+  if (simd !== null) return simd;
   return tidyKernel(tf.DepthwiseConv2dNativeBackpropInput, inputShape, () =>
     depthwiseInputGradient(asTensor(dy), asTensor(filter), info),
   );
