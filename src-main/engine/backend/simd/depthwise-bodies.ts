@@ -2,14 +2,14 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { ins, op, simd, type FunctionDef } from './encoder';
 import { generatedKernels, madd, relaxedSimd } from './generated';
 import { add, c, get, mul, set, sub, tee } from './loops';
-import { axisKey, minOffset, registerBlock, type Axis, type AxisPhase } from './depthwise-plan';
+import { axisKey, blockPixels, minOffset, type Axis, type AxisPhase } from './depthwise-plan';
 
 /**
  * A depthwise correlation generated for one geometry (channels, filter, both axes' tap lists and
- * sizes as constants; only the batch size and the pointers at run time). Per output row and block
- * of channel vectors, a block of output pixels is summed in v128 locals: per tap the block's filter
- * vectors are loaded once, every input vector is addressed through the memarg's constant offset,
- * the block is stored once. Tap rows outside the source are skipped by an `if` per tap row (only
+ * sizes as constants; only the batch size and the pointers at run time). Per output row and channel
+ * vector (four channels), blocks of up to 8 output pixels are summed in v128 locals: per tap row
+ * the row's filter vectors are loaded once, each input vector is loaded once (through the memarg's
+ * constant offset) and fed to every (pixel, tap) that reads it, the block is stored once. Tap rows outside the source are skipped by an `if` per tap row (only
  * where some row can need it); edge columns are known at generation time and get only their valid
  * taps, so interior blocks run unchecked.
  */
@@ -34,7 +34,8 @@ export interface DepthwiseGeometry {
   cols: Axis;
 }
 
-// Locals: the four parameters, then i32 bookkeeping, then the v128 accumulators and filter vectors.
+// Locals: the four parameters, then i32 bookkeeping, then the v128 accumulators, one tap
+// row's filter vectors and the input vector in flight.
 const [SRC, FILTER, DST, BATCH] = [0, 1, 2, 3];
 const [B, R, SRC_BATCH, DST_BATCH, ROW_PTR, DST_ROW, GOFF, SP, FP, DP, BS, BD, COUNT] = Array.from({ length: 13 }, (_, i) => 4 + i);
 const I32_LOCALS = 13;
@@ -52,10 +53,10 @@ function depthwiseBody(g: DepthwiseGeometry): FunctionDef {
   const srcRowBytes = cols.srcSize * cb;
   const dstRowBytes = cols.outSize * cb;
   const rowMin = minOffset(rows);
-  const { groupVectors: G, pixels: P } = registerBlock(channels);
-  const acc = (p: number, v: number) => FIRST_VECTOR + p * G + v;
-  const filterVector = (v: number) => FIRST_VECTOR + P * G + v;
-  const vectors = Array.from({ length: G }, (_, v) => v);
+  const P = blockPixels(fw);
+  const acc = (p: number) => FIRST_VECTOR + p;
+  const filterVector = (t: number) => FIRST_VECTOR + P + t;
+  const input = FIRST_VECTOR + P + fw;
   const rowCount = Math.max(...rows.phases.map((p) => p.count));
 
   /** Whether source row r·step + offset can fall outside for some r of the phase. */
@@ -63,21 +64,24 @@ function depthwiseBody(g: DepthwiseGeometry): FunctionDef {
 
   const block = (rowPhase: AxisPhase, colPhase: AxisPhase, pixels: Pixel[], srcBase: number, dstBase: number): number[] => {
     const out: number[] = [];
-    for (let p = 0; p < pixels.length; p++) for (const v of vectors) out.push(...ins.i32x4Const([0, 0, 0, 0]), ...set(acc(p, v)));
+    for (let p = 0; p < pixels.length; p++) out.push(...ins.i32x4Const([0, 0, 0, 0]), ...set(acc(p)));
     for (const tr of rowPhase.taps) {
       const rowBytes = (tr.offset - rowMin) * srcRowBytes;
       const taps: number[] = [];
-      for (const tc of colPhase.taps) {
-        const valid = pixels.map((px) => px.src(tc.offset));
-        if (valid.every((s) => s === null)) continue;
-        const filterBytes = (tr.tap * fw + tc.tap) * cb;
-        for (const v of vectors) taps.push(...get(FP), ...ins.loadAt(filterBytes + 16 * v), ...set(filterVector(v)));
-        valid.forEach((s, p) => {
-          if (s === null) return;
-          for (const v of vectors) {
-            taps.push(...fmadd([...get(srcBase), ...ins.loadAt(rowBytes + s + 16 * v)], get(filterVector(v)), get(acc(p, v))), ...set(acc(p, v)));
-          }
+      const used = colPhase.taps.filter((tc) => pixels.some((px) => px.src(tc.offset) !== null));
+      // Each source vector is loaded once and feeds every (pixel, tap) that reads it: at stride 1 a
+      // block of P pixels × fw taps reads only P + (fw − 1)·d distinct columns.
+      const readers = new Map<number, Array<{ p: number; t: number }>>();
+      used.forEach((tc, t) => {
+        taps.push(...get(FP), ...ins.loadAt((tr.tap * fw + tc.tap) * cb), ...set(filterVector(t)));
+        pixels.forEach((px, p) => {
+          const s = px.src(tc.offset);
+          if (s !== null) readers.set(s, [...(readers.get(s) ?? []), { p, t }]);
         });
+      });
+      for (const [s, list] of [...readers.entries()].sort((a, b) => a[0] - b[0])) {
+        taps.push(...get(srcBase), ...ins.loadAt(rowBytes + s), ...set(input));
+        for (const { p, t } of list) taps.push(...fmadd(get(input), get(filterVector(t)), get(acc(p))), ...set(acc(p)));
       }
       if (taps.length === 0) continue;
       if (!rowCheck(rowPhase, tr.offset)) {
@@ -86,9 +90,7 @@ function depthwiseBody(g: DepthwiseGeometry): FunctionDef {
       }
       out.push(...get(R), ...c(rows.step), ...mul, ...c(tr.offset), ...add, ...c(rows.srcSize), op.i32LtU, op.if, op.voidType, ...taps, op.end);
     }
-    pixels.forEach((px, p) => {
-      for (const v of vectors) out.push(...get(dstBase), ...get(acc(p, v)), ...ins.storeAt(px.dst + 16 * v));
-    });
+    pixels.forEach((px, p) => out.push(...get(dstBase), ...get(acc(p)), ...ins.storeAt(px.dst)));
     return out;
   };
 
@@ -142,7 +144,7 @@ function depthwiseBody(g: DepthwiseGeometry): FunctionDef {
     ...get(FILTER), ...get(GOFF), ...add, ...set(FP),
     ...get(DST_ROW), ...get(GOFF), ...add, ...set(DP),
     ...cols.phases.flatMap((colPhase, phase) => columns(rowPhase, colPhase, phase)),
-    ...get(GOFF), ...c(16 * G), ...add, ...tee(GOFF), ...c(cb), op.i32LtU, op.brIf, 0,
+    ...get(GOFF), ...c(16), ...add, ...tee(GOFF), ...c(cb), op.i32LtU, op.brIf, 0,
     op.end,
   ];
 
@@ -172,7 +174,7 @@ function depthwiseBody(g: DepthwiseGeometry): FunctionDef {
     ...get(B), ...c(1), ...add, ...tee(B), ...get(BATCH), op.i32LtU, op.brIf, 0,
     op.end,
   ];
-  return { name: 'depthwise', params: 4, locals: I32_LOCALS, vectorLocals: P * G + G, body };
+  return { name: 'depthwise', params: 4, locals: I32_LOCALS, vectorLocals: P + fw + 1, body };
 }
 
 /**

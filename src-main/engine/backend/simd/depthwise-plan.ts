@@ -50,13 +50,14 @@ export function minOffset(axis: Axis): number {
 }
 
 /**
- * Channel vectors (f32x4) per register block and output pixels per block: ≤ 10 accumulators plus
- * the block's filter vectors and one input vector stay within x64's 16 vector registers.
+ * One channel vector (f32x4) and up to 8 output pixels per register block: the block's accumulators,
+ * one tap row's filter vectors and the input vector in flight stay within x64's 16 vector registers
+ * (at most 14 of them). Measured (docs/simd-kernels.md): a single channel vector with 4–8 pixels
+ * beat 2 or 4 vectors × fewer pixels by 1.2–1.5×, because one input vector then feeds up to fw
+ * accumulators without reloading.
  */
-export function registerBlock(channels: number): { groupVectors: number; pixels: number } {
-  const vectors = channels / 4;
-  const groupVectors = [4, 3, 2, 1].find((g) => vectors % g === 0) ?? 1;
-  return { groupVectors, pixels: Math.min(6, Math.max(1, Math.floor(10 / groupVectors))) };
+export function blockPixels(filterWidth: number): number {
+  return Math.max(1, Math.min(8, 13 - filterWidth));
 }
 
 export function axisKey(axis: Axis): string {
