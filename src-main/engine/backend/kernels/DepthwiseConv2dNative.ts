@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { depthwiseKernel, type DepthwiseGeometry } from '../simd/depthwise-bodies';
-import { forwardAxis, minOffset } from '../simd/depthwise-plan';
+import { depthwiseKernel } from '../simd/depthwise-bodies';
+import type { DepthwisePass } from '../simd/depthwise-plan';
 import { heapOffset } from '../simd/module';
 import { requireChannelsLast, requireInputs, WASM } from './kernel-util';
 import { stockKernel } from './stock';
@@ -9,24 +9,25 @@ import { stockKernel } from './stock';
 type Shape4 = [number, number, number, number];
 
 /**
- * Runs the generated correlation of `geometry` from `src` into a new float32 tensor of `outShape`;
- * null when it cannot (no wasm SIMD, or the source sits so low in the heap that the row pointer,
- * which starts at the first tap row above it, would wrap below address 0).
+ * Runs the generated correlation computing `pass` of `info` from `src` into a new float32 tensor of
+ * `outShape`; null when it cannot (no wasm SIMD, or the source sits so low in the heap that the row
+ * pointer, which starts at the first tap row above it, would wrap below address 0).
  */
 export function runGeneratedDepthwise(
   backend: BackendWasm,
+  pass: DepthwisePass,
   src: tf.TensorInfo,
   filter: tf.TensorInfo,
   outShape: number[],
-  geometry: DepthwiseGeometry,
+  info: tf.backend_util.Conv2DInfo,
 ): tf.TensorInfo | null {
-  const srcAt = heapOffset(backend, src.dataId);
-  const rowBytes = geometry.cols.srcSize * geometry.channels * 4;
-  if (srcAt < -minOffset(geometry.rows) * rowBytes) return null;
-  const kernel = depthwiseKernel(backend, geometry);
+  const kernel = depthwiseKernel(backend, pass, info);
   if (kernel === null) return null;
+  const srcAt = heapOffset(backend, src.dataId);
+  const rowBytes = src.shape[2] * info.inChannels * 4;
+  if (srcAt < kernel.rowsAbove * rowBytes) return null;
   const out = backend.makeOutput(outShape, 'float32');
-  kernel(heapOffset(backend, src.dataId), heapOffset(backend, filter.dataId), heapOffset(backend, out.dataId), outShape[0]);
+  kernel.run(srcAt, heapOffset(backend, filter.dataId), heapOffset(backend, out.dataId), outShape[0]);
   return out;
 }
 
@@ -60,18 +61,8 @@ function depthwiseConv2dNative(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf
     dimRoundingMode,
     true,
   );
-  if (simdDepthwiseApplies(x, filter, info)) {
-    const { filterHeight: fh, filterWidth: fw, padInfo } = info;
-    const geometry: DepthwiseGeometry = {
-      channels: info.inChannels,
-      filterHeight: fh,
-      filterWidth: fw,
-      rows: forwardAxis(info.inHeight, info.outHeight, fh, info.strideHeight, info.dilationHeight, padInfo.top),
-      cols: forwardAxis(info.inWidth, info.outWidth, fw, info.strideWidth, info.dilationWidth, padInfo.left),
-    };
-    const out = runGeneratedDepthwise(args.backend, x, filter, info.outShape, geometry);
-    if (out !== null) return out;
-  }
+  const out = simdDepthwiseApplies(x, filter, info) ? runGeneratedDepthwise(args.backend, 'forward', x, filter, info.outShape, info) : null;
+  if (out !== null) return out;
   return stockKernel(tf.DepthwiseConv2dNative).kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
 }
 

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { inputGradientAxis } from '../simd/depthwise-plan';
 import { runGeneratedDepthwise, simdDepthwiseApplies } from './DepthwiseConv2dNative';
 import { asTensor, requireInputs, stuffForInputGradient, tidyKernel, WASM } from './kernel-util';
 
@@ -34,14 +33,7 @@ export function depthwiseInputGradient(
  */
 function simdInputGradient(backend: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
   if (!simdDepthwiseApplies(dy, filter, info)) return null;
-  const { filterHeight: fh, filterWidth: fw, padInfo } = info;
-  return runGeneratedDepthwise(backend, dy, filter, [info.batchSize, info.inHeight, info.inWidth, info.inChannels], {
-    channels: info.inChannels,
-    filterHeight: fh,
-    filterWidth: fw,
-    rows: inputGradientAxis(info.outHeight, info.inHeight, fh, info.strideHeight, info.dilationHeight, padInfo.top),
-    cols: inputGradientAxis(info.outWidth, info.inWidth, fw, info.strideWidth, info.dilationWidth, padInfo.left),
-  });
+  return runGeneratedDepthwise(backend, 'inputGradient', dy, filter, [info.batchSize, info.inHeight, info.inWidth, info.inChannels], info);
 }
 
 function depthwiseConv2dNativeBackpropInput(args: {

@@ -2,7 +2,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { ins, op, simd, type FunctionDef } from './encoder';
 import { generatedKernels, madd, relaxedSimd } from './generated';
 import { add, c, get, mul, set, sub, tee } from './loops';
-import { axisKey, blockPixels, minOffset, type Axis, type AxisPhase } from './depthwise-plan';
+import { blockPixels, geometryKey, geometryOf, minOffset, type AxisPhase, type DepthwiseGeometry, type DepthwisePass } from './depthwise-plan';
+import type * as tf from '@tensorflow/tfjs';
 
 /**
  * A depthwise correlation generated for one geometry (channels, filter, both axes' tap lists and
@@ -25,14 +26,6 @@ export function useRelaxedMadd(on: boolean): void {
 
 const fmadd = (a: number[], b: number[], acc: number[]) =>
   relaxedMadd ? madd(a, b, acc) : [...a, ...b, ...ins.simd(simd.f32x4Mul), ...acc, ...ins.simd(simd.f32x4Add)];
-
-export interface DepthwiseGeometry {
-  channels: number;
-  filterHeight: number;
-  filterWidth: number;
-  rows: Axis;
-  cols: Axis;
-}
 
 // Locals: the four parameters, then i32 bookkeeping, then the v128 accumulators, one tap
 // row's filter vectors and the input vector in flight.
@@ -177,14 +170,27 @@ function depthwiseBody(g: DepthwiseGeometry): FunctionDef {
   return { name: 'depthwise', params: 4, locals: I32_LOCALS, vectorLocals: P + fw + 1, body };
 }
 
+export interface GeneratedDepthwise {
+  run: Fn;
+  /** Source rows the row pointer starts above the tensor (the first tap row of the top padding). */
+  rowsAbove: number;
+}
+
+const geometries = new Map<string, DepthwiseGeometry>();
+
 /**
- * The generated correlation for `geometry` on this backend's memory, or null without wasm SIMD.
- * Callers guarantee channels % 4 == 0, non-empty outputs, and a source heap offset of at least
- * −minOffset(rows) rows (the row pointer starts above the first tap row).
+ * The generated correlation computing `pass` of the depthwise convolution `info` on this backend's
+ * memory, or null without wasm SIMD. Callers guarantee multiplier 1, channels % 4 == 0, non-empty
+ * tensors, and a source heap offset of at least `rowsAbove` source rows.
  */
-export function depthwiseKernel(backend: BackendWasm, geometry: DepthwiseGeometry): Fn | null {
-  const { channels, filterHeight, filterWidth, rows, cols } = geometry;
-  const key = `depthwise:${relaxedMadd ? 'fma' : 'mul'}:${channels}:${filterHeight}x${filterWidth}:${axisKey(rows)}:${axisKey(cols)}`;
-  const exports = generatedKernels<{ depthwise: Fn }>(backend, key, () => [depthwiseBody(geometry)]);
-  return exports?.depthwise ?? null;
+export function depthwiseKernel(backend: BackendWasm, pass: DepthwisePass, info: tf.backend_util.Conv2DInfo): GeneratedDepthwise | null {
+  const key = geometryKey(pass, info);
+  let geometry = geometries.get(key);
+  if (geometry === undefined) {
+    geometry = geometryOf(pass, info);
+    geometries.set(key, geometry);
+  }
+  const built = geometry;
+  const exports = generatedKernels<{ depthwise: Fn }>(backend, `depthwise:${relaxedMadd ? 'fma' : 'mul'}:${key}`, () => [depthwiseBody(built)]);
+  return exports === null ? null : { run: exports.depthwise, rowsAbove: -minOffset(geometry.rows) };
 }

@@ -1,3 +1,5 @@
+import type * as tf from '@tensorflow/tfjs';
+
 /**
  * The geometry of one generated depthwise correlation, per spatial axis: which filter taps feed an
  * output position and at which source position. The forward convolution and its input gradient
@@ -18,6 +20,37 @@ export interface Axis {
   step: number;
   outStride: number;
   phases: readonly AxisPhase[];
+}
+
+export interface DepthwiseGeometry {
+  channels: number;
+  filterHeight: number;
+  filterWidth: number;
+  rows: Axis;
+  cols: Axis;
+}
+
+export type DepthwisePass = 'forward' | 'inputGradient';
+
+/** The correlation computing `pass` of the depthwise convolution `info` (multiplier 1). */
+export function geometryOf(pass: DepthwisePass, info: tf.backend_util.Conv2DInfo): DepthwiseGeometry {
+  const { filterHeight: fh, filterWidth: fw, padInfo } = info;
+  const axis = pass === 'forward' ? forwardAxis : inputGradientAxis;
+  const [rowsIn, rowsOut] = pass === 'forward' ? [info.inHeight, info.outHeight] : [info.outHeight, info.inHeight];
+  const [colsIn, colsOut] = pass === 'forward' ? [info.inWidth, info.outWidth] : [info.outWidth, info.inWidth];
+  return {
+    channels: info.inChannels,
+    filterHeight: fh,
+    filterWidth: fw,
+    rows: axis(rowsIn, rowsOut, fh, info.strideHeight, info.dilationHeight, padInfo.top),
+    cols: axis(colsIn, colsOut, fw, info.strideWidth, info.dilationWidth, padInfo.left),
+  };
+}
+
+/** Everything `geometryOf` reads from `info`, as a short cache key. */
+export function geometryKey(pass: DepthwisePass, info: tf.backend_util.Conv2DInfo): string {
+  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, padInfo } = info;
+  return `${pass}:${info.inChannels}:${inHeight}x${inWidth}>${outHeight}x${outWidth}:${filterHeight}x${filterWidth}:s${info.strideHeight},${info.strideWidth}:d${info.dilationHeight},${info.dilationWidth}:p${padInfo.top},${padInfo.left}`;
 }
 
 /** The forward convolution: out[q] = Σ_t src[q·stride + t·dilation − pad] · f[t]. */
@@ -58,9 +91,4 @@ export function minOffset(axis: Axis): number {
  */
 export function blockPixels(filterWidth: number): number {
   return Math.max(1, Math.min(8, 13 - filterWidth));
-}
-
-export function axisKey(axis: Axis): string {
-  const phases = axis.phases.map((p) => `${p.count}:${p.taps.map((t) => `${t.tap}@${t.offset}`).join(',')}`).join('|');
-  return `${axis.srcSize}>${axis.outSize}/${axis.step}*${axis.outStride}[${phases}]`;
 }
