@@ -111,7 +111,7 @@ describe('supernets with fused edges', () => {
     };
   }
 
-  it('logits and all gradients with the wasm kernel equal the tf-op composition on wasm (1e-5) and on cpu (1e-4 relative)', async () => {
+  it('logits and all gradients with the wasm kernel equal the tf-op composition on wasm (1e-5) and on cpu (2e-4 relative)', async () => {
     const xValues = randomValues(new Rng(9), 2 * 8 * 8);
     const fused = await runOn('wasm', networkValueAndGrads(xValues));
     // Without the kernel, mixedEdge composes slices, Muls and AddN (the cpu and tfjs-node path).
@@ -120,8 +120,10 @@ describe('supernets with fused edges', () => {
     const cpu = await runOn('cpu', networkValueAndGrads(xValues));
     expect(fused.length).toBe(cpu.length);
     fused.forEach((values, i) => expect(relativeError(values, composed[i]), `output ${i}`).toBeLessThan(1e-5));
-    // The two backends' convolutions alone differ by ~1e-5 over a network.
-    fused.forEach((values, i) => expect(relativeError(values, cpu[i]), `output ${i}`).toBeLessThan(1e-4));
+    // The two backends' convolutions alone differ by ~1e-5 over a network; the worst of ~170 outputs
+    // reached 6.7e-5 with XNNPACK's depthwise and 1.1e-4 with the SIMD one (FMA) on this seed, with
+    // no bias over six seeds (docs/simd-kernels.md): float32 rounding amplified by batch-2 BN.
+    fused.forEach((values, i) => expect(relativeError(values, cpu[i]), `output ${i}`).toBeLessThan(2e-4));
   });
 
   it('NAS-Bench-201 network: logits and all gradients with the wasm kernel equal the cpu composition (1e-4 relative)', async () => {
