@@ -56,8 +56,8 @@ const name = (c: Case) =>
 
 /**
  * The forward and input gradient kernels on wasm against the cpu backend. cpu's input gradient
- * ignores dilation, so its reference runs on the dense equivalent of the dilated filter; its forward
- * kernel honours dilation but not together with a stride, so there the dense filter is used too.
+ * ignores dilation, so its reference runs on the dense equivalent of the dilated filter (zeros
+ * between taps, dilation 1), the forward as well.
  */
 async function check(c: Case): Promise<void> {
   const rng = new Rng(c.k * 1000 + c.c * 10 + c.dilation + c.h);
