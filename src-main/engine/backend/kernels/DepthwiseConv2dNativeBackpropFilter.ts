@@ -101,7 +101,7 @@ type GroupFunction = (x: number, dy: number, acc: number, images: number, rows: 
  * block's float32 sums added into float64 totals. Null when the kernels are not available (no wasm
  * SIMD, C not a multiple of 4, a filter too wide for the registers).
  */
-function simdFilterGradient(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
+export function simdFilterGradient(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ch, outHeight: oh, outWidth: ow } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, filterHeight: fh, filterWidth: fw, padInfo } = info;
   if (ch % 4 !== 0 || maxGroupVectors(fw) === 0) return null;
@@ -117,26 +117,30 @@ function simdFilterGradient(backend: BackendWasm, x: tf.TensorInfo, dy: tf.Tenso
   const heap = heapFloats(backend);
   const [xAt, dyAt, outAt] = [floatIndex(backend, x), floatIndex(backend, dy), floatIndex(backend, out)];
   const totals = new Float64Array(fh * fw * ch);
-  for (let i = 0; i < fh; i++) {
-    const oyLo = Math.max(0, Math.ceil((padInfo.top - i * dh) / sh));
-    const oyHi = Math.min(oh, Math.floor((h - 1 + padInfo.top - i * dh) / sh) + 1);
-    const rows = oyHi - oyLo;
-    if (rows <= 0) continue;
-    const rowsPerCall = Math.max(1, Math.min(rows, Math.floor(BLOCK_PIXELS / ow)));
-    const imagesPerCall = rowsPerCall < rows ? 1 : Math.max(1, Math.floor(BLOCK_PIXELS / (rows * ow)));
-    for (const [first, vectors] of channelGroups(ch, fw)) {
-      const run = kernels[groupFunctionName(vectors)];
-      const accAt = outAt + i * fw * ch + 4 * first;
-      for (let b = 0; b < n; b += imagesPerCall) {
-        for (let r = 0; r < rows; r += rowsPerCall) {
-          const y = (oyLo + r) * sh + i * dh - padInfo.top;
-          run(
-            4 * (xAt + ((b * h + y) * w) * ch + 4 * first),
-            4 * (dyAt + ((b * oh + oyLo + r) * ow) * ch + 4 * first),
-            4 * accAt, Math.min(imagesPerCall, n - b), Math.min(rowsPerCall, rows - r),
-          );
+  const groups = channelGroups(ch, fw).map(([first, vectors]) => ({ first, vectors, run: kernels[groupFunctionName(vectors)] }));
+  // Output rows [oyLo, oyHi) of tap row i read input rows inside the image.
+  const tapRows = Array.from({ length: fh }, (_, i) => ({
+    i,
+    oyLo: Math.max(0, Math.ceil((padInfo.top - i * dh) / sh)),
+    oyHi: Math.min(oh, Math.floor((h - 1 + padInfo.top - i * dh) / sh) + 1),
+  }));
+  const rowsPerBlock = Math.max(1, Math.min(oh, Math.floor(BLOCK_PIXELS / ow)));
+  const imagesPerBlock = rowsPerBlock < oh ? 1 : Math.max(1, Math.floor(BLOCK_PIXELS / (oh * ow)));
+  // Every tap row and channel group of a block of images × output rows in turn, while its x and dy are in cache.
+  for (let b = 0; b < n; b += imagesPerBlock) {
+    const images = Math.min(imagesPerBlock, n - b);
+    for (let r0 = 0; r0 < oh; r0 += rowsPerBlock) {
+      for (const { i, oyLo, oyHi } of tapRows) {
+        const first = Math.max(oyLo, r0);
+        const rows = Math.min(oyHi, r0 + rowsPerBlock) - first;
+        if (rows <= 0) continue;
+        const y = first * sh + i * dh - padInfo.top;
+        for (const group of groups) {
+          const channel = 4 * group.first;
+          const accAt = outAt + i * fw * ch + channel;
+          group.run(4 * (xAt + (b * h + y) * w * ch + channel), 4 * (dyAt + (b * oh + first) * ow * ch + channel), 4 * accAt, images, rows);
           for (let j = 0; j < fw; j++) {
-            for (let k = 0; k < 4 * vectors; k++) totals[accAt - outAt + j * ch + k] += heap[accAt + j * ch + k];
+            for (let k = 0; k < 4 * group.vectors; k++) totals[accAt - outAt + j * ch + k] += heap[accAt + j * ch + k];
           }
         }
       }
