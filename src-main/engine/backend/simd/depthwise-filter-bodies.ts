@@ -32,16 +32,15 @@ interface ColumnSegment {
   jHi: number;
 }
 
-/** v128 registers a block may hold (x64 has 16 xmm registers, V8 keeps one as scratch). */
-const REGISTER_BUDGET = 14;
-/** Segments up to this many columns are unrolled in full (every offset a constant), longer ones loop. */
-const STRAIGHT_COLUMNS = 32;
-/** Columns per iteration of a segment loop. */
-const LOOP_UNROLL = 4;
+/**
+ * v128 values a block may keep live: fw·G accumulators and G dy vectors. Measured (docs/simd-kernels.md):
+ * 8 beats 12–13, which TurboFan spills although x64 has 15 xmm registers for it.
+ */
+const REGISTER_BUDGET = 8;
 
 /** The widest channel group (in f32x4 vectors) whose fw·G accumulators and G dy vectors fit the registers; 0 if none. */
 export function maxGroupVectors(filterWidth: number): number {
-  return Math.floor((REGISTER_BUDGET - 1) / (filterWidth + 1));
+  return Math.floor(REGISTER_BUDGET / (filterWidth + 1));
 }
 
 /** C/4 vectors cut into near-equal groups of at most maxGroupVectors: [first vector, vectors]. */
@@ -99,23 +98,21 @@ export function filterGradientFunction(g: FilterGradientGeometry, vectors: numbe
       ]),
     ),
   ];
+  // One pixel per loop iteration: TurboFan keeps a basic block's loads in program order but sinks
+  // the multiply-adds to their uses, so an unrolled row loads every x and dy vector of the row
+  // first and spills them (2.4× slower, measured); a loop's back-edge bounds that to one pixel.
   const segment = (s: ColumnSegment): number[] => {
-    const length = s.end - s.first;
-    if (length <= STRAIGHT_COLUMNS) {
-      return Array.from({ length }, (_, u) => s.first + u).flatMap((ox) => pixel(xrow, xcol(ox, s.jLo) * cb, drow, ox * cb, s));
-    }
-    const unrolled = (n: number) => Array.from({ length: n }, (_, u) => pixel(px, u * sw * cb, pd, u * cb, s)).flat();
+    if (s.end - s.first === 1) return pixel(xrow, xcol(s.first, s.jLo) * cb, drow, s.first * cb, s);
     return [
       ...get(xrow), ...c(xcol(s.first, s.jLo) * cb), ...add, ...set(px),
       ...get(drow), ...c(s.first * cb), ...add, ...set(pd),
-      ...c(Math.floor(length / LOOP_UNROLL)), ...set(count),
+      ...c(s.end - s.first), ...set(count),
       op.loop, op.voidType,
-      ...unrolled(LOOP_UNROLL),
-      ...get(px), ...c(LOOP_UNROLL * sw * cb), ...add, ...set(px),
-      ...get(pd), ...c(LOOP_UNROLL * cb), ...add, ...set(pd),
+      ...pixel(px, 0, pd, 0, s),
+      ...get(px), ...c(sw * cb), ...add, ...set(px),
+      ...get(pd), ...c(cb), ...add, ...set(pd),
       ...get(count), ...c(1), ...sub, ...tee(count), op.brIf, 0,
       op.end,
-      ...unrolled(length % LOOP_UNROLL),
     ];
   };
   const body = [
