@@ -96,9 +96,9 @@ type GroupFunction = (x: number, dy: number, acc: number, images: number, rows: 
 
 /**
  * dW for channel multiplier 1 and C a multiple of 4 by the generated SIMD kernels
- * (simd/depthwise-filter-bodies.ts): per tap row i, the output rows whose input row is inside the
- * image, per channel group, in blocks of whole images or of rows of about BLOCK_PIXELS pixels, each
- * block's float32 sums added into float64 totals. Null when the kernels are not available (no wasm
+ * (simd/depthwise-filter-bodies.ts): in blocks of whole images or of output rows (about BLOCK_PIXELS
+ * pixels), one call per tap row (its output rows whose input row is inside the image) and channel
+ * group, each call's float32 sums added into float64 totals. Null when the kernels are not available (no wasm
  * SIMD, C not a multiple of 4, a filter too wide for the registers).
  */
 export function simdFilterGradient(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {

@@ -33,14 +33,15 @@ interface ColumnSegment {
 }
 
 /**
- * v128 values a block may keep live: fw·G accumulators and G dy vectors. Measured (docs/simd-kernels.md):
- * 8 beats 12–13, which TurboFan spills although x64 has 15 xmm registers for it.
+ * v128 registers TurboFan can allocate on x64 (16 xmm, one kept as scratch). It keeps a loop
+ * iteration's loads in program order but sinks the multiply-adds to the back-edge, so all G·(fw + 1)
+ * loaded x and dy vectors are live together with the fw·G accumulators (measured, docs/simd-kernels.md).
  */
-const REGISTER_BUDGET = 8;
+const V128_REGISTERS = 15;
 
-/** The widest channel group (in f32x4 vectors) whose fw·G accumulators and G dy vectors fit the registers; 0 if none. */
+/** The widest channel group (in f32x4 vectors) with G·(2·fw + 1) ≤ 15 live vectors; 0 if none (fw > 7). */
 export function maxGroupVectors(filterWidth: number): number {
-  return Math.floor(REGISTER_BUDGET / (filterWidth + 1));
+  return Math.floor(V128_REGISTERS / (2 * filterWidth + 1));
 }
 
 /** C/4 vectors cut into near-equal groups of at most maxGroupVectors: [first vector, vectors]. */
