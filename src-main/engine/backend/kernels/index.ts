@@ -5,6 +5,7 @@ import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './batch-norm-names';
 import { batchNormTrainConfig } from './BatchNormTrain';
 import { batchNormTrainGradConfig } from './BatchNormTrainGrad';
 import { concatConfig } from './Concat';
+import { conv2DConfig } from './Conv2D';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
@@ -22,6 +23,7 @@ import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
 
 /** Every kernel this project registers for the wasm backend: missing ones and faster replacements. */
 export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
+  conv2DConfig,
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
