@@ -1,8 +1,9 @@
 /**
  * CPU time per call and GFLOP/s of the 1×1 stride-1 convolution on the wasm backend: XNNPACK's
  * Conv2D (the stock kernel) against the generated SIMD kernel (simd/pointwise-conv.ts), on the
- * reference DARTS step's shapes, interleaved rep by rep. With `--tiles` every register tile the
- * generator offers is timed too.
+ * reference DARTS step's shapes, interleaved rep by rep. Both allocate their output per call and
+ * free it (as in a step; a fresh, never-touched output costs page faults). With `--tiles` every
+ * register tile the generator offers is timed.
  * `npx tsx test/bench/pointwise-conv.ts [reps] [--tiles]`
  */
 import * as tf from '@tensorflow/tfjs';
@@ -11,7 +12,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerTrainingKernels } from '../../src-main/engine/backend/kernels/index';
 import { captureStockKernel, stockKernel } from '../../src-main/engine/backend/kernels/stock';
 import { heapOffset } from '../../src-main/engine/backend/simd/module';
-import { pointwiseConvKernel, pointwiseTile, type PointwiseTile } from '../../src-main/engine/backend/simd/pointwise-conv';
+import { POINTWISE_TILE, pointwiseConvKernel, type PointwiseTile } from '../../src-main/engine/backend/simd/pointwise-conv';
 import { cpuMs, median } from './kernel-timer';
 
 /** [batch, side, Ci, Co] of the reference step's 1×1 convolutions (forward and input gradient), calls per step. */
@@ -29,10 +30,10 @@ const shapes: Array<[number, number, number, number, number]> = [
 ];
 
 const TILES: PointwiseTile[] = [
+  { rows: 3, vectors: 2 },
   { rows: 4, vectors: 2 },
   { rows: 6, vectors: 2 },
   { rows: 2, vectors: 4 },
-  { rows: 3, vectors: 4 },
 ];
 
 function timed(run: () => void): number {
@@ -42,7 +43,7 @@ function timed(run: () => void): number {
 }
 
 async function main(): Promise<void> {
-  const reps = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 30);
+  const reps = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 100);
   const allTiles = process.argv.includes('--tiles');
   await tf.setBackend('wasm');
   registerTrainingKernels();
@@ -53,19 +54,21 @@ async function main(): Promise<void> {
   for (const [n, side, ci, co, calls] of shapes) {
     const x = tf.randomNormal([n, side, side, ci]);
     const filter = tf.randomNormal([1, 1, ci, co]);
-    const out = tf.zeros([n, side, side, co]);
     const pixels = n * side * side;
     const flop = 2 * pixels * ci * co;
-    const stock = () => tf.dispose(xnn.kernelFunc({ inputs: { x, filter }, attrs: { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 }, backend }) as tf.TensorInfo as tf.Tensor);
-    const tiles = allTiles ? TILES.filter((t) => co % (4 * t.vectors) === 0) : [pointwiseTile(co)];
+    const free = (t: tf.TensorInfo) => backend.disposeData(t.dataId);
+    const stock = () => free(xnn.kernelFunc({ inputs: { x, filter }, attrs: { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 }, backend }) as tf.TensorInfo);
+    const tiles = allTiles ? TILES.filter((t) => co % (4 * t.vectors) === 0) : [POINTWISE_TILE];
     const runs = tiles.map((tile) => {
       const kernel = pointwiseConvKernel(backend, ci, co, tile);
       if (kernel === null) throw new Error('no SIMD kernel');
-      const [xAt, wAt, outAt] = [x, filter, out].map((t) => heapOffset(backend, t.dataId));
-      return () => kernel.run(xAt, wAt, outAt, pixels);
+      return () => {
+        const out = backend.makeOutput([n, side, side, co], 'float32');
+        kernel.run(heapOffset(backend, x.dataId), heapOffset(backend, filter.dataId), heapOffset(backend, out.dataId), pixels);
+        free(out);
+      };
     });
-    stock();
-    runs.forEach((r) => r());
+    for (let i = 0; i < 3; i++) [stock, ...runs].forEach((r) => r());
     const times: number[][] = [[], ...runs.map(() => [])];
     for (let i = 0; i < reps; i++) {
       times[0].push(timed(stock));
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
       const gf = (t: number) => (flop / t / 1e6).toFixed(2).padStart(8);
       console.log(`${k === 0 ? label : ''.padEnd(28)}${ms[0].toFixed(3).padStart(10)} ${gf(ms[0])} | ${ms[k + 1].toFixed(3).padStart(12)} ${gf(ms[k + 1])}  ${tile.rows}x${4 * tile.vectors}`.padEnd(86) + (ms[0] / ms[k + 1]).toFixed(2).padStart(6) + 'x');
     });
-    tf.dispose([x, filter, out]);
+    tf.dispose([x, filter]);
   }
 }
 

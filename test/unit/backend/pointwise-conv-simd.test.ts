@@ -46,8 +46,8 @@ describe('1×1 convolution by the generated SIMD kernel (Conv2D, Conv2DBackpropI
   it.each([
     { rows: 4, vectors: 2 },
     { rows: 6, vectors: 2 },
+    { rows: 3, vectors: 2 },
     { rows: 2, vectors: 4 },
-    { rows: 3, vectors: 4 },
   ])('tile $rows × 4·$vectors: every pixel count 1–14 (tile remainders) matches a float64 product', async (tile: PointwiseTile) => {
     await tf.setBackend('wasm');
     const backend = tf.backend() as BackendWasm;
@@ -94,12 +94,11 @@ describe('1×1 convolution by the generated SIMD kernel (Conv2D, Conv2DBackpropI
     expect(error).toBeLessThan(TOLERANCE);
   });
 
-  it('the kernel takes Co multiples of 8 up to 64 and Ci up to 64; the rest stays with XNNPACK', () => {
-    expect(pointwiseSupported(64, 64)).toBe(true);
+  it('the kernel takes Ci multiples of 4 and Co multiples of 8; the rest stays with XNNPACK', () => {
     expect(pointwiseSupported(4, 8)).toBe(true);
+    expect(pointwiseSupported(128, 32)).toBe(true);
     expect(pointwiseSupported(8, 12)).toBe(false);
-    expect(pointwiseSupported(128, 32)).toBe(false);
-    expect(pointwiseSupported(32, 128)).toBe(false);
+    expect(pointwiseSupported(6, 8)).toBe(false);
   });
 
   it('tf.grads of a 1×1 conv (both inputs) match cpu', async () => {

@@ -18,9 +18,13 @@ function pointwiseInputGradient(backend: BackendWasm, dy: tf.TensorInfo, filter:
   const src = backend.typedArrayFromHeap(product);
   const dst = backend.typedArrayFromHeap(dx);
   dst.fill(0);
+  // Runs of Ci floats: element copies (a subarray per run costs more than the copy).
   for (let b = 0, from = 0; b < n; b++) {
     for (let y = 0; y < oh; y++) {
-      for (let x = 0; x < ow; x++, from += ci) dst.set(src.subarray(from, from + ci), ((b * h + y * sh) * w + x * sw) * ci);
+      for (let x = 0; x < ow; x++) {
+        const to = ((b * h + y * sh) * w + x * sw) * ci;
+        for (let k = 0; k < ci; k++) dst[to + k] = src[from++];
+      }
     }
   }
   backend.disposeData(product.dataId);
