@@ -94,6 +94,25 @@ describe('1×1 convolution by the generated SIMD kernel (Conv2D, Conv2DBackpropI
     expect(error).toBeLessThan(TOLERANCE);
   });
 
+  it.each([
+    [16, 8, 6, 4],
+    [32, 16, 8, 8],
+    [12, 24, 7, 5],
+    [6, 4, 4, 6],
+  ])('1×1 stride-2 filter gradient (FactorizedReduce) Ci %i → Co %i on %i×%i matches cpu', async (ci, co, h, w) => {
+    const rng = new Rng(ci + co + h);
+    const xShape: [number, number, number, number] = [3, h, w, ci];
+    const xs = randomValues(rng, tf.util.sizeFromShape(xShape));
+    const info = tf.backend_util.computeConv2DInfo(xShape, [1, 1, ci, co], 2, 1, 'valid');
+    const dys = randomValues(rng, tf.util.sizeFromShape(info.outShape));
+    const error = await wasmVsCpu(() => {
+      const x = tf.tensor4d(xs, xShape);
+      const dy = tf.tensor4d(dys, info.outShape);
+      return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 2, pad: 'valid', dataFormat: 'NHWC', filterShape: [1, 1, ci, co] }) as tf.Tensor;
+    });
+    expect(error).toBeLessThan(TOLERANCE);
+  });
+
   it('the kernel takes Ci multiples of 4 and Co multiples of 8; the rest stays with XNNPACK', () => {
     expect(pointwiseSupported(4, 8)).toBe(true);
     expect(pointwiseSupported(128, 32)).toBe(true);

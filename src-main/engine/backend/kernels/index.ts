@@ -19,6 +19,7 @@ import { nasSumOfSquaresConfig } from './NasSumOfSquares';
 import { nasWeightedSumConfig, nasWeightedSumGradConfig, nasWeightedSumRowGradConfig } from './NasWeightedSum';
 import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
+import { splitVConfig } from './SplitV';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
 
 /** Every kernel this project registers for the wasm backend: missing ones and faster replacements. */
@@ -34,6 +35,7 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   avgPoolGradConfig,
   sliceConfig,
+  splitVConfig,
   multiplyConfig,
   addConfig,
   subConfig,
