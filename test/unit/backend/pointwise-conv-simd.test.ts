@@ -3,6 +3,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { heapOffset } from '../../../src-main/engine/backend/simd/module';
 import { pointwiseConvKernel, pointwiseSupported, type PointwiseTile } from '../../../src-main/engine/backend/simd/pointwise-conv';
+import { pointwiseFilterKernel } from '../../../src-main/engine/backend/simd/pointwise-filter';
 import { Rng } from '../../../src-shared/model/rng';
 import { initBackends, randomValues, relativeError, TOLERANCE, wasmVsCpu } from './compare';
 
@@ -22,7 +23,7 @@ function reference(x: Float32Array, w: Float32Array, pixels: number, ci: number,
   return out;
 }
 
-describe('1×1 convolution by the generated SIMD kernel (Conv2D, Conv2DBackpropInput) on wasm', () => {
+describe('1×1 convolution by the generated SIMD kernels (Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter) on wasm', () => {
   beforeAll(initBackends);
 
   it('hand-worked: W copies x into channels 0–3 and ten times x into 4–7; dx = dy · Wᵀ', async () => {
@@ -70,7 +71,29 @@ describe('1×1 convolution by the generated SIMD kernel (Conv2D, Conv2DBackpropI
     }
   });
 
-  it.each(grid)('Ci %i → Co %i: forward and input gradient (strides 1 and 2) match cpu, batch 1 and odd pixel counts', async (ci, co) => {
+  it('filter-gradient kernel: 1–9 and 300 pixels, Ci 4–64, Co 8–64, against a float64 sum', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as BackendWasm;
+    const rng = new Rng(99);
+    for (const [ci, co] of [[4, 8], [12, 24], [64, 16], [16, 64]]) {
+      const kernel = pointwiseFilterKernel(backend, ci, co);
+      expect(kernel).not.toBeNull();
+      for (const pixels of [1, 2, 3, 5, 9, 300]) {
+        const xs = randomValues(rng, pixels * ci);
+        const dys = randomValues(rng, pixels * co);
+        const [x, dy, acc] = [tf.tensor2d(xs, [pixels, ci]), tf.tensor2d(dys, [pixels, co]), tf.fill([ci + 1, co], 7)];
+        kernel!(heapOffset(backend, x.dataId), heapOffset(backend, dy.dataId), heapOffset(backend, acc.dataId), pixels);
+        const got = (await acc.data()) as Float32Array;
+        // dW = xᵀ · dy: the product reference with x transposed as the left factor.
+        const xt = Float32Array.from({ length: ci * pixels }, (_, t) => xs[(t % pixels) * ci + Math.floor(t / pixels)]);
+        expect(relativeError(got.subarray(0, ci * co), reference(xt, dys, ci, pixels, co))).toBeLessThan(1e-6);
+        expect(Array.from(got.subarray(ci * co))).toEqual(new Array(co).fill(7));
+        tf.dispose([x, dy, acc]);
+      }
+    }
+  });
+
+  it.each(grid)('Ci %i → Co %i: forward, input gradient (strides 1 and 2) and filter gradient match cpu, batch 1 and odd pixel counts', async (ci, co) => {
     const rng = new Rng(ci * 100 + co);
     const shapes: Array<[number, number, number, number]> = [
       [1, 5, 3, ci],
@@ -88,7 +111,9 @@ describe('1×1 convolution by the generated SIMD kernel (Conv2D, Conv2DBackpropI
           const dy = tf.tensor4d(randomValues(new Rng(stride + k), tf.util.sizeFromShape(info.outShape)), info.outShape);
           return tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter }, { strides: stride, pad: 'valid', dataFormat: 'NHWC', inputShape: shape }) as tf.Tensor;
         });
-        return [y, ...grads];
+        const dy = tf.tensor4d(randomValues(new Rng(k), shape[0] * shape[1] * shape[2] * co), [shape[0], shape[1], shape[2], co]);
+        const dw = tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [1, 1, ci, co] }) as tf.Tensor;
+        return [y, ...grads, dw];
       });
     });
     expect(error).toBeLessThan(TOLERANCE);

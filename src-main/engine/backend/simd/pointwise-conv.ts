@@ -30,7 +30,7 @@ export function pointwiseSupported(ci: number, co: number): boolean {
 }
 
 /** i8x16.shuffle of a vector with itself that repeats f32 lane `lane` four times. */
-const splatLane = (lane: number) => [0xfd, ...uleb(0x0d), ...Array.from({ length: 16 }, (_, b) => 4 * lane + (b % 4))];
+export const splatLane = (lane: number): number[] => [0xfd, ...uleb(0x0d), ...Array.from({ length: 16 }, (_, b) => 4 * lane + (b % 4))];
 
 interface Locals {
   w: number;
