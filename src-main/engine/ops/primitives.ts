@@ -53,8 +53,8 @@ export function maxPool3x3(x: tf.Tensor4D, stride: Stride): tf.Tensor4D {
 /**
  * 3×3 average pooling, padding 1, dividing by the number of real (unpadded) cells in each window:
  * PyTorch's AvgPool2d(3, stride, 1, count_include_pad=False), which DARTS and NAS-Bench-201 use.
- * Forward: the AvgPool kernel with numeric padding 1, which divides by the real cells (TF's
- * semantics on every backend; the kernel pads on the fly). Backward: its own gradient, the input
+ * Forward: the AvgPool kernel with padding 1 ('same' at stride 1), which divides by the real
+ * cells (TF's semantics: cpu, webgl, wasm/XNNPACK, TF; the kernel pads on the fly). Backward: its own gradient, the input
  * gradient of a depthwise convolution with a filter of ones applied to dy / count, because the stock
  * AvgPoolGrad of a padded pooling divides by the full window at the borders (cpu, wasm). No padded
  * copy forward and no Slice backward (an earlier version pooled an explicitly padded input).
@@ -64,16 +64,18 @@ export function avgPool3x3ExcludePad(x: tf.Tensor4D, stride: Stride): tf.Tensor4
 }
 
 function avgPoolExcludePad(stride: Stride): (x: tf.Tensor4D) => tf.Tensor4D {
+  // 'same' is padding 1 at stride 1 and the form every backend takes (maxPool3x3 likewise).
+  const pad = stride === 1 ? 'same' : 1;
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor4D;
-    const value = tf.engine().runKernel(tf.AvgPool, { x }, { filterSize: 3, strides: stride, pad: 1 }) as tf.Tensor4D;
+    const value = tf.engine().runKernel(tf.AvgPool, { x }, { filterSize: 3, strides: stride, pad }) as tf.Tensor4D;
     return {
       value,
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
         const [, h, w, c] = x.shape;
         const perCell = tf.mul(dy as tf.Tensor4D, inverseCounts(h, w, stride));
         const ones = tf.ones([3, 3, c, 1]);
-        const attrs = { strides: stride, pad: 1, dilations: 1, inputShape: x.shape };
+        const attrs = { strides: stride, pad, dilations: 1, inputShape: x.shape };
         return tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: perCell, filter: ones }, attrs) as tf.Tensor4D;
       },
     };
