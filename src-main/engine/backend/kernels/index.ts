@@ -14,6 +14,7 @@ import { castConfig, identityConfig } from './Identity';
 import { WASM } from './kernel-util';
 import { maxPoolGradConfig } from './MaxPoolGrad';
 import { nasAdamL2Config } from './NasAdamL2';
+import { NAS_RELU_GRAD, nasReluGradConfig, registerReluGradient } from './NasReluGrad';
 import { nasSgdMomentumConfig } from './NasSgdMomentum';
 import { nasSumOfSquaresConfig } from './NasSumOfSquares';
 import { nasWeightedSumConfig, nasWeightedSumGradConfig, nasWeightedSumRowGradConfig } from './NasWeightedSum';
@@ -48,6 +49,7 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   nasWeightedSumConfig,
   nasWeightedSumGradConfig,
   nasWeightedSumRowGradConfig,
+  nasReluGradConfig,
 ];
 
 /** Which kernel configs are ours at the moment (so a second call changes nothing). */
@@ -70,14 +72,15 @@ export function registerTrainingKernels(): void {
     if (tf.getKernel(config.kernelName, WASM) !== undefined) tf.unregisterKernel(config.kernelName, WASM);
     tf.registerKernel(config);
   }
+  registerReluGradient();
 }
 
 /** Kernels of our own names whose callers compose stock ops when they are absent. */
-const OPTIONAL_KERNELS: readonly string[] = [BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD];
+const OPTIONAL_KERNELS: readonly string[] = [BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, NAS_RELU_GRAD];
 
 /**
- * Puts the stock kernels back (benchmarks compare the two) and removes the fused batch norm (its
- * caller then composes stock ops); kernels wasm lacks stay registered.
+ * Puts the stock kernels back (benchmarks compare the two) and removes the fused batch norm and
+ * ReLU gradient (their callers then compose stock ops); kernels wasm lacks stay registered.
  */
 export function restoreStockKernels(): void {
   for (const config of trainingKernelConfigs) {

@@ -43,7 +43,10 @@ export const simd = {
   i32x4Splat: 0x11,
   f32x4Splat: 0x13,
   i32x4ExtractLane: 0x1b,
+  f32x4Ne: 0x42,
   f32x4Gt: 0x44,
+  v128And: 0x4e,
+  v128Or: 0x50,
   v128Bitselect: 0x52,
   i32x4Add: 0xae,
   /** Relaxed SIMD: a·b + c, fused where the CPU has FMA (see `relaxedSimd` in generated.ts). */
