@@ -82,6 +82,35 @@ async function main(): Promise<void> {
     });
     tf.dispose([x, filter]);
   }
+  inputGradients(reps, backend);
+}
+
+/**
+ * The 1×1 input gradient as whole kernel calls: before, XNNPACK's Conv2D of dy with the filter
+ * transposed by a Transpose call; now our Conv2DBackpropInput (W transposed on the heap, SIMD).
+ */
+function inputGradients(reps: number, backend: BackendWasm): void {
+  const xnn = stockKernel(tf.Conv2D);
+  const ours = tf.getKernel(tf.Conv2DBackpropInput, 'wasm')!;
+  console.log('\ninput gradient dy·Wᵀ       xnnpack+transpose ms | ours ms  speed-up');
+  for (const [n, side, ci, co] of shapes) {
+    const dy = tf.randomNormal([n, side, side, co]);
+    const filter = tf.randomNormal([1, 1, ci, co]);
+    const free = (t: tf.TensorInfo) => backend.disposeData(t.dataId);
+    const before = () => {
+      const transposed = tf.engine().runKernel(tf.Transpose, { x: filter }, { perm: [0, 1, 3, 2] }) as tf.Tensor;
+      free(xnn.kernelFunc({ inputs: { x: dy, filter: transposed }, attrs: { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 }, backend }) as tf.TensorInfo);
+      transposed.dispose();
+    };
+    const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', inputShape: [n, side, side, ci] };
+    const after = () => free(ours.kernelFunc({ inputs: { dy, filter }, attrs, backend } as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo);
+    for (let i = 0; i < 3; i++) [before, after].forEach((r) => r());
+    const times: number[][] = [[], []];
+    for (let i = 0; i < reps; i++) [before, after].forEach((r, k) => times[k].push(timed(r)));
+    const [a, b] = times.map(median);
+    console.log(`[${n},${side},${side},${co}]->${ci}`.padEnd(28), a.toFixed(3).padStart(20), b.toFixed(3).padStart(9), (a / b).toFixed(2).padStart(8) + 'x');
+    tf.dispose([dy, filter]);
+  }
 }
 
 void main();
