@@ -5,6 +5,7 @@ import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './batch-norm-names';
 import { batchNormTrainConfig } from './BatchNormTrain';
 import { batchNormTrainGradConfig } from './BatchNormTrainGrad';
 import { concatConfig } from './Concat';
+import { conv2DConfig } from './Conv2D';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter';
@@ -19,10 +20,12 @@ import { nasSumOfSquaresConfig } from './NasSumOfSquares';
 import { nasWeightedSumConfig, nasWeightedSumGradConfig, nasWeightedSumRowGradConfig } from './NasWeightedSum';
 import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
+import { splitVConfig } from './SplitV';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
 
 /** Every kernel this project registers for the wasm backend: missing ones and faster replacements. */
 export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
+  conv2DConfig,
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
@@ -33,6 +36,7 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   avgPoolGradConfig,
   sliceConfig,
+  splitVConfig,
   multiplyConfig,
   addConfig,
   subConfig,
