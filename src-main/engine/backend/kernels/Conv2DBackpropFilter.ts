@@ -25,8 +25,8 @@ function pointwiseFilterGradient(sumRows: PointwiseFilterGradient, backend: Back
  * dW of a convolution as one convolution: the padded input transposed to [Ci, H, W, N] (input
  * channels as the batch, the batch as channels) convolved with dy read as an [outH, outW, N, Co]
  * filter, dilated by the forward stride, gives [Ci, fh, fw, Co]. A 1×1 stride-1 unpadded
- * convolution is a plain matMul over all pixels, or with Ci a multiple of 4 and Co of 8 the SIMD outer-product
- * sum above; a strided unpadded 1×1 one (FactorizedReduce) is that of the pixels its stride reads.
+ * convolution is a plain matMul over all pixels, or with Ci a multiple of 4 and Co of 8 the
+ * generated SIMD kernel above; a strided unpadded 1×1 one (FactorizedReduce) is that of the pixels its stride reads.
  */
 function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: BackendWasm }): tf.TensorInfo {
   const { x, dy } = requireInputs(tf.Conv2DBackpropFilter, args.inputs, ['x', 'dy']);

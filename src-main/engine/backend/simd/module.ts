@@ -2,7 +2,6 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { bnRowMapBody, bnRowSquaredDeviationBody, bnRowSumAndDotBody, bnRowSumBody, reductionLocals } from './batch-norm-bodies';
 import { encodeModule, ins, op, simd } from './encoder';
 import { add, c, get, load, mul, next, nextVector, set, store, sub, tee } from './loops';
-import { outerProductSumBody, outerProductSumLocals } from './outer-product-bodies';
 import { dotBody, scaleBody } from './weighted-sum-bodies';
 
 /**
@@ -123,7 +122,6 @@ export interface SimdKernels {
   bnRowSquaredDeviation: (x: number, mean: number, acc: number, rows: number, cb: number) => void;
   bnRowSumAndDot: (dy: number, y: number, sum: number, dot: number, rows: number, cb: number) => void;
   bnRowMap: (a: number, b: number, u: number, v: number, s: number, out: number, rows: number, cb: number) => void;
-  outerProductSum: (x: number, dy: number, acc: number, rows: number, ci: number, cb: number) => void;
 }
 
 const bytes = encodeModule([
@@ -139,7 +137,6 @@ const bytes = encodeModule([
   { name: 'bnRowSquaredDeviation', params: 5, ...reductionLocals(1, 1), body: bnRowSquaredDeviationBody() },
   { name: 'bnRowSumAndDot', params: 6, ...reductionLocals(2, 2), body: bnRowSumAndDotBody() },
   { name: 'bnRowMap', params: 8, locals: 2, body: bnRowMapBody() },
-  { name: 'outerProductSum', params: 6, ...outerProductSumLocals, body: outerProductSumBody() },
 ]);
 let compiled: WebAssembly.Module | null = null;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();

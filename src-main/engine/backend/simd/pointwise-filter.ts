@@ -9,9 +9,8 @@ import { splatLane } from './pointwise-conv';
  * `rows` pixels (x rows of Ci floats, dy and acc rows of Co). A 4-input-channel × 8-output-channel
  * tile of acc lives in eight v128 locals while the pixel loop runs: per pixel one v128 load of the
  * four x values, two of dy, the x lanes splatted by shuffles, eight multiply-adds (fused with
- * relaxed SIMD). With Ci and Co constants the row strides and offsets are immediates. The same
- * tile as `outerProductSum` (simd/outer-product-bodies.ts), which loads and splats x per value
- * and multiplies then adds; the caller sums blocks of rows in float64 the same way.
+ * relaxed SIMD). With Ci and Co constants the row strides and offsets are immediates. The
+ * caller sums blocks of rows in float64.
  */
 
 const TILE_CHANNELS = 4;
