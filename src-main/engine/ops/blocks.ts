@@ -58,6 +58,19 @@ export function sepConv(inC: number, outC: number, k: number, stride: Stride, ct
 }
 
 /**
+ * The pixels (2y + 1, 2x + 1) of x, zero beyond its last row/column: what a 1×1 stride-2 conv of x
+ * shifted by one pixel reads. For even sizes one Slice of x seen as 2×2 blocks (its gradient one
+ * PadV2); odd sizes pad a zero row and column first.
+ */
+function oddPixels(x: tf.Tensor4D): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const even = h % 2 === 0 && w % 2 === 0 ? x : tf.pad(x, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]]);
+  const [h2, w2] = [Math.ceil(h / 2), Math.ceil(w / 2)];
+  const blocks = tf.reshape(even, [n, h2, 2, w2, 2, c]);
+  return tf.reshape(tf.slice(blocks, [0, 0, 1, 0, 1, 0], [n, h2, 1, w2, 1, c]), [n, h2, w2, c]);
+}
+
+/**
  * ReLU → two 1×1 stride-2 convs, on x and on x shifted by one pixel, concatenated → BN (DARTS's
  * FactorizedReduce). The shift zero-fills the last row/column (as AutoDL's version does) so odd
  * sizes work too; for even sizes it equals DARTS's `x[:, :, 1:, 1:]`.
@@ -68,10 +81,8 @@ export function factorizedReduce(inC: number, outC: number, ctx: OpContext): Rel
   const w2 = convFilter(ctx, 'conv2', 1, inC, outC / 2);
   const bn = batchNorm(outC, ctx, 'bn');
   return reluFirst((r) => {
-    const [n, h, w, c] = r.shape;
-    const shifted = tf.pad(r, [[0, 0], [0, 1], [0, 1], [0, 0]]).slice([0, 1, 1, 0], [n, h, w, c]);
     const a = tf.conv2d(r, w1 as tf.Tensor4D, 2, 'valid');
-    const b = tf.conv2d(shifted as tf.Tensor4D, w2 as tf.Tensor4D, 2, 'valid');
+    const b = tf.conv2d(oddPixels(r), w2 as tf.Tensor4D, 1, 'valid');
     return bn(tf.concat([a, b], 3));
   });
 }

@@ -10,12 +10,6 @@ import { BATCH_NORM_EPS, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../back
 
 export type Stride = 1 | 2;
 
-/** Symmetric zero padding of the two spatial axes. */
-export function padSpatial(x: tf.Tensor4D, pad: number): tf.Tensor4D {
-  if (pad === 0) return x;
-  return tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]);
-}
-
 /** Output size of a PyTorch-style k×k window with padding (k-1)/2 and the given stride. */
 export function strided(size: number, stride: Stride): number {
   return Math.ceil(size / stride);
@@ -59,23 +53,45 @@ export function maxPool3x3(x: tf.Tensor4D, stride: Stride): tf.Tensor4D {
 /**
  * 3×3 average pooling, padding 1, dividing by the number of real (unpadded) cells in each window:
  * PyTorch's AvgPool2d(3, stride, 1, count_include_pad=False), which DARTS and NAS-Bench-201 use.
- * Written as a 'valid' pooling of the zero-padded input (a window sum / 9) rescaled by a constant
- * per-position count, so its gradient is the stock 'valid' AvgPoolGrad, exact on every backend
- * (the stock gradient of a 'same' pooling divides by the full window at the borders).
+ * Forward: the AvgPool kernel with padding 1 ('same' at stride 1), which divides by the real
+ * cells (TF's semantics: cpu, webgl, wasm/XNNPACK, TF; the kernel pads on the fly). Backward: its own gradient, the input
+ * gradient of a depthwise convolution with a filter of ones applied to dy / count, because the stock
+ * AvgPoolGrad of a padded pooling divides by the full window at the borders (cpu, wasm). No padded
+ * copy forward and no Slice backward (an earlier version pooled an explicitly padded input).
  */
 export function avgPool3x3ExcludePad(x: tf.Tensor4D, stride: Stride): tf.Tensor4D {
-  const [, h, w] = x.shape;
-  const windowMeans = tf.avgPool(padSpatial(x, 1), 3, stride, 'valid');
-  return tf.mul(windowMeans, countScale(h, w, stride)) as tf.Tensor4D;
+  return (stride === 1 ? avgPoolExcludePad1 : avgPoolExcludePad2)(x);
 }
 
-/** 9 / (cells of the window inside the image), shape [1, outH, outW, 1]. */
-function countScale(h: number, w: number, stride: Stride): tf.Tensor4D {
+function avgPoolExcludePad(stride: Stride): (x: tf.Tensor4D) => tf.Tensor4D {
+  // 'same' is padding 1 at stride 1 and the form every backend takes (maxPool3x3 likewise).
+  const pad = stride === 1 ? 'same' : 1;
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor4D;
+    const value = tf.engine().runKernel(tf.AvgPool, { x }, { filterSize: 3, strides: stride, pad }) as tf.Tensor4D;
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        const [, h, w, c] = x.shape;
+        const perCell = tf.mul(dy as tf.Tensor4D, inverseCounts(h, w, stride));
+        const ones = tf.ones([3, 3, c, 1]);
+        const attrs = { strides: stride, pad, dilations: 1, inputShape: x.shape };
+        return tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy: perCell, filter: ones }, attrs) as tf.Tensor4D;
+      },
+    };
+  }) as (x: tf.Tensor4D) => tf.Tensor4D;
+}
+
+const avgPoolExcludePad1 = avgPoolExcludePad(1);
+const avgPoolExcludePad2 = avgPoolExcludePad(2);
+
+/** 1 / (cells of the window inside the image), shape [1, outH, outW, 1]. */
+function inverseCounts(h: number, w: number, stride: Stride): tf.Tensor4D {
   const rows = inside(h, stride);
   const cols = inside(w, stride);
   const scale = new Float32Array(rows.length * cols.length);
   for (let i = 0; i < rows.length; i++) {
-    for (let j = 0; j < cols.length; j++) scale[i * cols.length + j] = 9 / (rows[i] * cols[j]);
+    for (let j = 0; j < cols.length; j++) scale[i * cols.length + j] = 1 / (rows[i] * cols[j]);
   }
   return tf.tensor4d(scale, [1, rows.length, cols.length, 1]);
 }

@@ -1,24 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { simdKernels, type SimdKernels } from '../simd/module';
+import { pointwiseFilterKernel, pointwiseFilterSupported, type PointwiseFilterGradient } from '../simd/pointwise-filter';
 import { blockedSums, floatIndex, heapFloats } from './batch-norm-rows';
 import { asTensor, padOrCrop, requireChannelsLast, requireInputs, tidyKernel, WASM } from './kernel-util';
 
 /**
  * A 1×1 stride-1 unpadded convolution's dW[i, :] = Σ_p x[p, i] · dy[p, :] over all P pixels, read
- * in place (no transposed copy of x): float32 blocks of rows summed by the SIMD kernel into `out`,
- * the blocks added in float64. Ci a multiple of 4, Co of 8 (the kernel's register tile).
+ * in place (no transposed copy of x): float32 blocks of rows summed by the generated SIMD kernel
+ * (simd/pointwise-filter.ts) into `out`, the blocks added in float64. Ci a multiple of 4, Co of 8.
  */
-function pointwiseFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, ci: number, co: number, filterShape: number[]): tf.TensorInfo {
+function pointwiseFilterGradient(sumRows: PointwiseFilterGradient, backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, ci: number, co: number, filterShape: number[]): tf.TensorInfo {
   const out = backend.makeOutput(filterShape, 'float32');
   // Views are taken after the allocation: a growing heap replaces its ArrayBuffer.
   const heap = heapFloats(backend);
   const [xAt, dyAt, outAt] = [floatIndex(backend, x), floatIndex(backend, dy), floatIndex(backend, out)];
   const weights = ci * co;
   const layout = { rows: tf.util.sizeFromShape(x.shape) / ci, channels: weights };
-  const [total] = blockedSums(heap, layout, [outAt], (first, count) =>
-    kernels.outerProductSum(4 * (xAt + first * ci), 4 * (dyAt + first * co), 4 * outAt, count, ci, 4 * co),
-  );
+  const [total] = blockedSums(heap, layout, [outAt], (first, count) => sumRows(4 * (xAt + first * ci), 4 * (dyAt + first * co), 4 * outAt, count));
   heap.set(total, outAt);
   return out;
 }
@@ -27,8 +25,8 @@ function pointwiseFilterGradient(kernels: SimdKernels, backend: BackendWasm, x: 
  * dW of a convolution as one convolution: the padded input transposed to [Ci, H, W, N] (input
  * channels as the batch, the batch as channels) convolved with dy read as an [outH, outW, N, Co]
  * filter, dilated by the forward stride, gives [Ci, fh, fw, Co]. A 1×1 stride-1 unpadded
- * convolution is a plain matMul over all pixels, or with Ci a multiple of 4 and Co of 8 the SIMD outer-product
- * sum above.
+ * convolution is a plain matMul over all pixels, or with Ci a multiple of 4 and Co of 8 the
+ * generated SIMD kernel above; a strided unpadded 1×1 one (FactorizedReduce) is that of the pixels its stride reads.
  */
 function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: BackendWasm }): tf.TensorInfo {
   const { x, dy } = requireInputs(tf.Conv2DBackpropFilter, args.inputs, ['x', 'dy']);
@@ -45,14 +43,22 @@ function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.
   );
   const [fh, fw, ci, co] = filterShape;
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, padInfo } = info;
-  const [, h, w] = x.shape;
+  const [n, h, w] = x.shape;
   const unpadded = padInfo.top === 0 && padInfo.left === 0 && oh === h && ow === w;
   const pointwise = fh === 1 && fw === 1 && sh === 1 && sw === 1 && unpadded;
-  const kernels = pointwise && ci % 4 === 0 && co % 8 === 0 && x.dtype === 'float32' && dy.dtype === 'float32' ? simdKernels(args.backend) : null;
-  if (kernels) return pointwiseFilterGradient(kernels, args.backend, x, dy, ci, co, filterShape);
+  const sumRows = pointwise && pointwiseFilterSupported(ci, co) && x.dtype === 'float32' && dy.dtype === 'float32' ? pointwiseFilterKernel(args.backend, ci, co) : null;
+  if (sumRows) return pointwiseFilterGradient(sumRows, args.backend, x, dy, ci, co, filterShape);
+  const stridedPointwise = fh === 1 && fw === 1 && padInfo.top === 0 && padInfo.left === 0 && h === oh * sh && w === ow * sw && (sh > 1 || sw > 1);
   return tidyKernel(tf.Conv2DBackpropFilter, filterShape, () => {
     const x4 = asTensor<tf.Rank.R4>(x);
     const dy4 = asTensor<tf.Rank.R4>(dy);
+    if (stridedPointwise) {
+      // Only the pixels (sh·y, sw·x) meet dy: gather them (Slice copies runs of Ci floats), then
+      // the stride-1 gradient above, instead of transposing all of x for a large convolution.
+      const taken = tf.slice(tf.reshape(x4, [n, oh, sh, ow, sw, ci]), [0, 0, 0, 0, 0, 0], [n, oh, 1, ow, 1, ci]);
+      const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape };
+      return tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.reshape(taken, [n, oh, ow, ci]), dy: dy4 }, attrs) as tf.Tensor;
+    }
     if (pointwise) {
       const pixels = tf.reshape(x4, [-1, ci]);
       return tf.reshape(tf.matMul(pixels, tf.reshape(dy4, [-1, co]), true, false), filterShape);

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapOffset, simdKernels } from '../simd/module';
+import { channelGroups, filterGradientModule, groupFunctionName, maxGroupVectors, type FilterGradientGeometry } from '../simd/depthwise-filter-bodies';
+import { generatedKernels } from '../simd/generated';
+import { floatIndex, heapFloats } from './batch-norm-rows';
 import { asTensor, padOrCrop, requireInputs, tidyKernel, WASM } from './kernel-util';
 
 /**
@@ -87,6 +89,67 @@ export function useFilterGradientLoop(info: tf.backend_util.Conv2DInfo): boolean
   return multiplier === 1 && (info.strideHeight > 1 || info.strideWidth > 1 || info.inChannels >= 16);
 }
 
+/** Output pixels per float32 partial sum (rounds like ~10^3 terms); the partial sums are added in float64. */
+const BLOCK_PIXELS = 1024;
+
+type GroupFunction = (x: number, dy: number, acc: number, images: number, rows: number) => void;
+
+/**
+ * dW for channel multiplier 1 and C a multiple of 4 by the generated SIMD kernels
+ * (simd/depthwise-filter-bodies.ts): in blocks of whole images or of output rows (about BLOCK_PIXELS
+ * pixels), one call per tap row (its output rows whose input row is inside the image) and channel
+ * group, each call's float32 sums added into float64 totals. Null when the kernels are not available (no wasm
+ * SIMD, C not a multiple of 4, a filter too wide for the registers).
+ */
+export function simdFilterGradient(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo | null {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ch, outHeight: oh, outWidth: ow } = info;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, filterHeight: fh, filterWidth: fw, padInfo } = info;
+  if (ch % 4 !== 0 || maxGroupVectors(fw) === 0) return null;
+  const geometry: FilterGradientGeometry = {
+    channels: ch, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow,
+    strideHeight: sh, strideWidth: sw, dilationWidth: dw, filterWidth: fw, left: padInfo.left,
+  };
+  const { key, build } = filterGradientModule(geometry);
+  const kernels = generatedKernels<Record<string, GroupFunction>>(backend, key, build);
+  if (kernels === null) return null;
+  const out = backend.makeOutput([fh, fw, ch, 1], 'float32');
+  // Views are taken after the allocation: a growing heap replaces its ArrayBuffer.
+  const heap = heapFloats(backend);
+  const [xAt, dyAt, outAt] = [floatIndex(backend, x), floatIndex(backend, dy), floatIndex(backend, out)];
+  const totals = new Float64Array(fh * fw * ch);
+  const groups = channelGroups(ch, fw).map(([first, vectors]) => ({ first, vectors, run: kernels[groupFunctionName(vectors)] }));
+  // Output rows [oyLo, oyHi) of tap row i read input rows inside the image.
+  const tapRows = Array.from({ length: fh }, (_, i) => ({
+    i,
+    oyLo: Math.max(0, Math.ceil((padInfo.top - i * dh) / sh)),
+    oyHi: Math.min(oh, Math.floor((h - 1 + padInfo.top - i * dh) / sh) + 1),
+  }));
+  const rowsPerBlock = Math.max(1, Math.min(oh, Math.floor(BLOCK_PIXELS / ow)));
+  const imagesPerBlock = rowsPerBlock < oh ? 1 : Math.max(1, Math.floor(BLOCK_PIXELS / (oh * ow)));
+  // Every tap row and channel group of a block of images × output rows in turn, while its x and dy are in cache.
+  for (let b = 0; b < n; b += imagesPerBlock) {
+    const images = Math.min(imagesPerBlock, n - b);
+    for (let r0 = 0; r0 < oh; r0 += rowsPerBlock) {
+      for (const { i, oyLo, oyHi } of tapRows) {
+        const first = Math.max(oyLo, r0);
+        const rows = Math.min(oyHi, r0 + rowsPerBlock) - first;
+        if (rows <= 0) continue;
+        const y = first * sh + i * dh - padInfo.top;
+        for (const group of groups) {
+          const channel = 4 * group.first;
+          const accAt = outAt + i * fw * ch + channel;
+          group.run(4 * (xAt + (b * h + y) * w * ch + channel), 4 * (dyAt + (b * oh + first) * ow * ch + channel), 4 * accAt, images, rows);
+          for (let j = 0; j < fw; j++) {
+            for (let k = 0; k < 4 * group.vectors; k++) totals[accAt - outAt + j * ch + k] += heap[accAt + j * ch + k];
+          }
+        }
+      }
+    }
+  }
+  heap.set(totals, outAt);
+  return out;
+}
+
 function depthwiseConv2dNativeBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
   attrs?: tf.NamedAttrMap;
@@ -104,21 +167,8 @@ function depthwiseConv2dNativeBackpropFilter(args: {
     dimRoundingMode,
     true,
   );
-  const multiplier = filterShape[3];
-  const kernels = multiplier === 1 && info.inChannels % 4 === 0 ? simdKernels(args.backend) : null;
-  if (kernels) {
-    const { backend } = args;
-    const out = backend.makeOutput(filterShape, 'float32');
-    (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
-    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
-    const { dilationHeight, dilationWidth, filterHeight, filterWidth, padInfo } = info;
-    kernels.depthwiseFilterGradient(
-      heapOffset(backend, x.dataId), heapOffset(backend, dy.dataId), heapOffset(backend, out.dataId),
-      batchSize, inHeight, inWidth, inChannels, outHeight, outWidth,
-      strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth, padInfo.top, padInfo.left,
-    );
-    return out;
-  }
+  const simd = filterShape[3] === 1 && x.dtype === 'float32' && dy.dtype === 'float32' ? simdFilterGradient(args.backend, x, dy, info) : null;
+  if (simd) return simd;
   if (useFilterGradientLoop(info)) {
     const out = args.backend.makeOutput(filterShape, 'float32');
     // Views are taken after the allocation: a growing heap replaces its ArrayBuffer.

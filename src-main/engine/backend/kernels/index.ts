@@ -5,6 +5,7 @@ import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './batch-norm-names';
 import { batchNormTrainConfig } from './BatchNormTrain';
 import { batchNormTrainGradConfig } from './BatchNormTrainGrad';
 import { concatConfig } from './Concat';
+import { conv2DConfig } from './Conv2D';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput';
 import { depthwiseConv2dNativeConfig } from './DepthwiseConv2dNative';
@@ -20,10 +21,12 @@ import { nasSumOfSquaresConfig } from './NasSumOfSquares';
 import { nasWeightedSumConfig, nasWeightedSumGradConfig, nasWeightedSumRowGradConfig } from './NasWeightedSum';
 import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
+import { splitVConfig } from './SplitV';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
 
 /** Every kernel this project registers for the wasm backend: missing ones and faster replacements. */
 export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
+  conv2DConfig,
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
@@ -35,6 +38,7 @@ export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   avgPoolGradConfig,
   sliceConfig,
+  splitVConfig,
   multiplyConfig,
   addConfig,
   subConfig,

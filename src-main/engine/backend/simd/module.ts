@@ -2,70 +2,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { bnRowMapBody, bnRowSquaredDeviationBody, bnRowSumAndDotBody, bnRowSumBody, reductionLocals } from './batch-norm-bodies';
 import { encodeModule, ins, op, simd } from './encoder';
 import { add, c, get, load, mul, next, nextVector, set, store, sub, tee } from './loops';
-import { outerProductSumBody, outerProductSumLocals } from './outer-product-bodies';
 import { dotBody, scaleBody } from './weighted-sum-bodies';
-
-/**
- * depthwiseFilterGradient(x, dy, acc, n, h, w, c, oh, ow, sh, sw, dh, dw, fh, fw, top, left):
- * acc[i, j, :] += x[b, oy·sh + i·dh − top, ox·sw + j·dw − left, :] · dy[b, oy, ox, :] over b, oy, ox,
- * taps in the padding skipped; four channels per f32x4 (c a multiple of 4). Pointers in bytes.
- */
-function depthwiseFilterGradientBody(): number[] {
-  const [x, dy, acc, n, h, w, ch, oh, ow, sh, sw, dh, dw, fh, fw, top, left] = Array.from({ length: 17 }, (_, i) => i);
-  const [b, oy, ox, i, j, y, xx, dyp, xp, ap, k, cb] = Array.from({ length: 12 }, (_, t) => 17 + t);
-  const channelLoop = [
-    op.loop, op.voidType,
-    ...get(ap), ...get(k), ...add,
-    ...get(ap), ...get(k), ...add, ...load(),
-    ...get(xp), ...get(k), ...add, ...load(),
-    ...get(dyp), ...get(k), ...add, ...load(),
-    ...ins.simd(simd.f32x4Mul), ...ins.simd(simd.f32x4Add),
-    ...store(),
-    ...nextVector(k, cb),
-    op.end,
-  ];
-  const tapLoop = [
-    ...c(0), ...set(j),
-    op.loop, op.voidType,
-    ...get(ox), ...get(sw), ...mul, ...get(j), ...get(dw), ...mul, ...add, ...get(left), ...sub, ...tee(xx),
-    ...get(w), op.i32LtU, op.if, op.voidType,
-    ...get(x), ...get(b), ...get(h), ...mul, ...get(y), ...add, ...get(w), ...mul, ...get(xx), ...add, ...get(cb), ...mul, ...add, ...set(xp),
-    ...get(acc), ...get(i), ...get(fw), ...mul, ...get(j), ...add, ...get(cb), ...mul, ...add, ...set(ap),
-    ...c(0), ...set(k),
-    ...channelLoop,
-    op.end,
-    ...next(j, fw),
-    op.end,
-  ];
-  const rowLoop = [
-    ...c(0), ...set(i),
-    op.loop, op.voidType,
-    ...get(oy), ...get(sh), ...mul, ...get(i), ...get(dh), ...mul, ...add, ...get(top), ...sub, ...tee(y),
-    ...get(h), op.i32LtU, op.if, op.voidType,
-    ...tapLoop,
-    op.end,
-    ...next(i, fh),
-    op.end,
-  ];
-  return [
-    ...get(ch), ...c(4), ...mul, ...set(cb),
-    ...get(dy), ...set(dyp),
-    ...c(0), ...set(b),
-    op.loop, op.voidType,
-    ...c(0), ...set(oy),
-    op.loop, op.voidType,
-    ...c(0), ...set(ox),
-    op.loop, op.voidType,
-    ...rowLoop,
-    ...get(dyp), ...get(cb), ...add, ...set(dyp),
-    ...next(ox, ow),
-    op.end,
-    ...next(oy, oh),
-    op.end,
-    ...next(b, n),
-    op.end,
-  ];
-}
 
 /**
  * maxPoolGrad(x, dy, dx, n, h, w, c, oh, ow, sh, sw, fh, fw, top, left): per window and four
@@ -173,7 +110,6 @@ function rowBroadcastBody(vectorOp: number): number[] {
 }
 
 export interface SimdKernels {
-  depthwiseFilterGradient: (...args: number[]) => void;
   maxPoolGrad: (...args: number[]) => void;
   mulRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
   addRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
@@ -186,11 +122,9 @@ export interface SimdKernels {
   bnRowSquaredDeviation: (x: number, mean: number, acc: number, rows: number, cb: number) => void;
   bnRowSumAndDot: (dy: number, y: number, sum: number, dot: number, rows: number, cb: number) => void;
   bnRowMap: (a: number, b: number, u: number, v: number, s: number, out: number, rows: number, cb: number) => void;
-  outerProductSum: (x: number, dy: number, acc: number, rows: number, ci: number, cb: number) => void;
 }
 
 const bytes = encodeModule([
-  { name: 'depthwiseFilterGradient', params: 17, locals: 12, body: depthwiseFilterGradientBody() },
   { name: 'maxPoolGrad', params: 15, locals: 13, vectorLocals: 4, body: maxPoolGradBody() },
   { name: 'mulRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Mul) },
   { name: 'addRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Add) },
@@ -203,7 +137,6 @@ const bytes = encodeModule([
   { name: 'bnRowSquaredDeviation', params: 5, ...reductionLocals(1, 1), body: bnRowSquaredDeviationBody() },
   { name: 'bnRowSumAndDot', params: 6, ...reductionLocals(2, 2), body: bnRowSumAndDotBody() },
   { name: 'bnRowMap', params: 8, locals: 2, body: bnRowMapBody() },
-  { name: 'outerProductSum', params: 6, ...outerProductSumLocals, body: outerProductSumBody() },
 ]);
 let compiled: WebAssembly.Module | null = null;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
