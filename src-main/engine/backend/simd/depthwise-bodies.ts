@@ -24,8 +24,7 @@ export function useRelaxedMadd(on: boolean): void {
   relaxedMadd = on && relaxedSimd;
 }
 
-const fmadd = (a: number[], b: number[], acc: number[]) =>
-  relaxedMadd ? madd(a, b, acc) : [...a, ...b, ...ins.simd(simd.f32x4Mul), ...acc, ...ins.simd(simd.f32x4Add)];
+const fmadd = (a: number[], b: number[], acc: number[]) => madd(a, b, acc, relaxedMadd);
 
 // Locals: the four parameters, then i32 bookkeeping, then the v128 accumulators, one tap
 // row's filter vectors and the input vector in flight.

@@ -27,10 +27,11 @@ export const relaxedSimd: boolean = (() => {
 
 /**
  * a·b + c for f32x4 operands given as instruction sequences: relaxed_madd where the engine has it
- * (one FMA on x64 with FMA3, rounding once), else f32x4.mul then f32x4.add.
+ * (one FMA on x64 with FMA3, rounding once), else f32x4.mul then f32x4.add (also with fused = false,
+ * which tests use to check the fallback).
  */
-export function madd(a: number[], b: number[], c: number[]): number[] {
-  if (relaxedSimd) return [...a, ...b, ...c, ...ins.simd(simd.f32x4RelaxedMadd)];
+export function madd(a: number[], b: number[], c: number[], fused = relaxedSimd): number[] {
+  if (fused && relaxedSimd) return [...a, ...b, ...c, ...ins.simd(simd.f32x4RelaxedMadd)];
   return [...a, ...b, ...ins.simd(simd.f32x4Mul), ...c, ...ins.simd(simd.f32x4Add)];
 }
 
