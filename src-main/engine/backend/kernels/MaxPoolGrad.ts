@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { requireInputs, WASM } from './kernel-util';
-import { heapOffset, simdKernels } from '../simd/module';
+import { maxPoolGradKernels, poolGeometry } from '../simd/max-pool-grad-bodies';
+import { heapOffset } from '../simd/module';
 
 /**
- * One pass over the pooling windows on views of the wasm heap: each window finds its first maximum
- * (strict '>' in row-major window order, tfjs's tie rule) and adds its dy there. The innermost loop
- * runs along channels, which are contiguous in NHWC. The stock kernel visits every window of every
- * input pixel again (3–14 ms per 131k floats).
+ * Max pooling's gradient: each window's first maximum (strict '>' in row-major window order, tfjs's
+ * tie rule) gets the window's dy. Channels a multiple of 4: two generated SIMD passes (winner index
+ * per window, then a gather per input pixel; simd/max-pool-grad-bodies.ts). Else one JS pass over
+ * the windows on views of the heap. The stock kernel visits every window of every input pixel again
+ * (3–14 ms per 131k floats).
  */
 function maxPoolGrad(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -26,18 +28,21 @@ function maxPoolGrad(args: {
     dimRoundingMode,
   );
   const dx = backend.makeOutput(input.shape, 'float32');
+  if (tf.util.sizeFromShape(input.shape) === 0 || tf.util.sizeFromShape(dy.shape) === 0) return dx;
+  const geometry = poolGeometry(info);
+  const kernels = info.inChannels % 4 === 0 && info.dilationHeight === 1 && info.dilationWidth === 1 ? maxPoolGradKernels(backend, geometry) : null;
+  const xAt = heapOffset(backend, input.dataId);
+  // The winners pass addresses each row from `left` columns before it (see maxPoolGradKernels).
+  if (kernels !== null && xAt >= geometry.left * geometry.channels * 4) {
+    const winners = backend.makeOutput(dy.shape, 'int32');
+    kernels.winners(xAt, heapOffset(backend, winners.dataId), info.batchSize);
+    kernels.gather(heapOffset(backend, winners.dataId), heapOffset(backend, dy.dataId), heapOffset(backend, dx.dataId), info.batchSize);
+    backend.disposeData(winners.dataId);
+    return dx;
+  }
   // Views are taken after the allocation: a growing heap replaces its ArrayBuffer.
   const dxs = backend.typedArrayFromHeap(dx) as Float32Array;
   dxs.fill(0);
-  const kernels = info.inChannels % 4 === 0 && info.dilationHeight === 1 && info.dilationWidth === 1 ? simdKernels(backend) : null;
-  if (kernels) {
-    kernels.maxPoolGrad(
-      heapOffset(backend, input.dataId), heapOffset(backend, dy.dataId), heapOffset(backend, dx.dataId),
-      info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
-      info.strideHeight, info.strideWidth, info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left,
-    );
-    return dx;
-  }
   const xs = backend.typedArrayFromHeap(input) as Float32Array;
   const dys = backend.typedArrayFromHeap(dy) as Float32Array;
   const { batchSize, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;

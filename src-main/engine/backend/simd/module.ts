@@ -1,80 +1,8 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { bnRowMapBody, bnRowSquaredDeviationBody, bnRowSumAndDotBody, bnRowSumBody, reductionLocals } from './batch-norm-bodies';
 import { encodeModule, ins, op, simd } from './encoder';
-import { add, c, get, load, mul, next, nextVector, set, store, sub, tee } from './loops';
+import { add, c, get, load, next, nextVector, set, store, sub } from './loops';
 import { dotBody, scaleBody } from './weighted-sum-bodies';
-
-/**
- * maxPoolGrad(x, dy, dx, n, h, w, c, oh, ow, sh, sw, fh, fw, top, left): per window and four
- * channels at a time, the first maximum in row-major window order (strict >, tfjs's tie rule;
- * padding skipped) gets the window's dy; dx must be zero on entry. Pointers in bytes.
- */
-function maxPoolGradBody(): number[] {
-  const [x, dy, dx, n, h, w, ch, oh, ow, sh, sw, fh, fw, top, left] = Array.from({ length: 15 }, (_, i) => i);
-  const [b, oy, ox, k, i, j, y, xx, dyp, p, cb, a, delta] = Array.from({ length: 13 }, (_, t) => 15 + t);
-  const [v, mask, best, bestAt] = [28, 29, 30, 31];
-  const vop = (code: number) => ins.simd(code);
-  const visit = [
-    ...get(x), ...get(b), ...get(h), ...mul, ...get(y), ...add, ...get(w), ...mul, ...get(xx), ...add, ...get(cb), ...mul, ...add, ...get(k), ...add, ...tee(p),
-    ...load(), ...set(v),
-    ...get(v), ...get(best), ...vop(simd.f32x4Gt), ...set(mask),
-    ...get(v), ...get(best), ...get(mask), ...vop(simd.v128Bitselect), ...set(best),
-    ...get(p), ...vop(simd.i32x4Splat), ...ins.i32x4Const([0, 4, 8, 12]), ...vop(simd.i32x4Add), ...get(bestAt), ...get(mask), ...vop(simd.v128Bitselect), ...set(bestAt),
-  ];
-  const window = [
-    ...c(0), ...set(i),
-    op.loop, op.voidType,
-    ...get(oy), ...get(sh), ...mul, ...get(i), ...add, ...get(top), ...sub, ...tee(y),
-    ...get(h), op.i32LtU, op.if, op.voidType,
-    ...c(0), ...set(j),
-    op.loop, op.voidType,
-    ...get(ox), ...get(sw), ...mul, ...get(j), ...add, ...get(left), ...sub, ...tee(xx),
-    ...get(w), op.i32LtU, op.if, op.voidType,
-    ...visit,
-    op.end,
-    ...next(j, fw),
-    op.end,
-    op.end,
-    ...next(i, fh),
-    op.end,
-  ];
-  // dx[winner] += dy for each lane that found a maximum (address 0: none, as for an all −∞ window).
-  const scatter = [0, 1, 2, 3].flatMap((lane) => [
-    ...get(bestAt), ...ins.extractLane(lane), ...tee(a),
-    op.if, op.voidType,
-    ...get(a), ...get(delta), ...add,
-    ...get(a), ...get(delta), ...add, ...ins.f32Load(),
-    ...get(dyp), ...get(k), ...add, ...ins.f32Load(lane * 4),
-    op.f32Add, ...ins.f32Store(),
-    op.end,
-  ]);
-  return [
-    ...get(ch), ...c(4), ...mul, ...set(cb),
-    ...get(dx), ...get(x), ...sub, ...set(delta),
-    ...get(dy), ...set(dyp),
-    ...c(0), ...set(b),
-    op.loop, op.voidType,
-    ...c(0), ...set(oy),
-    op.loop, op.voidType,
-    ...c(0), ...set(ox),
-    op.loop, op.voidType,
-    ...c(0), ...set(k),
-    op.loop, op.voidType,
-    ...ins.f32Const(-Infinity), ...vop(simd.f32x4Splat), ...set(best),
-    ...c(0), ...vop(simd.i32x4Splat), ...set(bestAt),
-    ...window,
-    ...scatter,
-    ...nextVector(k, cb),
-    op.end,
-    ...get(dyp), ...get(cb), ...add, ...set(dyp),
-    ...next(ox, ow),
-    op.end,
-    ...next(oy, oh),
-    op.end,
-    ...next(b, n),
-    op.end,
-  ];
-}
 
 /**
  * rowBroadcast(a, b, out, p, q, cb): out[i, j, :] = a[i, j, :] ∘ b[i, :] for i < p, j < q, rows of
@@ -110,7 +38,6 @@ function rowBroadcastBody(vectorOp: number): number[] {
 }
 
 export interface SimdKernels {
-  maxPoolGrad: (...args: number[]) => void;
   mulRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
   addRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
   subRowBroadcast: (a: number, b: number, out: number, p: number, q: number, cb: number) => void;
@@ -125,7 +52,6 @@ export interface SimdKernels {
 }
 
 const bytes = encodeModule([
-  { name: 'maxPoolGrad', params: 15, locals: 13, vectorLocals: 4, body: maxPoolGradBody() },
   { name: 'mulRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Mul) },
   { name: 'addRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Add) },
   { name: 'subRowBroadcast', params: 6, locals: 4, body: rowBroadcastBody(simd.f32x4Sub) },
