@@ -1,5 +1,6 @@
-// Per kernel: the stock wasm kernel (where tfjs has one) against the native one on 1 and 2
-// threads, batch 32 DARTS shapes. Depthwise and conv rows time the raw native kernel (no hand-back
+// Per kernel: the wasm kernel the engine registers before the native ones (ours from
+// registerTrainingKernels, else tfjs's stock one) against the native one on 1 and 2 threads,
+// batch 32 DARTS shapes. Depthwise and conv rows time the raw native kernel (no hand-back
 // to XNNPACK); the untransposed matMul row times the stock kernel in both columns.
 // NAS_NATIVE_COMPARE=<other .node> adds that build's depthwise/conv kernels (e.g. the previous
 // build, copied aside) as "old" columns, interleaved with the new ones in the same process.
@@ -8,6 +9,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerTrainingKernels } from '../../src-main/engine/backend/kernels/index';
 import { convKernels, depthwiseKernels } from '../../src-main/engine/backend/native/conv-kernels';
 import type { KernelFn } from '../../src-main/engine/backend/native/heap';
 import { loadAddon, type NativeAddon } from '../../src-main/engine/backend/native/addon';
@@ -100,6 +102,7 @@ function timeKernel(kernelFunc: tf.KernelFunc | KernelFn, backend: BackendWasm, 
 }
 
 await tf.setBackend('wasm');
+registerTrainingKernels();
 const backend = tf.backend() as BackendWasm;
 const stock = new Map(benches.map((b) => [b.kernel, tf.getKernel(b.kernel, 'wasm')]));
 const registration = registerNativeKernels({ kernels: NATIVE_KERNEL_NAMES });
@@ -115,7 +118,7 @@ const old = comparePath ? rawKernels(createRequire(import.meta.url)(comparePath)
 const rng = new Rng(1);
 const fmt = (ms: number | undefined) => (ms === undefined ? '—' : ms < 1 ? ms.toFixed(3) : ms.toFixed(2));
 const ratio = (a: number | undefined, b: number) => (a === undefined ? '—' : `${(a / b).toFixed(1)}×`);
-console.log('| kernel | shape | stock wasm ms | old 1t ms | native 1t ms | old 2t ms | native 2t ms | stock/1t | old/new 1t | old/new 2t |');
+console.log('| kernel | shape | wasm ms | old 1t ms | native 1t ms | old 2t ms | native 2t ms | wasm/1t | old/new 1t | old/new 2t |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 const only = process.argv[2];
 for (const b of benches.filter((x) => only === undefined || `${x.kernel} ${x.label}`.includes(only))) {

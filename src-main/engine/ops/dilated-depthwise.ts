@@ -3,19 +3,17 @@ import { subsample2, type Stride } from './primitives';
 
 /**
  * Depthwise convolution with dilation > 1, symmetric zero padding d·(k-1)/2 (PyTorch's DilConv; at
- * stride 1 the output keeps the input's size), differentiable on every backend. Stride 2 on wasm
- * (with our gradient kernels registered) is one strided dilated kernel call each way, which
- * XNNPACK, our SIMD filter gradient, our composed input gradient and the native kernels all
- * support; tf.depthwiseConv2d forbids stride with dilation, so the kernels are called directly.
- * Elsewhere stride 2 is the stride-1 result sampled at even positions (the same values, 4× the work).
- * At stride 1: tfjs registers no gradient for a dilated depthwise
- * convolution, so the backward pass is composed from ops that have kernels everywhere:
+ * stride 1 the output keeps the input's size), differentiable on every backend. On wasm (with our
+ * gradient kernels registered) it is one dilated kernel call each way at either stride: the
+ * generated SIMD kernels and the native ones honour stride and dilation together;
+ * tf.depthwiseConv2d forbids stride with dilation and tfjs registers no gradient for a dilated
+ * depthwise convolution, so the kernels are called directly. Elsewhere, at stride 1 the backward
+ * pass is composed from ops that have kernels everywhere:
  *  - input gradient: the same dilated depthwise convolution of dy with the spatially flipped filter;
- *  - filter gradient: on wasm, the backend's DepthwiseConv2dNativeBackpropFilter kernel (ours, SIMD
- *    or native, honours dilation); elsewhere (the cpu backend's kernel ignores dilation) a depthwise
- *    convolution whose channels are (batch, channel) pairs, with the padded input as the image, dy as
- *    the filter and the dilation as the stride. XNNPACK runs that composition as a grouped GEMM with
- *    one output per group, ~15 % of the wasm step (docs/performance.md).
+ *  - filter gradient: a depthwise convolution whose channels are (batch, channel) pairs, with the
+ *    padded input as the image, dy as the filter and the dilation as the stride (the cpu backend's
+ *    own kernel ignores dilation);
+ * and stride 2 is the stride-1 result sampled at even positions (the same values, 4× the work).
  * Both are derived in docs/engine.md and checked against finite differences in the tests.
  */
 export function dilatedDepthwiseConv(x: tf.Tensor4D, filter: tf.Tensor4D, dilation: number, stride: Stride = 1): tf.Tensor4D {
@@ -24,13 +22,13 @@ export function dilatedDepthwiseConv(x: tf.Tensor4D, filter: tf.Tensor4D, dilati
   if (kh !== kw) throw new Error(`dilatedDepthwiseConv needs a square kernel, got ${kh}x${kw}`);
   if (mult !== 1) throw new Error(`dilatedDepthwiseConv supports channel multiplier 1, got ${mult}`);
   if (dilation === 1) throw new Error('dilatedDepthwiseConv needs dilation > 1; use depthwiseConv for dilation 1');
+  if (hasDilatedGradientKernels()) return dilatedByKernels(x, filter, dilation, stride);
   if (stride === 1) return dilatedStride1(x, filter, dilation);
-  if (hasStridedDilatedGradients()) return dilatedStrided(x, filter, dilation, stride);
   return subsample2(dilatedStride1(x, filter, dilation));
 }
 
 /** Where the backend's depthwise gradient kernels honour stride and dilation together (ours on wasm). */
-function hasStridedDilatedGradients(): boolean {
+function hasDilatedGradientKernels(): boolean {
   return (
     tf.getBackend() === 'wasm' &&
     tf.getKernel(tf.DepthwiseConv2dNativeBackpropInput, 'wasm') !== undefined &&
@@ -38,7 +36,7 @@ function hasStridedDilatedGradients(): boolean {
   );
 }
 
-function dilatedStrided(x: tf.Tensor4D, filter: tf.Tensor4D, dilation: number, stride: Stride): tf.Tensor4D {
+function dilatedByKernels(x: tf.Tensor4D, filter: tf.Tensor4D, dilation: number, stride: Stride): tf.Tensor4D {
   const attrs = { strides: stride, pad: (dilation * (filter.shape[0] - 1)) / 2, dilations: dilation };
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x4, f4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
@@ -67,11 +65,7 @@ function dilatedStride1(x: tf.Tensor4D, filter: tf.Tensor4D, dilation: number): 
         const [xs, fs] = saved as [tf.Tensor4D, tf.Tensor4D];
         const dy4 = dy as tf.Tensor4D;
         const dx = tf.depthwiseConv2d(dy4, tf.reverse(fs, [0, 1]), 1, 'same', 'NHWC', dilation);
-        const dFilter =
-          tf.getBackend() === 'wasm' && tf.getKernel(tf.DepthwiseConv2dNativeBackpropFilter, 'wasm') !== undefined
-            ? (tf.engine().runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x: xs, dy: dy4 }, { strides: 1, pad: 'same', dilations: dilation, filterShape: fs.shape }) as tf.Tensor4D)
-            : depthwiseFilterGrad(xs, dy4, kh, kw, dilation);
-        return [dx, dFilter];
+        return [dx, depthwiseFilterGrad(xs, dy4, kh, kw, dilation)];
       },
     };
   });

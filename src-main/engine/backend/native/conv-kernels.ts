@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { depthwiseConv2dNativeConfig, simdDepthwiseApplies } from '../kernels/DepthwiseConv2dNative';
+import { depthwiseConv2dNativeBackpropInputConfig } from '../kernels/DepthwiseConv2dNativeBackpropInput';
 import { nativeThreads, type NativeAddon } from './addon';
 import {
   allFloat32,
@@ -62,7 +64,13 @@ function pointwiseFastPath(info: tf.backend_util.Conv2DInfo): boolean {
 export function depthwiseKernels(addon: NativeAddon, previous: (name: string) => tf.KernelConfig | undefined): Record<string, KernelFn> {
   const forwardPrevious = previous(tf.DepthwiseConv2dNative);
   const forwardFallback = fallbackTo(tf.DepthwiseConv2dNative, forwardPrevious);
-  const inputFallback = fallbackTo(tf.DepthwiseConv2dNativeBackpropInput, previous(tf.DepthwiseConv2dNativeBackpropInput));
+  const inputPrevious = previous(tf.DepthwiseConv2dNativeBackpropInput);
+  const inputFallback = fallbackTo(tf.DepthwiseConv2dNativeBackpropInput, inputPrevious);
+  // The generated wasm SIMD correlations (kernels/DepthwiseConv2dNative.ts) beat these loops at
+  // most of the step's shapes, up to 3.7× on the stride-2 input gradient (docs/native.md): where
+  // they are what sits below and they take the inputs, they run. The filter gradient stays native.
+  const generatedForward = forwardPrevious === depthwiseConv2dNativeConfig;
+  const generatedInput = inputPrevious === depthwiseConv2dNativeBackpropInputConfig;
   const filterFallback = fallbackTo(tf.DepthwiseConv2dNativeBackpropFilter, previous(tf.DepthwiseConv2dNativeBackpropFilter));
   return {
     [tf.DepthwiseConv2dNative]: (args) => {
@@ -70,6 +78,7 @@ export function depthwiseKernels(addon: NativeAddon, previous: (name: string) =>
       const a = args.attrs as unknown as tf.DepthwiseConv2dNativeAttrs;
       if (!allFloat32(x, filter) || filter.shape[3] !== 1) return forwardFallback(args);
       const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, filter.shape as Shape4, a.strides, dilationsOf(a.dilations), a.pad, a.dimRoundingMode, true);
+      if (generatedForward && simdDepthwiseApplies(x, filter, info)) return forwardFallback(args);
       // XNNPACK beats the plain native loops on undilated windows up to 3×3; the AVX2 path beats it (docs/native.md).
       const small = info.filterHeight * info.filterWidth <= 9 && info.dilationHeight === 1 && info.dilationWidth === 1;
       if (small && !depthwiseFastPath(info) && forwardPrevious !== undefined) return forwardFallback(args);
@@ -82,6 +91,7 @@ export function depthwiseKernels(addon: NativeAddon, previous: (name: string) =>
       const a = args.attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
       if (!allFloat32(dy, filter) || filter.shape[3] !== 1) return inputFallback(args);
       const info = tf.backend_util.computeConv2DInfo(a.inputShape, filter.shape as Shape4, a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
+      if (generatedInput && simdDepthwiseApplies(dy, filter, info)) return inputFallback(args);
       return runNative(args.backend, a.inputShape, (heap, out) =>
         addon.depthwiseBackpropInput(heap, nativeThreads(), offsetOf(args.backend, dy), offsetOf(args.backend, filter), out, ...geometryOf(info)),
       );
