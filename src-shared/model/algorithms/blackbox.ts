@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DatasetConfig } from '../dataset';
 
 /**
  * Black-box NAS: random search, regularized evolution, local search and BANANAS. One step is one
@@ -12,8 +13,70 @@ export const Nb201TabularEvaluatorConfig = z
   })
   .strict();
 
-/** How cells are evaluated. Supernet and short-training evaluators join this union. */
-export const BlackBoxEvaluatorConfig = z.discriminatedUnion('kind', [Nb201TabularEvaluatorConfig]);
+/** The network and data both training evaluators share (NB201's network on the user's images). */
+const nb201TrainingFields = {
+  dataset: DatasetConfig.prefault({}),
+  /** NB201's C: stage channels are C, 2C, 4C. */
+  channels: z.number().int().min(1).max(256).default(16),
+  /** NB201's N: cells per stage. */
+  cellsPerStage: z.number().int().min(1).max(16).default(5),
+  /** Fraction of the training images that train; the rest is the held-out validation part the metric is measured on. */
+  trainPortion: z.number().gt(0).lt(1).default(0.5),
+  /** Cap on batches per epoch (absent: a full pass over the training part); small on a CPU. */
+  batchesPerEpoch: z.number().int().min(1).optional(),
+  momentum: z.number().min(0).lt(1).default(0.9),
+  /** Gradient-norm clip; a guard against a diverging first step of a fresh network. */
+  gradClip: z.number().positive().default(5),
+};
+
+/**
+ * Short training from scratch: a fresh NB201 network of the cell, trained `epochs`, scored on the
+ * held-out part. NAS-Bench-201's recipe (Dong & Yang, ICLR 2020: SGD momentum 0.9, lr 0.1 cosine,
+ * weight decay 5e-4, batch 256) with CPU-sized batch and epochs; see docs/blackbox.md.
+ */
+export const Nb201TrainingEvaluatorConfig = z
+  .object({
+    kind: z.literal('nb201-train'),
+    ...nb201TrainingFields,
+    epochs: z.number().int().min(1).max(1000).default(1),
+    batchSize: z.number().int().min(1).max(4096).default(64),
+    learningRate: z.number().positive().max(10).default(0.1),
+    weightDecay: z.number().min(0).max(1).default(5e-4),
+  })
+  .strict();
+export type Nb201TrainingEvaluatorConfig = z.infer<typeof Nb201TrainingEvaluatorConfig>;
+
+/**
+ * A supernet's shared weights: the NB201 supernet trained once with one uniformly sampled cell per
+ * step (Random Search with Weight Sharing, Li & Talwalkar, UAI 2019, on DARTS's training settings),
+ * then every cell scored with those weights on `validBatches` validation batches.
+ */
+export const Nb201SupernetEvaluatorConfig = z
+  .object({
+    kind: z.literal('nb201-supernet'),
+    ...nb201TrainingFields,
+    supernetEpochs: z.number().int().min(1).max(10_000).default(5),
+    batchSize: z.number().int().min(1).max(4096).default(64),
+    learningRate: z.number().positive().max(10).default(0.025),
+    /** Cosine annealing ends here (DARTS's `learning_rate_min`). */
+    learningRateMin: z.number().min(0).max(10).default(0.001),
+    weightDecay: z.number().min(0).max(1).default(3e-4),
+    /** Validation batches each evaluation scores (the same batches for every cell). */
+    validBatches: z.number().int().min(1).max(10_000).default(10),
+  })
+  .strict()
+  .refine((c) => c.learningRateMin <= c.learningRate, {
+    path: ['learningRateMin'],
+    message: 'learningRateMin must not exceed learningRate: cosine annealing goes down from learningRate to learningRateMin',
+  });
+export type Nb201SupernetEvaluatorConfig = z.infer<typeof Nb201SupernetEvaluatorConfig>;
+
+/** How cells are evaluated: table lookup, short training from scratch, or a supernet's shared weights. */
+export const BlackBoxEvaluatorConfig = z.discriminatedUnion('kind', [
+  Nb201TabularEvaluatorConfig,
+  Nb201TrainingEvaluatorConfig,
+  Nb201SupernetEvaluatorConfig,
+]);
 export type BlackBoxEvaluatorConfig = z.infer<typeof BlackBoxEvaluatorConfig>;
 
 const common = {

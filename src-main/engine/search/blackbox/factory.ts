@@ -5,20 +5,45 @@ import { loadNb201 } from '../../benchmarks/nb201';
 import type { Reporter, StrategyContext, StrategyFactory } from '../strategy';
 import { Bananas } from './bananas';
 import type { BlackBoxStrategy } from './base';
-import type { Nb201Cells } from './cells';
+import { Nb201Cells } from './cells';
 import type { Evaluator } from './evaluator';
 import { LocalSearch } from './local-search';
 import { QueryLog } from './query-log';
 import { RandomSearch } from './random-search';
 import { RegularizedEvolution } from './regularized-evolution';
 import { TabularEvaluator } from './tabular-evaluator';
+import { TrainingEvaluator } from './training-evaluator';
+import { loadTrainingData } from './nb201-training';
+import { createSupernetEvaluator } from './supernet-evaluator';
 
-/** The evaluator a config asks for, and the cell space it evaluates. */
-export function createEvaluator(config: BlackBoxEvaluatorConfig, resourcesDir: string): { evaluator: Evaluator; cells: Nb201Cells } {
+/**
+ * The evaluator a config asks for, and the cell space it evaluates (the whole NB201 space for the
+ * training evaluators). Training evaluators load the dataset; the supernet one also trains its
+ * supernet here, before the first query.
+ */
+export async function createEvaluator(
+  config: BlackBoxEvaluatorConfig,
+  resourcesDir: string,
+  rng: Rng,
+  reporter: Reporter,
+): Promise<{ evaluator: Evaluator; cells: Nb201Cells }> {
   switch (config.kind) {
     case 'nb201-tabular': {
       const table = loadNb201(join(resourcesDir, 'nb201'), config.dataset);
       return { evaluator: new TabularEvaluator(`nb201-tabular:${config.dataset}`, table), cells: table.cells };
+    }
+    case 'nb201-train': {
+      const cells = new Nb201Cells();
+      const data = await loadTrainingData(config, resourcesDir, rng.fork('data'));
+      reporter.log(
+        'info',
+        `short training: ${data.data.name}, ${data.train.length} images train each cell for ${config.epochs} epoch(s) of ${data.stepsPerEpoch} steps, ${data.valid.length} validate (C=${config.channels}, N=${config.cellsPerStage})`,
+      );
+      return { evaluator: new TrainingEvaluator(config, cells, data, rng.fork('cells')), cells };
+    }
+    case 'nb201-supernet': {
+      const cells = new Nb201Cells();
+      return { evaluator: await createSupernetEvaluator(config, resourcesDir, cells, rng, reporter), cells };
     }
   }
 }
@@ -39,7 +64,7 @@ export function createBlackBoxStrategy(config: BlackBoxConfig, log: QueryLog, rn
 
 /** The engine's entry point for every black-box algorithm. */
 export const blackBoxFactory: StrategyFactory<BlackBoxConfig> = async (ctx: StrategyContext<BlackBoxConfig>) => {
-  const { evaluator, cells } = createEvaluator(ctx.config.evaluator, ctx.resourcesDir);
+  const { evaluator, cells } = await createEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
   const log = new QueryLog(cells, evaluator, ctx.reporter, ctx.config.budget);
   ctx.reporter.log('info', `${ctx.config.algorithm} on ${evaluator.name}: ${log.limit} queries`);
   return createBlackBoxStrategy(ctx.config, log, ctx.rng, ctx.reporter);
