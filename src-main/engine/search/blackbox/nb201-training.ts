@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-shot';
 import type { Nb201TrainingEvaluatorConfig } from '../../../../src-shared/model/algorithms/blackbox';
 import type { Nb201Op } from '../../../../src-shared/model/space';
 import type { Rng } from '../../../../src-shared/model/rng';
@@ -7,7 +6,6 @@ import { BatchIterator, splitIndices } from '../../data/batches';
 import { loadDataset, type LoadedDataset } from '../../data/datasets';
 import { Nb201Supernet } from '../../supernet/nb201-network';
 import type { CellWeights } from '../../supernet/types';
-import { WeightTrainer } from '../sampled/weight-trainer';
 
 /** The fields both training evaluators share (see nb201TrainingFields in the schema). */
 export type Nb201TrainingSetup = Pick<
@@ -62,8 +60,3 @@ export function cellWeights(activeOp: readonly number[], ops: number): CellWeigh
   return { normal: { weights: tf.tensor2d(rows, [activeOp.length, ops], 'float32'), activeOp } };
 }
 
-/** The one-shot weight update (SGD with momentum, L2 decay, clipped gradient), which reads only these fields of its config. */
-export function weightTrainer(net: Nb201Supernet, config: Nb201TrainingSetup): WeightTrainer {
-  const fields: Pick<OneShotCommon, 'momentum' | 'weightDecay' | 'gradClip'> = config;
-  return new WeightTrainer(net, fields as OneShotCommon);
-}

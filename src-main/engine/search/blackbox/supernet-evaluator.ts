@@ -8,7 +8,8 @@ import type { Nb201Supernet } from '../../supernet/nb201-network';
 import type { Reporter } from '../strategy';
 import type { Nb201Cells } from './cells';
 import type { Evaluation, Evaluator } from './evaluator';
-import { buildNetwork, cellWeights, loadTrainingData, trainingBatches, weightTrainer } from './nb201-training';
+import { WeightTrainer } from '../sampled/weight-trainer';
+import { buildNetwork, cellWeights, loadTrainingData, trainingBatches } from './nb201-training';
 
 /**
  * Evaluation with a trained supernet's shared weights (Random Search with Weight Sharing, Li &
@@ -64,7 +65,7 @@ export async function createSupernetEvaluator(
   const net = buildNetwork(cells.ops, config, data, rng.fork('network'));
   const started = performance.now();
   try {
-    const trainer = weightTrainer(net, config);
+    const trainer = new WeightTrainer(net, config);
     const batches = trainingBatches(data, config, rng.fork('batches'));
     const sampler = rng.fork('cells');
     reporter.log('info', `supernet: training ${config.supernetEpochs} epoch(s) of ${data.stepsPerEpoch} steps on ${data.train.length} ${data.data.name} images, one random cell per step (C=${config.channels}, N=${config.cellsPerStage})`);

@@ -6,7 +6,8 @@ import { scoreBatches } from '../../evaluate/classification';
 import { cosineLearningRate } from '../../optim/optimizers';
 import type { Nb201Cells } from './cells';
 import type { Evaluation, Evaluator } from './evaluator';
-import { buildNetwork, cellWeights, trainingBatches, weightTrainer, type TrainingData } from './nb201-training';
+import { WeightTrainer } from '../sampled/weight-trainer';
+import { buildNetwork, cellWeights, trainingBatches, type TrainingData } from './nb201-training';
 
 /**
  * Short training from scratch: every evaluation builds a fresh NAS-Bench-201 network of the cell
@@ -36,7 +37,7 @@ export class TrainingEvaluator implements Evaluator {
     const rng = this.rng.fork(`cell ${genotype.arch}`);
     const net = buildNetwork(ops, this.config, this.data, rng.fork('network'));
     const weights = cellWeights(edgeOps.map((op) => ops.indexOf(op)), ops.length);
-    const trainer = weightTrainer(net, this.config);
+    const trainer = new WeightTrainer(net, this.config);
     try {
       const batches = trainingBatches(this.data, this.config, rng.fork('batches'));
       const steps = this.config.epochs * this.data.stepsPerEpoch;

@@ -21,7 +21,7 @@ export interface WeightStepResult {
 export class WeightTrainer {
   private readonly sgd: SgdMomentum;
 
-  constructor(private readonly net: Supernet, private readonly config: OneShotCommon) {
+  constructor(private readonly net: Supernet, private readonly config: Pick<OneShotCommon, 'momentum' | 'weightDecay' | 'gradClip'>) {
     this.sgd = new SgdMomentum(config.momentum, config.weightDecay);
   }
 
