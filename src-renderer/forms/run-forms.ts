@@ -19,7 +19,14 @@ export type FieldSpec = {
   help?: string;
   /** Empty input sends nothing, leaving the schema's default (or absence) to the server. */
   optional?: boolean;
+  /**
+   * Shown and sent only while the field at `path` holds `equals` (or one of them): the fields of one
+   * member of a discriminated union (`evaluator.kind`). Its default is that member's.
+   */
+  when?: FieldCondition;
 };
+
+export type FieldCondition = { path: string; equals: string | readonly string[] };
 
 export type AlgorithmForm = { algorithm: Algorithm; label: string; description: string; fields: FieldSpec[] };
 
@@ -53,11 +60,38 @@ const ONE_SHOT_FIELDS: FieldSpec[] = [
   ...DATASET_FIELDS,
 ];
 
-/** Black-box strategies query NAS-Bench-201's table: every form shares these. */
+const EVALUATOR_KINDS = ['nb201-tabular', 'nb201-train', 'nb201-supernet'] as const;
+const TABULAR = { path: 'evaluator.kind', equals: 'nb201-tabular' } as const;
+const TRAIN = { path: 'evaluator.kind', equals: 'nb201-train' } as const;
+const SUPERNET = { path: 'evaluator.kind', equals: 'nb201-supernet' } as const;
+const TRAINING = { path: 'evaluator.kind', equals: ['nb201-train', 'nb201-supernet'] } as const;
+
+/**
+ * Black-box strategies query an evaluator: NAS-Bench-201's table, or NB201's network trained on the
+ * user's images (from scratch per cell, or once as a supernet). Every form shares these. The budget
+ * counts distinct cells whatever the evaluator; its label says what a cell costs.
+ */
 const BLACK_BOX_FIELDS: FieldSpec[] = [
-  { path: 'budget', label: 'Budget (queries)', kind: 'int', help: 'distinct cells evaluated' },
-  { path: 'evaluator.kind', label: 'Evaluator', kind: 'select', options: ['nb201-tabular'], help: 'NAS-Bench-201 lookup' },
-  { path: 'evaluator.dataset', label: 'NAS-Bench-201 dataset', kind: 'select', options: ['cifar10', 'cifar100', 'imagenet16-120'] },
+  { path: 'budget', label: 'Budget (cells looked up)', kind: 'int', help: 'distinct cells; a lookup costs nothing', when: TABULAR },
+  { path: 'budget', label: 'Budget (cells trained)', kind: 'int', help: 'distinct cells; each costs `Epochs per cell` epochs of training', when: TRAIN },
+  { path: 'budget', label: 'Budget (cells scored)', kind: 'int', help: 'distinct cells, each scored on the validation batches after the supernet is trained once', when: SUPERNET },
+  {
+    path: 'evaluator.kind', label: 'Evaluator', kind: 'select', options: EVALUATOR_KINDS,
+    help: 'nb201-tabular: NAS-Bench-201 lookup (CIFAR, ImageNet16-120); nb201-train: train each cell from scratch on your images; nb201-supernet: train a weight-sharing supernet once, score each cell with its weights',
+  },
+  { path: 'evaluator.dataset', label: 'NAS-Bench-201 dataset', kind: 'select', options: ['cifar10', 'cifar100', 'imagenet16-120'], when: TABULAR },
+  { path: 'evaluator.dataset.name', label: 'Dataset', kind: 'select', options: DATASET_NAMES, help: 'embedded: the Fashion-MNIST sample shipped with the app', when: TRAINING },
+  { path: 'evaluator.dataset.dir', label: 'Dataset folder', kind: 'text', optional: true, help: 'needed for every dataset but embedded', when: TRAINING },
+  { path: 'evaluator.dataset.trainLimit', label: 'Train images (max)', kind: 'int', optional: true, help: 'split by the train portion into training and held-out validation images', when: TRAINING },
+  { path: 'evaluator.trainPortion', label: 'Train portion', kind: 'number', help: 'the rest is held out: the metric is the accuracy on it', when: TRAINING },
+  { path: 'evaluator.channels', label: 'Channels (C)', kind: 'int', help: 'stages have C, 2C, 4C channels', when: TRAINING },
+  { path: 'evaluator.cellsPerStage', label: 'Cells per stage (N)', kind: 'int', when: TRAINING },
+  { path: 'evaluator.epochs', label: 'Epochs per cell', kind: 'int', when: TRAIN },
+  { path: 'evaluator.supernetEpochs', label: 'Supernet epochs', kind: 'int', help: 'trained once, before the first cell is scored', when: SUPERNET },
+  { path: 'evaluator.validBatches', label: 'Validation batches per cell', kind: 'int', when: SUPERNET },
+  { path: 'evaluator.batchSize', label: 'Batch size', kind: 'int', when: TRAINING },
+  { path: 'evaluator.learningRate', label: 'Learning rate', kind: 'number', when: TRAINING },
+  { path: 'evaluator.batchesPerEpoch', label: 'Batches per epoch (max)', kind: 'int', optional: true, help: 'cap an epoch for a quick run on a CPU', when: TRAINING },
   { path: 'seed', label: 'Seed', kind: 'int' },
 ];
 
@@ -169,18 +203,80 @@ function readPath(obj: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), obj);
 }
 
+function writePath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  let node = obj;
+  for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
+  node[keys[keys.length - 1]] = value;
+}
+
+function allowed(condition: FieldCondition): readonly string[] {
+  return typeof condition.equals === 'string' ? [condition.equals] : condition.equals;
+}
+
+/** Whether a field applies to these values: its condition holds, and so does its controlling field's. */
+export function applies(form: AlgorithmForm, field: FieldSpec, values: FormValues): boolean {
+  const when = field.when;
+  if (!when) return true;
+  if (!allowed(when).includes(String(values[when.path] ?? ''))) return false;
+  const controllers = form.fields.filter((f) => f.path === when.path);
+  return controllers.length === 0 || controllers.some((c) => applies(form, c, values));
+}
+
+/**
+ * The schema's defaults with the field at `path` set to `value`: for a union's discriminator
+ * (`evaluator.kind`) zod picks that member and fills its defaults, so they are read, not written here.
+ */
+function defaultsWith(form: AlgorithmForm, path: string, value: string): unknown {
+  const input: Record<string, unknown> = { algorithm: form.algorithm };
+  writePath(input, path, value);
+  const parsed = RunConfig.safeParse(input);
+  if (!parsed.success) throw new Error(`The ${form.algorithm} form has no defaults for ${path} = '${value}': ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+function formValue(field: FieldSpec, v: unknown): string | boolean {
+  return field.kind === 'boolean' ? Boolean(v) : v === undefined ? '' : String(v);
+}
+
+/**
+ * Input values for every field. A conditional field whose condition the config does not meet gets
+ * the defaults of its first variant, so it holds something sensible when it is switched on; where
+ * fields share a path (one label per variant), the one whose condition is met is filled last and wins.
+ */
 function valuesOf(form: AlgorithmForm, config: unknown): FormValues {
   const values: FormValues = {};
+  const met = (f: FieldSpec): boolean => !f.when || allowed(f.when).includes(String(readPath(config, f.when.path)));
   for (const f of form.fields) {
-    const v = readPath(config, f.path);
-    values[f.path] = f.kind === 'boolean' ? Boolean(v) : v === undefined ? '' : String(v);
+    if (f.when && !met(f)) values[f.path] = formValue(f, readPath(defaultsWith(form, f.when.path, allowed(f.when)[0]), f.path));
   }
+  for (const f of form.fields.filter(met)) values[f.path] = formValue(f, readPath(config, f.path));
   return values;
 }
 
 /** The schema's defaults for an algorithm, as initial input values. */
 export function defaultValues(form: AlgorithmForm): FormValues {
   return valuesOf(form, RunConfig.parse({ algorithm: form.algorithm }));
+}
+
+/**
+ * The values after the field at `path` changed to `value`. The fields that depend on it and belong
+ * to the union member it picks (they sit in the same object: `evaluator.*` for `evaluator.kind`),
+ * directly or through another conditional field, take the defaults of the member just chosen:
+ * switching the evaluator from nb201-train to nb201-supernet gives the supernet's learning rate. A
+ * conditional field outside that object (the budget, whose label says what a cell costs) keeps its value.
+ */
+export function changeValue(form: AlgorithmForm, values: FormValues, path: string, value: string | boolean): FormValues {
+  const next: FormValues = { ...values, [path]: value };
+  const member = path.includes('.') ? path.slice(0, path.lastIndexOf('.') + 1) : '';
+  const dependents = form.fields.filter((f) => f.when?.path === path && f.path.startsWith(member));
+  if (dependents.length === 0 || typeof value !== 'string') return next;
+  const defaults = defaultsWith(form, path, value);
+  for (const f of dependents) {
+    if (!applies(form, f, next)) continue;
+    Object.assign(next, changeValue(form, next, f.path, formValue(f, readPath(defaults, f.path))));
+  }
+  return next;
 }
 
 /** The shared presets (src-shared/model/presets.ts) that configure this algorithm. */
@@ -203,11 +299,13 @@ export function takesSpace(form: AlgorithmForm): boolean {
 }
 
 /**
- * The fields to show. A whole space carried over from the space editor (per-edge op lists, stem
- * multiplier: more than the form's `space.*` fields can say) replaces those fields.
+ * The fields to show and send: those whose condition holds for these values (default: the form's
+ * defaults). A whole space carried over from the space editor (per-edge op lists, stem multiplier:
+ * more than the form's `space.*` fields can say) replaces those fields.
  */
-export function visibleFields(form: AlgorithmForm, space: SearchSpace | null): FieldSpec[] {
-  return space && takesSpace(form) ? form.fields.filter((f) => !f.path.startsWith('space.')) : form.fields;
+export function visibleFields(form: AlgorithmForm, space: SearchSpace | null, values: FormValues = defaultValues(form)): FieldSpec[] {
+  const shown = form.fields.filter((f) => applies(form, f, values));
+  return space && takesSpace(form) ? shown.filter((f) => !f.path.startsWith('space.')) : shown;
 }
 
 /** A space passed in the New-run URL (`?space=<JSON>`), validated; the error says what is wrong with it. */
@@ -231,7 +329,7 @@ export function spaceFromQuery(raw: unknown): { space: SearchSpace | null; error
  */
 export function buildConfig(form: AlgorithmForm, values: FormValues, space: SearchSpace | null = null): RunConfigInput {
   const config: Record<string, unknown> = { algorithm: form.algorithm };
-  for (const f of visibleFields(form, space)) {
+  for (const f of visibleFields(form, space, values)) {
     const raw = values[f.path];
     let value: unknown;
     if (f.kind === 'boolean') value = Boolean(raw);
@@ -240,10 +338,7 @@ export function buildConfig(form: AlgorithmForm, values: FormValues, space: Sear
       if (text === '') continue;
       value = f.kind === 'int' || f.kind === 'number' ? (Number.isFinite(Number(text)) ? Number(text) : text) : text;
     }
-    const keys = f.path.split('.');
-    let node = config;
-    for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Record<string, unknown>;
-    node[keys[keys.length - 1]] = value;
+    writePath(config, f.path, value);
   }
   if (space && takesSpace(form)) config.space = space;
   return config as RunConfigInput;

@@ -2,7 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { RunConfig } from '../../../src-shared/model/run-config';
 import type { TrainConfig } from '../../../src-shared/model/algorithms/train';
 import { PRESETS } from '../../../src-shared/model/presets';
-import { RUN_FORMS, buildConfig, defaultValues, fieldOfError, formFor, presetNames, presetValues } from '../../../src-renderer/forms/run-forms';
+import { Nb201SupernetEvaluatorConfig, Nb201TabularEvaluatorConfig, Nb201TrainingEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
+import {
+  RUN_FORMS, buildConfig, changeValue, defaultValues, fieldOfError, formFor, presetNames, presetValues, visibleFields, type AlgorithmForm, type FormValues,
+} from '../../../src-renderer/forms/run-forms';
+
+/** The values a form holds after each choice its variant selects offer (e.g. each evaluator kind). */
+function variants(form: AlgorithmForm): FormValues[] {
+  const controllers = [...new Set(form.fields.flatMap((f) => (f.when ? [f.when.path] : [])))];
+  let all = [defaultValues(form)];
+  for (const path of controllers) {
+    const options = form.fields.find((f) => f.path === path)?.options ?? [];
+    all = all.flatMap((values) => options.map((o) => changeValue(form, values, path, o)));
+  }
+  return all;
+}
 
 describe('New-run form descriptions', () => {
   it('has one form per algorithm of the RunConfig union', () => {
@@ -28,10 +42,12 @@ describe('New-run form descriptions', () => {
 
   it('names only paths the schema knows (a drifted field path is rejected as unknown)', () => {
     for (const form of RUN_FORMS) {
-      const values = defaultValues(form);
-      for (const f of form.fields) if (f.kind === 'int' && values[f.path] === '') values[f.path] = '1';
-      values['dataset.dir'] = '/data';
-      expect(RunConfig.safeParse(buildConfig(form, values)).success).toBe(true);
+      for (const values of variants(form)) {
+        for (const f of form.fields) if (f.kind === 'int' && values[f.path] === '') values[f.path] = '1';
+        values['dataset.dir'] = values['evaluator.dataset.dir'] = '/data';
+        const config = buildConfig(form, values);
+        expect(RunConfig.safeParse(config).error, JSON.stringify(config)).toBeUndefined();
+      }
     }
   });
 
@@ -63,5 +79,82 @@ describe('New-run form descriptions', () => {
       expect(RunConfig.parse(config)).toEqual(RunConfig.parse(PRESETS[name]));
     }
     expect(() => presetValues(form, 'no-such-preset')).toThrow(/No train preset named 'no-such-preset'/);
+  });
+});
+
+describe('Conditional fields: the black-box evaluator kinds', () => {
+  const KINDS = {
+    'nb201-tabular': Nb201TabularEvaluatorConfig,
+    'nb201-train': Nb201TrainingEvaluatorConfig,
+    'nb201-supernet': Nb201SupernetEvaluatorConfig,
+  } as const;
+  const keysOf = (kind: keyof typeof KINDS): string[] => Object.keys(KINDS[kind].shape);
+
+  it('offers all three kinds in every black-box form', () => {
+    for (const algorithm of ['random', 'rea', 'ls', 'bananas'] as const) {
+      expect(formFor(algorithm).fields.find((f) => f.path === 'evaluator.kind')?.options).toEqual(Object.keys(KINDS));
+    }
+  });
+
+  it('for each kind, builds from its defaults a config that parses to that kind\'s schema defaults and holds no key of another kind', () => {
+    for (const algorithm of ['random', 'rea', 'ls', 'bananas'] as const) {
+      const form = formFor(algorithm);
+      for (const kind of Object.keys(KINDS) as (keyof typeof KINDS)[]) {
+        // Through another kind first, so that kind's values are in the form but must not be sent.
+        const other = kind === 'nb201-train' ? 'nb201-supernet' : 'nb201-train';
+        const values = changeValue(form, changeValue(form, defaultValues(form), 'evaluator.kind', other), 'evaluator.kind', kind);
+        const config = buildConfig(form, values) as Record<string, unknown>;
+        expect(RunConfig.parse(config)).toEqual(RunConfig.parse({ algorithm, evaluator: { kind } }));
+        const sent = Object.keys(config.evaluator as object);
+        expect(sent.every((k) => keysOf(kind).includes(k)), `${kind} sent ${sent.join(', ')}`).toBe(true);
+        expect(sent).toContain('kind');
+        if (kind === 'nb201-tabular') expect(typeof (config.evaluator as { dataset: unknown }).dataset).toBe('string');
+      }
+    }
+  });
+
+  it('hides a field whose condition fails, shows it when it holds, and never shows one path twice', () => {
+    const form = formFor('random');
+    const shown = (values: FormValues): string[] => visibleFields(form, null, values).map((f) => f.path);
+    const tabular = defaultValues(form);
+    expect(shown(tabular)).toContain('evaluator.dataset');
+    expect(shown(tabular)).not.toContain('evaluator.channels');
+    const supernet = changeValue(form, tabular, 'evaluator.kind', 'nb201-supernet');
+    expect(shown(supernet)).toEqual(expect.arrayContaining(['evaluator.supernetEpochs', 'evaluator.validBatches', 'evaluator.dataset.name', 'evaluator.channels']));
+    expect(shown(supernet)).not.toContain('evaluator.epochs');
+    expect(shown(supernet)).not.toContain('evaluator.dataset');
+    const train = changeValue(form, supernet, 'evaluator.kind', 'nb201-train');
+    expect(shown(train)).toContain('evaluator.epochs');
+    expect(shown(train)).not.toContain('evaluator.validBatches');
+    for (const values of [tabular, supernet, train]) expect(new Set(shown(values)).size).toBe(shown(values).length);
+  });
+
+  it('labels the budget by what a cell costs under the chosen kind', () => {
+    const form = formFor('rea');
+    const budgetLabel = (kind: string): string | undefined =>
+      visibleFields(form, null, changeValue(form, defaultValues(form), 'evaluator.kind', kind)).find((f) => f.path === 'budget')?.label;
+    expect(budgetLabel('nb201-tabular')).toMatch(/looked up/);
+    expect(budgetLabel('nb201-train')).toMatch(/trained/);
+    expect(budgetLabel('nb201-supernet')).toMatch(/scored/);
+  });
+
+  it('switching the kind loads that kind\'s defaults for a field two kinds share, and keeps the fields outside the union', () => {
+    const form = formFor('random');
+    const train = changeValue(form, { ...defaultValues(form), seed: '7', budget: '9' }, 'evaluator.kind', 'nb201-train');
+    expect(train['evaluator.learningRate']).toBe(String(KINDS['nb201-train'].parse({ kind: 'nb201-train' }).learningRate));
+    const typed = { ...train, 'evaluator.learningRate': '0.3' };
+    const supernet = changeValue(form, typed, 'evaluator.kind', 'nb201-supernet');
+    expect(supernet['evaluator.learningRate']).toBe(String(Nb201SupernetEvaluatorConfig.parse({ kind: 'nb201-supernet' }).learningRate));
+    expect(supernet['evaluator.learningRate']).not.toBe(train['evaluator.learningRate']);
+    expect(supernet.seed).toBe('7');
+    expect(supernet.budget).toBe('9');
+  });
+
+  it('sends tiny supernet settings typed into the form as the config they say', () => {
+    const form = formFor('random');
+    const values = changeValue(form, defaultValues(form), 'evaluator.kind', 'nb201-supernet');
+    const typed = { ...values, budget: '5', 'evaluator.channels': '4', 'evaluator.cellsPerStage': '1', 'evaluator.dataset.trainLimit': '600', 'evaluator.supernetEpochs': '1', 'evaluator.validBatches': '2' };
+    const config = RunConfig.parse(buildConfig(form, typed));
+    expect(config).toMatchObject({ budget: 5, evaluator: { kind: 'nb201-supernet', channels: 4, cellsPerStage: 1, supernetEpochs: 1, validBatches: 2, dataset: { name: 'embedded', trainLimit: 600 } } });
   });
 });
