@@ -73,7 +73,7 @@ const TRAINING = { path: 'evaluator.kind', equals: ['nb201-train', 'nb201-supern
  */
 const BLACK_BOX_FIELDS: FieldSpec[] = [
   { path: 'budget', label: 'Budget (cells looked up)', kind: 'int', help: 'distinct cells; a lookup costs nothing', when: TABULAR },
-  { path: 'budget', label: 'Budget (cells trained)', kind: 'int', help: 'distinct cells; each costs `Epochs per cell` epochs of training', when: TRAIN },
+  { path: 'budget', label: 'Budget (cells trained)', kind: 'int', help: 'distinct cells, each trained from scratch for the epochs per cell below', when: TRAIN },
   { path: 'budget', label: 'Budget (cells scored)', kind: 'int', help: 'distinct cells, each scored on the validation batches after the supernet is trained once', when: SUPERNET },
   {
     path: 'evaluator.kind', label: 'Evaluator', kind: 'select', options: EVALUATOR_KINDS,
