@@ -52,6 +52,30 @@ export function poolGeometry(info: tf.backend_util.Conv2DInfo): PoolGeometry {
 
 const splat = (v: number) => ins.i32x4Const([v, v, v, v]);
 
+/**
+ * The loop nest both passes share: images b < batch, rows r < rows (per row `perRow`, which sets the
+ * row's pointers), channel vectors k < cb bytes in steps of 16 (per vector `perVector`).
+ */
+function nest(locals: { b: number; r: number; k: number; batch: number }, rows: number, cb: number, perRow: number[], perVector: number[]): number[] {
+  const { b, r, k, batch } = locals;
+  return [
+    ...c(0), ...set(b),
+    op.loop, op.voidType,
+    ...c(0), ...set(r),
+    op.loop, op.voidType,
+    ...perRow,
+    ...c(0), ...set(k),
+    op.loop, op.voidType,
+    ...perVector,
+    ...get(k), ...c(16), ...add, ...tee(k), ...c(cb), op.i32LtU, op.brIf, 0,
+    op.end,
+    ...get(r), ...c(1), ...add, ...tee(r), ...c(rows), op.i32LtU, op.brIf, 0,
+    op.end,
+    ...get(b), ...c(1), ...add, ...tee(b), ...get(batch), op.i32LtU, op.brIf, 0,
+    op.end,
+  ];
+}
+
 /** Winner indices: per output row, tap row i reads source row oy·sh + i − top (checked at run time). */
 function winnersBody(g: PoolGeometry): FunctionDef {
   const cb = g.channels * 4;
@@ -88,23 +112,8 @@ function winnersBody(g: PoolGeometry): FunctionDef {
     }
     pixels.push(...get(WROW), ...get(K), ...add, ...get(IDX), ...ins.storeAt(ox * cb));
   }
-  const body = [
-    ...c(0), ...set(B),
-    op.loop, op.voidType,
-    ...c(0), ...set(OY),
-    op.loop, op.voidType,
-    ...rowSetup,
-    ...get(B), ...c(g.oh), ...mul, ...get(OY), ...add, ...c(g.ow * cb), ...mul, ...get(WIN), ...add, ...set(WROW),
-    ...c(0), ...set(K),
-    op.loop, op.voidType,
-    ...pixels,
-    ...get(K), ...c(16), ...add, ...tee(K), ...c(cb), op.i32LtU, op.brIf, 0,
-    op.end,
-    ...get(OY), ...c(1), ...add, ...tee(OY), ...c(g.oh), op.i32LtU, op.brIf, 0,
-    op.end,
-    ...get(B), ...c(1), ...add, ...tee(B), ...get(BATCH), op.i32LtU, op.brIf, 0,
-    op.end,
-  ];
+  const rowStart = [...get(B), ...c(g.oh), ...mul, ...get(OY), ...add, ...c(g.ow * cb), ...mul, ...get(WIN), ...add, ...set(WROW)];
+  const body = nest({ b: B, r: OY, k: K, batch: BATCH }, g.oh, cb, [...rowSetup, ...rowStart], pixels);
   return { name: 'winners', params: 3, locals: 4 + 2 * g.fh, vectorLocals: 4, body };
 }
 
@@ -146,23 +155,8 @@ function gatherBody(g: PoolGeometry): FunctionDef {
     }
     pixels.push(...get(DROW), ...get(K), ...add, ...get(ACC), ...ins.storeAt(x * cb));
   }
-  const body = [
-    ...c(0), ...set(B),
-    op.loop, op.voidType,
-    ...c(0), ...set(Y),
-    op.loop, op.voidType,
-    ...rowSetup,
-    ...get(B), ...c(g.h), ...mul, ...get(Y), ...add, ...c(g.w * cb), ...mul, ...get(DX), ...add, ...set(DROW),
-    ...c(0), ...set(K),
-    op.loop, op.voidType,
-    ...pixels,
-    ...get(K), ...c(16), ...add, ...tee(K), ...c(cb), op.i32LtU, op.brIf, 0,
-    op.end,
-    ...get(Y), ...c(1), ...add, ...tee(Y), ...c(g.h), op.i32LtU, op.brIf, 0,
-    op.end,
-    ...get(B), ...c(1), ...add, ...tee(B), ...get(BATCH), op.i32LtU, op.brIf, 0,
-    op.end,
-  ];
+  const rowStart = [...get(B), ...c(g.h), ...mul, ...get(Y), ...add, ...c(g.w * cb), ...mul, ...get(DX), ...add, ...set(DROW)];
+  const body = nest({ b: B, r: Y, k: K, batch: BATCH }, g.h, cb, [...rowSetup, ...rowStart], pixels);
   return { name: 'gather', params: 4, locals: 4 + 2 * g.fh, vectorLocals: 1, body };
 }
 
