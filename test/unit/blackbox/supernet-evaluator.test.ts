@@ -7,10 +7,9 @@ import { loadTrainingData } from '../../../src-main/engine/search/blackbox/nb201
 import { createSupernetEvaluator, type SupernetEvaluator } from '../../../src-main/engine/search/blackbox/supernet-evaluator';
 import { initBackends } from '../backend/compare';
 import { recordingReporter } from './fake-benchmark';
+import { ALL_CONV, ALL_NONE } from './reference-cells';
 
 const cells = new Nb201Cells();
-const ALL_NONE = '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|';
-const ALL_CONV = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|';
 const MIXED = ['|skip_connect~0|+|none~0|avg_pool_3x3~1|+|nor_conv_1x1~0|none~1|skip_connect~2|', '|nor_conv_1x1~0|+|nor_conv_3x3~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_3x3~1|nor_conv_1x1~2|'];
 /** A tiny NB201 supernet (C=4, one cell per stage) trained 4 epochs on 1500 embedded Fashion-MNIST images (lr 0.1: the default 0.025 learns too little in 184 steps). */
 const config = Nb201SupernetEvaluatorConfig.parse({

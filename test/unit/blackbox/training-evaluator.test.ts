@@ -6,10 +6,9 @@ import { Nb201Cells } from '../../../src-main/engine/search/blackbox/cells';
 import { loadTrainingData, type TrainingData } from '../../../src-main/engine/search/blackbox/nb201-training';
 import { TrainingEvaluator } from '../../../src-main/engine/search/blackbox/training-evaluator';
 import { initBackends } from '../backend/compare';
+import { ALL_CONV, ALL_NONE } from './reference-cells';
 
 const cells = new Nb201Cells();
-const ALL_NONE = '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|';
-const ALL_CONV = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|';
 /** A tiny NB201 network (C=4, one cell per stage) on 2000 embedded Fashion-MNIST images, 1000 of them held out. */
 const config = Nb201TrainingEvaluatorConfig.parse({
   kind: 'nb201-train',
