@@ -6,7 +6,7 @@ import { dispatch } from './dispatch';
 import { forkLauncher, type EngineLauncher } from './engine-launcher';
 import { EventBus } from './event-bus';
 import { createHandlers, type Handlers } from './handlers';
-import { appVersion, resourcesDir as defaultResourcesDir, STORE_FILE } from './paths';
+import { appVersion, resourcesDir as defaultResourcesDir, CHECKPOINTS_DIR, STORE_FILE } from './paths';
 import { RunManager } from './run-manager';
 
 export interface HostOptions {
@@ -38,6 +38,7 @@ export function createHost(opts: HostOptions): Host {
     bus,
     launcher,
     resourcesDir: opts.resourcesDir ?? defaultResourcesDir(),
+    checkpointRoot: join(opts.dataDir, CHECKPOINTS_DIR),
     maxConcurrentRuns: opts.maxConcurrentRuns,
   });
   let backend: Promise<BackendInfo> | null = null;

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 /** Environment variable that overrides the data dir (web mode, the CLI, tests). */
 export const DATA_DIR_ENV = 'NAS_WORKBENCH_DATA_DIR';
 export const STORE_FILE = 'workbench.sqlite';
+/** Folder beside the store that holds the runs' checkpoint files. */
+export const CHECKPOINTS_DIR = 'checkpoints';
 
 /** The folder holding package.json: from sources, from out/main, or from an Electron app bundle. */
 export function appRoot(): string {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { RunConfig } from '../../src-shared/model/run-config';
 import { FINISHED_STATUSES, type Run } from '../../src-shared/model/records';
 import type { Store } from '../store';
@@ -20,6 +21,8 @@ export interface RunManagerOptions {
   bus: EventBus;
   launcher: EngineLauncher;
   resourcesDir: string;
+  /** Root folder of checkpoint files; each run writes into `<checkpointRoot>/run-<id>`. */
+  checkpointRoot: string;
   /** How many engine processes may train at once; further runs wait queued. */
   maxConcurrentRuns?: number;
 }
@@ -115,7 +118,13 @@ export class RunManager {
     proc.onMessage((message) => {
       try {
         if (message.type === 'ready') {
-          proc.send({ type: 'start', runId: id, config: run.config as RunConfig, resourcesDir: this.opts.resourcesDir });
+          proc.send({
+            type: 'start',
+            runId: id,
+            config: run.config as RunConfig,
+            resourcesDir: this.opts.resourcesDir,
+            checkpointDir: join(this.opts.checkpointRoot, `run-${id}`),
+          });
         } else this.persist(id, active, message);
       } catch (error) {
         // A store failure must not kill main; the run is failed with the cause and its engine stopped.
