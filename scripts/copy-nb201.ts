@@ -1,8 +1,8 @@
 /**
- * Copies the NAS-Bench-201 tables from ../shared/data/nb201/ into resources/nb201/, checking each
+ * Copies the NAS-Bench-201 tables from SOURCE_DIR (the project's shared data folder's nb201/) into resources/nb201/, checking each
  * with the app's own loader first. The files are about 2.6 MB each, so they are copied byte for
  * byte (no compact form needed) and their SHA-256 written to resources/nb201/PROVENANCE.md.
- *   npx tsx scripts/copy-nb201.ts [sourceDir]
+ *   npx tsx scripts/copy-nb201.ts SOURCE_DIR
  */
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { NB201_DATASETS, loadNb201 } from '../src-main/engine/benchmarks/nb201';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const source = resolve(process.argv[2] ?? join(root, '..', 'shared', 'data', 'nb201'));
+if (!process.argv[2]) {
+  console.error('usage: npx tsx scripts/copy-nb201.ts SOURCE_DIR   (the folder holding cifar10.json, cifar100.json, imagenet16-120.json)');
+  process.exit(2);
+}
+const source = resolve(process.argv[2]);
 const target = join(root, 'resources', 'nb201');
 mkdirSync(target, { recursive: true });
 
@@ -34,7 +38,7 @@ writeFileSync(
 
 Derived from the NAS-Bench-201 / NATS-Bench topology search space benchmark (Dong and Yang, ICLR
 2020; Dong et al., TPAMI 2021), released under the MIT licence, as committed in the public
-repository milkmilk511/LAPT; taken from the project's shared data folder (see ../shared/data/README.md
+repository milkmilk511/LAPT; taken from the project's shared data folder (see the shared data notes
 of the workbench). Copied unchanged by \`scripts/copy-nb201.ts\`, which first validates every file with
 \`src-main/engine/benchmarks/nb201.ts\` (15,625 cells; CIFAR-10 best test 94.37, mean test 87.06, best
 validation 91.61; CIFAR-100 best test 73.51, best validation 73.49; ImageNet16-120 best test 47.31).

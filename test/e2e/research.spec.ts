@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ROOT, expect, test } from './fixtures';
 import { runIdFromUrl } from './helpers';
+import { publishedDartsCell } from '../fixtures/published';
 
-const published = JSON.parse(readFileSync(join(ROOT, '../shared/data/darts_genotypes.json'), 'utf8')) as {
-  genotypes: Record<string, { normal: [string, number][]; normal_concat: number[]; reduce: [string, number][]; reduce_concat: number[] }>;
-};
 
 /** DARTS_V2 as DARTS's genotypes.py writes it. */
 function pythonText(name: string): string {
-  const g = published.genotypes[name];
+  const g = publishedDartsCell(name);
   const pairs = (cell: [string, number][]) => `[${cell.map(([op, i]) => `('${op}', ${i})`).join(', ')}]`;
   return `${name} = Genotype(normal=${pairs(g.normal)}, normal_concat=[${g.normal_concat.join(', ')}], reduce=${pairs(g.reduce)}, reduce_concat=[${g.reduce_concat.join(', ')}])`;
 }

@@ -17,7 +17,7 @@ export interface Nb201Table {
 }
 
 /**
- * Figures the loaded table must reproduce, rounded to two decimals (from ../shared/data/README.md,
+ * Figures the loaded table must reproduce, rounded to two decimals (from the project's shared data notes,
  * which states them for the committed source files). A mismatch means a wrong or damaged file.
  */
 const CHECKS: Record<Nb201Dataset, { bestTest: number; meanTest?: number; bestVal?: number }> = {

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NB201_OPS } from '../../../src-shared/model/space';
 import { Nb201Cells } from '../../../src-main/engine/search/blackbox/cells';
 import { analyseLandscape } from '../../../src-main/engine/search/blackbox/landscape';
 import { runLandscapeCommand } from '../../../src-main/cli/commands/landscape';
 import { fakeTable, opsOf } from './fake-benchmark';
+import { nb201Table } from '../../fixtures/published';
 
 /**
  * Brute force written apart from the module: cells are op lists parsed from arch strings, neighbours
@@ -64,7 +64,7 @@ describe('landscape analysis', () => {
   });
 
   it('agrees with brute force on NAS-Bench-201 CIFAR-10, read from the source file', async () => {
-    const source = JSON.parse(readFileSync('../shared/data/nb201/cifar10.json', 'utf8')) as Record<string, { val_acc_200: number; test_acc_200: number }>;
+    const source = nb201Table('cifar10');
     for (const metric of ['val', 'test'] as const) {
       const rows = Object.entries(source).map(([arch, r]) => ({ arch, value: metric === 'val' ? r.val_acc_200 : r.test_acc_200 }));
       const want = bruteForce(rows, NB201_OPS);

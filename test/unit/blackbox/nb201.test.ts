@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadNb201, parseNb201 } from '../../../src-main/engine/benchmarks/nb201';
 import { TabularEvaluator } from '../../../src-main/engine/search/blackbox/tabular-evaluator';
+import { nb201Table } from '../../fixtures/published';
 
-type Source = Record<string, { val_acc_200: number; test_acc_200: number; rank: number }>;
-const source = (): Source => JSON.parse(readFileSync('../shared/data/nb201/cifar10.json', 'utf8')) as Source;
+const source = () => nb201Table('cifar10');
 
 describe('NAS-Bench-201 tables', () => {
   it('loads the committed copies of all three datasets', () => {
@@ -40,6 +39,6 @@ describe('NAS-Bench-201 tables', () => {
     expect(() => parseNb201(source(), 'cifar100', 'f')).toThrow(/cifar100 bestTest/);
     const foreign = { ...source(), '|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|': { val_acc_200: 1, test_acc_200: 1 } };
     expect(() => parseNb201(foreign, 'cifar10', 'f')).toThrow(/unknown op "conv"/);
-    expect(() => loadNb201('/nonexistent', 'cifar10')).toThrow(/copy-nb201/);
+    expect(() => loadNb201('resources/no-such-folder', 'cifar10')).toThrow(/copy-nb201/);
   });
 });

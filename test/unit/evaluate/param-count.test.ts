@@ -1,29 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DartsGenotype } from '../../../src-shared/model/genotype';
+import { PYTORCH_EVAL_PARAMS, publishedDartsCell } from '../../fixtures/published';
 import { countNetworkCifarParams, opParams } from '../../../src-shared/model/param-count';
 
-const published = JSON.parse(readFileSync(resolve(__dirname, '../../../../shared/data/darts_genotypes.json'), 'utf8')) as {
-  genotypes: Record<string, Omit<DartsGenotype, 'space'>>;
-};
-const cell = (name: string): DartsGenotype => {
-  const c = published.genotypes[name];
-  if (!c) throw new Error(`${name} is not in darts_genotypes.json`);
-  return { space: 'darts', normal: c.normal, normal_concat: c.normal_concat, reduce: c.reduce, reduce_concat: c.reduce_concat };
-};
+const cell = publishedDartsCell;
 
-// ../shared/data/README.md, counted with a PyTorch build of DARTS's NetworkCIFAR (C=36, 20 cells, no auxiliary head).
-const PYTORCH_COUNTS: [string, number][] = [
-  ['DARTS_V1', 3_169_414],
-  ['DARTS_V2', 3_349_342],
-  ['PC-DARTS (cifar)', 3_634_678],
-  ['P-DARTS', 3_433_798],
-  ['DrNAS (cifar10)', 4_099_294],
-  ['SNAS_mild', 2_661_382],
-  ['SNAS_moderate', 2_847_358],
-  ['SNAS_aggressive', 2_313_622],
-];
+// Counted with a PyTorch build of DARTS's NetworkCIFAR (C=36, 20 cells, no auxiliary head): test/fixtures/PROVENANCE.md.
+const PYTORCH_COUNTS: [string, number][] = Object.entries(PYTORCH_EVAL_PARAMS);
 
 describe('NetworkCIFAR parameter count', () => {
   it.each(PYTORCH_COUNTS)('%s has %i parameters, as PyTorch counts them', (name, expected) => {

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DartsGenotype } from '../../../src-shared/model/genotype';
 import {
@@ -8,20 +6,9 @@ import {
   genotypeKey,
   parseGenotype,
 } from '../../../src-shared/model/genotype-codec';
+import { PUBLISHED_DARTS_NAMES, publishedDartsCell } from '../../fixtures/published';
 
-interface PublishedCell {
-  normal: [string, number][];
-  normal_concat: number[];
-  reduce: [string, number][];
-  reduce_concat: number[];
-}
-const published = JSON.parse(readFileSync(resolve(__dirname, '../../../../shared/data/darts_genotypes.json'), 'utf8')) as {
-  genotypes: Record<string, PublishedCell>;
-};
-const cells = Object.entries(published.genotypes).map(([name, c]): [string, DartsGenotype] => [
-  name,
-  { space: 'darts', normal: c.normal, normal_concat: c.normal_concat, reduce: c.reduce, reduce_concat: c.reduce_concat },
-]);
+const cells = PUBLISHED_DARTS_NAMES.map((name): [string, DartsGenotype] => [name, publishedDartsCell(name)]);
 
 // As written in quark0/darts cnn/genotypes.py.
 const DARTS_V2_SOURCE =

@@ -1,17 +1,12 @@
 // @vitest-environment happy-dom
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
 import type { DartsGenotype } from '../../../src-shared/model/genotype';
 import GenotypeDiagrams from '../../../src-renderer/components/GenotypeDiagrams.vue';
+import { publishedDartsCell } from '../../fixtures/published';
 import { LABEL_CHAR_WIDTH, LABEL_HEIGHT, cellGraphs, opCounts } from '../../../src-renderer/lib/cell-graph';
 
-const data = JSON.parse(readFileSync(resolve(__dirname, '../../../../shared/data/darts_genotypes.json'), 'utf8')) as {
-  genotypes: Record<string, Omit<DartsGenotype, 'space'>>;
-};
-const V2 = data.genotypes.DARTS_V2;
-const DARTS_V2: DartsGenotype = { space: 'darts', normal: V2.normal, normal_concat: V2.normal_concat, reduce: V2.reduce, reduce_concat: V2.reduce_concat };
+const DARTS_V2: DartsGenotype = publishedDartsCell('DARTS_V2');
 
 /** The edges of a cell as "op:from->to", written out by hand from DARTS's genotypes.py for DARTS_V2. */
 const V2_NORMAL = [
@@ -55,8 +50,8 @@ describe('cell diagram', () => {
       space: 'darts',
       normal: [['skip_connect', 0], ['sep_conv_3x3', 0], ['skip_connect', 2], ['sep_conv_3x3', 1], ['skip_connect', 3], ['sep_conv_3x3', 2], ['skip_connect', 4], ['sep_conv_3x3', 0]],
       normal_concat: [2, 3, 4, 5],
-      reduce: V2.reduce,
-      reduce_concat: V2.reduce_concat,
+      reduce: DARTS_V2.reduce,
+      reduce_concat: DARTS_V2.reduce_concat,
     };
     for (const graph of [...cellGraphs(DARTS_V2), ...cellGraphs(chained)]) {
       const x = new Map(graph.nodes.map((n) => [n.id, n.x]));
