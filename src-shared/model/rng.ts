@@ -95,7 +95,8 @@ export class Rng {
 
   /** Everything the next draw depends on (the four words and the spare normal), as plain JSON for a checkpoint. */
   getState(): RngState {
-    return { seed: this.seed, words: [this.a, this.b, this.c, this.d], spareNormal: this.spareNormal };
+    // Some words are held as signed 32-bit after an XOR; every use reads them mod 2^32, so unsigned is the same state.
+    return { seed: this.seed, words: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0], spareNormal: this.spareNormal };
   }
 
   /** Continues exactly where the generator that gave `state` was; refuses a state of another seed. */

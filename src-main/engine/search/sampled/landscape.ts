@@ -42,7 +42,8 @@ export class Landscape {
   constructor(readonly inputSize: number, hidden: number, learningRate: number, rng: Rng) {
     const init = (rows: number, cols: number, std: number) =>
       tf.variable(tf.tensor2d(Float32Array.from({ length: rows * cols }, () => std * rng.normal()), [rows, cols]), true);
-    this.vars = [init(inputSize, hidden, 1 / Math.sqrt(inputSize)), tf.variable(tf.zeros([1, hidden]), true), init(hidden, 1, 1 / Math.sqrt(hidden)), tf.variable(tf.zeros([1, 1]), true)];
+    // In a tidy: a variable keeps its initial value's tensor alive otherwise (four tensors leaked per ψ).
+    this.vars = tf.tidy(() => [init(inputSize, hidden, 1 / Math.sqrt(inputSize)), tf.variable(tf.zeros([1, hidden]), true), init(hidden, 1, 1 / Math.sqrt(hidden)), tf.variable(tf.zeros([1, 1]), true)]);
     this.optimizer = new AdamL2(learningRate, 0.9, 0.999, 0, 1e-7);
   }
 
