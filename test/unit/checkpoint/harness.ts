@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
-import { RunConfig, type RunConfigInput } from '../../../src-shared/model/run-config';
+import { RunConfig } from '../../../src-shared/model/run-config';
 import { readCheckpoint } from '../../../src-main/engine/checkpoint/file';
 import { saveCheckpoint } from '../../../src-main/engine/checkpoint/resume';
 import { bundleReader } from '../../../src-main/engine/checkpoint/state';
@@ -56,9 +56,10 @@ async function runToEnd(strategy: SearchStrategy, at: { step: number }, after: (
  * step k must equal the uninterrupted run's after step k exactly (float32 values bit for bit; the
  * restore copies every tensor and random state exactly, and the kernels are deterministic), and the
  * final genotype too. The tensor count must be back where it started after everything is disposed.
- * Returns the epoch-end steps seen, so a caller can check its `at` covers one.
+ * Returns the epoch-end steps seen, so a caller can check its `at` covers one. `input` is parsed by
+ * the run-config schema, as the host does with a user's config.
  */
-export async function expectResumeExact(input: RunConfigInput, at: number[]): Promise<{ epochEnds: number[]; totalSteps: number }> {
+export async function expectResumeExact(input: unknown, at: number[]): Promise<{ epochEnds: number[]; totalSteps: number }> {
   const config = RunConfig.parse(input);
   const dir = mkdtempSync(join(tmpdir(), 'nas-resume-'));
   const tensorsBefore = tf.memory().numTensors;
