@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunConfig, type RunConfigInput } from '../../../src-shared/model/run-config';
 import type { CheckpointRef, EngineToHost } from '../../../src-main/engine/protocol';
@@ -79,7 +79,9 @@ describe('resume across engine processes', () => {
 
     const checkpoints = first.messages.filter((m): m is Extract<EngineToHost, { type: 'checkpoint' }> => m.type === 'checkpoint');
     expect(checkpoints.length).toBeGreaterThanOrEqual(3);
-    expect(readdirSync(join(dir, 'run')).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    // A kill during a write may leave a temporary file; every reported checkpoint is in place.
+    const files = readdirSync(join(dir, 'run'));
+    for (const c of checkpoints) expect(files).toContain(basename(c.file));
     const refs = checkpoints.map((c) => ({ file: c.file, step: c.step, sha256: c.sha256 })).reverse();
 
     const second = start({ ...quick, checkpointEvery: 1 }, join(dir, 'run'), refs);
