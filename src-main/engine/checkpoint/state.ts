@@ -30,19 +30,12 @@ export interface StateWriter {
 export interface StateReader {
   /** Where the state came from, for error messages (a file path). */
   readonly source: string;
-  has(name: string): boolean;
   /** The saved tensor `name` as a new tensor (caller disposes), checked against the shape the live network has. */
   tensor(name: string, shape: readonly number[]): tf.Tensor;
   /** Writes the saved values of `name` into `variable`, checking the shape. */
   assign(name: string, variable: tf.Variable): void;
   json<T>(name: string): T;
   scope(prefix: string): StateReader;
-}
-
-/** The pieces of a strategy that write and read their own state. */
-export interface Checkpointable {
-  saveState(out: StateWriter): void;
-  loadState(from: StateReader): void;
 }
 
 export function emptyBundle(): StateBundle {
@@ -85,7 +78,6 @@ export function bundleReader(bundle: StateBundle, source: string, prefix = ''): 
   };
   return {
     source,
-    has: (name) => bundle.tensors.has(full(name)) || bundle.json.has(full(name)),
     tensor(name, shape) {
       const t = saved(name, shape);
       return tf.tensor(t.data, t.shape, t.dtype);
