@@ -52,6 +52,8 @@ async function start(message: Extract<HostToEngine, { type: 'start' }>): Promise
     resourcesDir: message.resourcesDir,
     send,
     stopRequested: () => stopRequested,
+    checkpointDir: message.checkpointDir,
+    resumeFrom: message.resumeFrom,
   });
   sendLastAndExit({ type: 'finished', status }, 0);
 }

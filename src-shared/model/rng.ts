@@ -1,3 +1,10 @@
+/** A generator's position (see Rng.getState); `seed` guards against restoring into another stream. */
+export interface RngState {
+  seed: number;
+  words: [number, number, number, number];
+  spareNormal: number | null;
+}
+
 /**
  * A seeded random generator (sfc32 seeded through splitmix32). Every random choice of a run comes
  * from one of these, derived from the run's seed, so that a run is reproducible from its config.
@@ -84,6 +91,24 @@ export class Rng {
       [items[i], items[j]] = [items[j], items[i]];
     }
     return items;
+  }
+
+  /** Everything the next draw depends on (the four words and the spare normal), as plain JSON for a checkpoint. */
+  getState(): RngState {
+    // Some words are held as signed 32-bit after an XOR; every use reads them mod 2^32, so unsigned is the same state.
+    return { seed: this.seed, words: [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0], spareNormal: this.spareNormal };
+  }
+
+  /** Continues exactly where the generator that gave `state` was; refuses a state of another seed. */
+  setState(state: RngState): void {
+    const { words, spareNormal } = state;
+    if (state.seed !== this.seed) throw new Error(`the saved random state belongs to seed ${state.seed}, this generator has seed ${this.seed}`);
+    if (!Array.isArray(words) || words.length !== 4 || !words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff)) {
+      throw new Error('a saved random state needs four unsigned 32-bit words');
+    }
+    if (spareNormal !== null && typeof spareNormal !== 'number') throw new Error('a saved random state has a spare normal that is not a number');
+    [this.a, this.b, this.c, this.d] = words;
+    this.spareNormal = spareNormal;
   }
 
   /**

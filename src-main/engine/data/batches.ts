@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../../src-shared/model/rng';
+import type { Rng, RngState } from '../../../src-shared/model/rng';
+import type { StateReader, StateWriter } from '../checkpoint/state';
 import { augmentImage, normalizationTable, normalizeImage, type AugmentConfig } from './augment';
 import type { ImageShape, Normalization, Split } from './types';
 
@@ -106,6 +107,27 @@ export class BatchIterator {
   /** The epoch of the batch last returned (-1 before the first). */
   get epoch(): number {
     return this.currentEpoch;
+  }
+
+  /** The epoch's order, the position in it and the random state: the next batch follows from these. */
+  saveState(out: StateWriter): void {
+    out.json('order', this.order);
+    out.json('position', this.position);
+    out.json('epoch', this.currentEpoch);
+    out.json('rng', this.options.rng.getState());
+  }
+
+  loadState(from: StateReader): void {
+    const order = from.json<number[]>('order');
+    const position = from.json<number>('position');
+    if (!Array.isArray(order) || !Number.isInteger(position) || position < 0 || position > order.length) {
+      throw new Error(`checkpoint ${from.source}: the batch stream's position ${position} does not fit its order of ${order?.length} images`);
+    }
+    checkIndices(order, this.split.count);
+    this.order = order;
+    this.position = position;
+    this.currentEpoch = from.json<number>('epoch');
+    this.options.rng.setState(from.json<RngState>('rng'));
   }
 
   next(): Batch {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../../src-shared/model/rng';
+import type { StateReader, StateWriter } from '../checkpoint/state';
 
 /**
  * The trainable weights of a network: one named tf.Variable per weight. Names are dotted paths
@@ -55,6 +56,16 @@ export class ParamStore {
     let n = 0;
     for (const v of this.byName.values()) n += v.size;
     return n;
+  }
+
+  /** Every weight under its dotted name. */
+  saveState(out: StateWriter): void {
+    for (const [name, v] of this.byName) out.tensor(name, v);
+  }
+
+  /** Every weight from the saved values of the same name; a missing name or another shape is an error. */
+  loadState(from: StateReader): void {
+    for (const [name, v] of this.byName) from.assign(name, v);
   }
 
   dispose(): void {

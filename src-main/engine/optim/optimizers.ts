@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { StateReader, StateWriter } from '../checkpoint/state';
 import { fusedAdamL2, fusedSgdMomentum, fusedSumOfSquares, hasFusedKernel, NAS_ADAM_L2, NAS_SGD_MOMENTUM, NAS_SUM_OF_SQUARES } from './fused';
 
 /**
@@ -70,6 +71,27 @@ export class SgdMomentum {
     return buf ? tf.mul(buf, this.momentum) : tf.zerosLike(v);
   }
 
+  /**
+   * The momentum buffers of `variables` (in that order); a variable no step has reached yet has
+   * none, and gets none back.
+   */
+  saveState(out: StateWriter, variables: readonly tf.Variable[]): void {
+    out.json('present', variables.map((v) => this.buffers.has(v)));
+    variables.forEach((v, i) => {
+      const buf = this.buffers.get(v);
+      if (buf) out.tensor(`buf.${i}`, buf);
+    });
+  }
+
+  loadState(from: StateReader, variables: readonly tf.Variable[]): void {
+    const present = from.json<boolean[]>('present');
+    if (present.length !== variables.length) throw new Error(`checkpoint ${from.source}: SGD state for ${present.length} weights, this network has ${variables.length}`);
+    this.dispose();
+    variables.forEach((v, i) => {
+      if (present[i]) this.buffers.set(v, from.tensor(`buf.${i}`, v.shape));
+    });
+  }
+
   dispose(): void {
     for (const b of this.buffers.values()) b.dispose();
     this.buffers.clear();
@@ -124,6 +146,32 @@ export class AdamL2 {
       const vNew = tf.add(tf.mul(vPrev, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
       const update = tf.div(tf.div(mNew, c1), tf.add(tf.sqrt(tf.div(vNew, c2)), this.eps));
       return [mNew, vNew, tf.sub(p, tf.mul(update, this.lr))];
+    });
+  }
+
+  /** Step count and both moments of `variables` (in that order; a variable never stepped has none). */
+  saveState(out: StateWriter, variables: readonly tf.Variable[]): void {
+    out.json('t', this.t);
+    out.json('present', variables.map((p) => this.m.has(p)));
+    variables.forEach((p, i) => {
+      const m = this.m.get(p);
+      const v = this.v.get(p);
+      if (m && v) {
+        out.tensor(`m.${i}`, m);
+        out.tensor(`v.${i}`, v);
+      }
+    });
+  }
+
+  loadState(from: StateReader, variables: readonly tf.Variable[]): void {
+    const present = from.json<boolean[]>('present');
+    if (present.length !== variables.length) throw new Error(`checkpoint ${from.source}: Adam state for ${present.length} variables, this network has ${variables.length}`);
+    this.dispose();
+    this.t = from.json<number>('t');
+    variables.forEach((p, i) => {
+      if (!present[i]) return;
+      this.m.set(p, from.tensor(`m.${i}`, p.shape));
+      this.v.set(p, from.tensor(`v.${i}`, p.shape));
     });
   }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { archVariables, softmaxWeights } from '../supernet/arch-params';
 import { crossEntropy } from '../evaluate/classification';
 import type { Supernet } from '../supernet/types';
+import type { StateReader, StateWriter } from '../checkpoint/state';
 import { AdamL2, globalNorm, gradsInOrder, type SgdMomentum } from '../optim/optimizers';
 
 export interface Batch {
@@ -50,6 +51,15 @@ export class Architect {
   /** The architecture gradient alone (one tensor per cell type, caller disposes). */
   gradient(train: Batch, valid: Batch, eta: number): { grads: tf.Tensor[]; validLoss: number } {
     return this.options.unrolled ? this.unrolledGradient(train, valid, eta) : this.firstOrderGradient(valid);
+  }
+
+  /** α's Adam state (the weights' optimizer is the strategy's to save). */
+  saveState(out: StateWriter): void {
+    this.optimizer.saveState(out, archVariables(this.net));
+  }
+
+  loadState(from: StateReader): void {
+    this.optimizer.loadState(from, archVariables(this.net));
   }
 
   dispose(): void {

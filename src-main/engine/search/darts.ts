@@ -8,7 +8,9 @@ import { softmaxWeights } from '../supernet/arch-params';
 import { correctCount, crossEntropy } from '../evaluate/classification';
 import type { Batch as DataBatch } from '../data/batches';
 import type { Supernet } from '../supernet/types';
-import type { SearchStrategy, StrategyContext } from './strategy';
+import type { SearchStrategy, StepResult, StrategyContext } from './strategy';
+import type { StateReader, StateWriter } from '../checkpoint/state';
+import { loadSupernet, saveSupernet } from '../supernet/state';
 import { Architect, type Batch } from './architect';
 import { SgdMomentum, clipScale, cosineLearningRate, globalNorm, gradsInOrder } from '../optim/optimizers';
 import { EpochReport, softmaxView, type AlphaSnapshot, type OneShotView } from './epoch-report';
@@ -16,6 +18,23 @@ import { EpochReport, softmaxView, type AlphaSnapshot, type OneShotView } from '
 /** An endless stream of batches. The strategy owns each batch it takes and disposes it after use. */
 export interface BatchSource {
   next(): Batch;
+  /**
+   * The stream's position (order, place in it, random state), so a resumed run draws the same
+   * batches. Every dataset stream has it; a synthetic test source may not (it cannot be checkpointed).
+   */
+  saveState?(out: StateWriter): void;
+  loadState?(from: StateReader): void;
+}
+
+/** The state of a batch source, or an error saying the source cannot be checkpointed. */
+export function saveBatchSource(source: BatchSource, out: StateWriter): void {
+  if (!source.saveState) throw new Error('this batch source has no position to save: a run on it cannot be checkpointed');
+  source.saveState(out);
+}
+
+export function loadBatchSource(source: BatchSource, from: StateReader): void {
+  if (!source.loadState) throw new Error('this batch source has no position to restore: a run on it cannot be resumed');
+  source.loadState(from);
 }
 
 export interface DartsData {
@@ -91,7 +110,7 @@ export class DartsStrategy implements SearchStrategy {
     ctx.reporter.log('info', `DARTS supernet: ${this.net.params.count()} weights, ${config.unrolled ? 'second' : 'first'}-order, ${this.totalSteps} steps`);
   }
 
-  async step(): Promise<{ done: boolean }> {
+  async step(): Promise<StepResult> {
     if (this.stepIndex >= this.totalSteps) return { done: true };
     const { config, reporter } = this.ctx;
     const perEpoch = this.data.stepsPerEpoch;
@@ -110,11 +129,30 @@ export class DartsStrategy implements SearchStrategy {
     } finally {
       tf.dispose([train.x, train.y, valid.x, valid.y]);
     }
-    if (this.stepIndex % perEpoch === 0 || this.stepIndex === this.totalSteps) {
-      await this.report.endEpoch({ step: this.stepIndex, epoch: epoch + 1, final: this.stepIndex === this.totalSteps });
-    }
+    const epochEnd = this.stepIndex % perEpoch === 0 || this.stepIndex === this.totalSteps;
+    if (epochEnd) await this.report.endEpoch({ step: this.stepIndex, epoch: epoch + 1, final: this.stepIndex === this.totalSteps });
     reporter.progress(this.stepIndex, this.totalSteps);
-    return { done: this.stepIndex >= this.totalSteps };
+    return { done: this.stepIndex >= this.totalSteps, epochEnd };
+  }
+
+  saveState(out: StateWriter): void {
+    out.json('step', this.stepIndex);
+    saveSupernet(this.net, out.scope('net'));
+    this.sgd.saveState(out.scope('sgd'), this.net.params.list());
+    this.architect.saveState(out.scope('adam'));
+    saveBatchSource(this.data.train, out.scope('train-batches'));
+    saveBatchSource(this.data.valid, out.scope('valid-batches'));
+    this.report.saveState(out.scope('report'));
+  }
+
+  loadState(from: StateReader): void {
+    this.stepIndex = from.json<number>('step');
+    loadSupernet(this.net, from.scope('net'));
+    this.sgd.loadState(from.scope('sgd'), this.net.params.list());
+    this.architect.loadState(from.scope('adam'));
+    loadBatchSource(this.data.train, from.scope('train-batches'));
+    loadBatchSource(this.data.valid, from.scope('valid-batches'));
+    this.report.loadState(from.scope('report'));
   }
 
   genotype(): Genotype {

@@ -12,6 +12,7 @@ import { alphaValues, softmaxWeights } from '../supernet/arch-params';
 import type { Supernet } from '../supernet/types';
 import type { Batch } from './architect';
 import type { Reporter } from './strategy';
+import type { StateReader, StateWriter } from '../checkpoint/state';
 
 /** Current α of every cell type with each row's op names (the `alphas` artifact). */
 export interface AlphaSnapshot {
@@ -147,6 +148,23 @@ export class EpochReport {
     reporter.metrics(points);
     reporter.artifact('alphas', at.step, snapshot);
     reporter.genotype(genotype, { step: at.step, epoch: at.epoch, final: at.final });
+  }
+
+  /**
+   * The epoch's running sums. The Hessian batch is not saved: it is the validation pass's first
+   * batch, rebuilt the same on first use.
+   */
+  saveState(out: StateWriter): void {
+    out.json('running', { lossSum: this.lossSum, correctSum: this.correctSum, count: this.count, stepsInEpoch: this.stepsInEpoch });
+  }
+
+  loadState(from: StateReader): void {
+    ({ lossSum: this.lossSum, correctSum: this.correctSum, count: this.count, stepsInEpoch: this.stepsInEpoch } = from.json<{
+      lossSum: number;
+      correctSum: number;
+      count: number;
+      stepsInEpoch: number;
+    }>('running'));
   }
 
   /** Frees the fixed Hessian batch. */

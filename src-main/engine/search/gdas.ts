@@ -13,10 +13,11 @@ import { alphaSnapshot, deriveGenotype } from './epoch-report';
 import { endOfEpoch } from './sampled/epoch-end';
 import { argmaxRows, gumbelNoise, gumbelSoftmaxTensor, straightThrough } from './sampled/gumbel';
 import { loadOneShotData } from './one-shot-data';
-import { buildSampledParts } from './sampled/sampled-parts';
+import { buildSampledParts, loadSampledParts, saveSampledParts, type SampledParts } from './sampled/sampled-parts';
+import type { StateReader, StateWriter } from '../checkpoint/state';
 import { cellWeights, splitRows } from './sampled/supernet-objective';
 import { WeightTrainer } from './sampled/weight-trainer';
-import type { SearchStrategy, StrategyContext } from './strategy';
+import type { SearchStrategy, StepResult, StrategyContext } from './strategy';
 
 /** GDAS's temperature at an epoch: linear from tauMax at the first epoch to tauMin at the last. */
 export function gdasTau(epoch: number, epochs: number, tauMax: number, tauMin: number): number {
@@ -55,7 +56,7 @@ export class GdasStrategy implements SearchStrategy {
     ctx.reporter.log('info', `GDAS supernet: ${this.net.params.count()} weights, τ ${config.tauMax} → ${config.tauMin}, ${this.totalSteps} steps`);
   }
 
-  async step(): Promise<{ done: boolean }> {
+  async step(): Promise<StepResult> {
     if (this.stepIndex >= this.totalSteps) return { done: true };
     const { config, reporter } = this.ctx;
     const perEpoch = this.data.stepsPerEpoch;
@@ -64,6 +65,7 @@ export class GdasStrategy implements SearchStrategy {
     const tau = gdasTau(epoch, config.epochs, config.tauMax, config.tauMin);
     const train = this.data.train.next();
     const valid = this.data.valid.next();
+    let epochEnd = false;
     try {
       const weightDraw = this.draw(tau);
       const { loss, acc } = this.withDraw(weightDraw, () => this.trainer.step(train, () => this.hardWeights(weightDraw, tau), lr));
@@ -72,18 +74,33 @@ export class GdasStrategy implements SearchStrategy {
       const at = { step: this.stepIndex, epoch: this.stepIndex / perEpoch };
       const point = (key: string, value: number): MetricPoint => ({ ...at, key, value });
       reporter.metrics([point('train.loss', loss), point('train.acc', acc), point('search.valid.loss', validLoss), point('lr', lr), point('tau', tau)]);
-      if (this.stepIndex % perEpoch === 0 || this.stepIndex === this.totalSteps) {
+      epochEnd = this.stepIndex % perEpoch === 0 || this.stepIndex === this.totalSteps;
+      if (epochEnd) {
         await endOfEpoch(this.ctx, this.net, this.data, this.ctx.rng.fork(`hessian-${epoch}`), { step: this.stepIndex, epoch: epoch + 1, final: this.stepIndex === this.totalSteps });
       }
       reporter.progress(this.stepIndex, this.totalSteps);
     } finally {
       tf.dispose([train.x, train.y, valid.x, valid.y]);
     }
-    return { done: this.stepIndex >= this.totalSteps };
+    return { done: this.stepIndex >= this.totalSteps, epochEnd };
+  }
+
+  saveState(out: StateWriter): void {
+    out.json('step', this.stepIndex);
+    saveSampledParts(this.parts(), this.data, out);
+  }
+
+  loadState(from: StateReader): void {
+    this.stepIndex = from.json<number>('step');
+    loadSampledParts(this.parts(), this.data, from);
   }
 
   genotype(): Genotype {
     return deriveGenotype(alphaSnapshot(this.net));
+  }
+
+  private parts(): SampledParts {
+    return { net: this.net, trainer: this.trainer, archOptimizer: this.archOptimizer, sampling: this.sampling, totalSteps: this.totalSteps };
   }
 
   dispose(): void {

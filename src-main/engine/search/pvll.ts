@@ -5,16 +5,18 @@ import type { MetricPoint } from '../../../src-shared/model/metrics';
 import { crossEntropy } from '../evaluate/classification';
 import type { CellWeights, Supernet } from '../supernet/types';
 import type { Batch } from './architect';
-import type { DartsData } from './darts';
+import { loadBatchSource, saveBatchSource, type DartsData } from './darts';
 import { cosineLearningRate } from '../optim/optimizers';
 import { alphaSnapshot, deriveGenotype } from './epoch-report';
 import { endOfEpoch } from './sampled/epoch-end';
 import { argmaxRows, type Rows } from './sampled/gumbel';
 import { buildSupernet, loadOneShotData } from './one-shot-data';
-import { PvllSearch, type PvllEnvironment, type PvllEvent } from './sampled/pvll-search';
+import { PvllSearch, type PvllEnvironment } from './sampled/pvll-search';
+import type { StateReader, StateWriter } from '../checkpoint/state';
+import { loadSupernet, saveSupernet } from '../supernet/state';
 import { cellWeights } from './sampled/supernet-objective';
 import { WeightTrainer } from './sampled/weight-trainer';
-import type { SearchStrategy, StrategyContext } from './strategy';
+import type { SearchStrategy, StepResult, StrategyContext } from './strategy';
 
 /**
  * PVLL-NAS on a supernet: the architecture variables are the supernet's α; "train on H" is one SGD
@@ -27,7 +29,6 @@ export class PvllStrategy implements SearchStrategy {
   readonly net: Supernet;
   private readonly trainer: WeightTrainer;
   private readonly search: PvllSearch;
-  private readonly units: Generator<PvllEvent>;
   private stepIndex = 0;
   private iteration = 0;
 
@@ -48,16 +49,14 @@ export class PvllStrategy implements SearchStrategy {
       },
       ctx.rng.fork('pvll'),
     );
-    this.units = this.search.units();
     this.totalSteps = this.search.totalUnits;
     ctx.reporter.log('info', `PVLL-NAS supernet: ${this.net.params.count()} weights, warm-up ${config.warmup ? config.warmupSize : 0}, T = ${config.epochs}, ${this.totalSteps} units`);
   }
 
-  async step(): Promise<{ done: boolean }> {
-    const next = this.units.next();
-    if (next.done) return { done: true };
+  async step(): Promise<StepResult> {
+    const event = this.search.next();
+    if (event === null) return { done: true };
     this.stepIndex++;
-    const event = next.value;
     const at = { step: this.stepIndex, epoch: this.iteration };
     const point = (key: string, value: number): MetricPoint => ({ ...at, key, value });
     const { reporter } = this.ctx;
@@ -76,7 +75,25 @@ export class PvllStrategy implements SearchStrategy {
       await endOfEpoch(this.ctx, this.net, this.data, this.ctx.rng.fork(`hessian-${event.index}`), { step: this.stepIndex, epoch: this.iteration, final });
     }
     reporter.progress(this.stepIndex, this.totalSteps);
-    return { done: this.stepIndex >= this.totalSteps };
+    return { done: this.stepIndex >= this.totalSteps, epochEnd: event.kind === 'iteration' };
+  }
+
+  saveState(out: StateWriter): void {
+    out.json('step', { stepIndex: this.stepIndex, iteration: this.iteration });
+    saveSupernet(this.net, out.scope('net'));
+    this.trainer.saveState(out.scope('sgd'));
+    this.search.saveState(out.scope('pvll'));
+    saveBatchSource(this.data.train, out.scope('train-batches'));
+    saveBatchSource(this.data.valid, out.scope('valid-batches'));
+  }
+
+  loadState(from: StateReader): void {
+    ({ stepIndex: this.stepIndex, iteration: this.iteration } = from.json<{ stepIndex: number; iteration: number }>('step'));
+    loadSupernet(this.net, from.scope('net'));
+    this.trainer.loadState(from.scope('sgd'));
+    this.search.loadState(from.scope('pvll'));
+    loadBatchSource(this.data.train, from.scope('train-batches'));
+    loadBatchSource(this.data.valid, from.scope('valid-batches'));
   }
 
   genotype(): Genotype {

@@ -12,10 +12,11 @@ import { endOfEpoch } from './sampled/epoch-end';
 import { createEstimator, estimatorVariance, type GradientEstimator } from './sampled/estimators';
 import { gumbelNoise, gumbelSoftmaxTensor } from './sampled/gumbel';
 import { loadOneShotData } from './one-shot-data';
-import { buildSampledParts } from './sampled/sampled-parts';
+import { buildSampledParts, loadSampledParts, saveSampledParts, type SampledParts } from './sampled/sampled-parts';
+import type { StateReader, StateWriter } from '../checkpoint/state';
 import { archRows, cellWeights, rowTensors, supernetObjective } from './sampled/supernet-objective';
 import { WeightTrainer } from './sampled/weight-trainer';
-import type { SearchStrategy, StrategyContext } from './strategy';
+import type { SearchStrategy, StepResult, StrategyContext } from './strategy';
 
 /** SNAS's temperature at an epoch: temperature · temperatureDecay^epoch. */
 export function snasTau(epoch: number, temperature: number, decay: number): number {
@@ -45,7 +46,7 @@ export class SnasStrategy implements SearchStrategy {
     ctx.reporter.log('info', `SNAS supernet: ${this.net.params.count()} weights, estimator ${config.estimator}, τ0 ${config.temperature} ×${config.temperatureDecay}/epoch, ${this.totalSteps} steps`);
   }
 
-  async step(): Promise<{ done: boolean }> {
+  async step(): Promise<StepResult> {
     if (this.stepIndex >= this.totalSteps) return { done: true };
     const { config, reporter } = this.ctx;
     const perEpoch = this.data.stepsPerEpoch;
@@ -56,6 +57,7 @@ export class SnasStrategy implements SearchStrategy {
     const alphas = archVariables(this.net);
     const noise = this.net.arch.map((a) => tf.tensor2d(gumbelNoise(this.sampling, a.alpha.arraySync())));
     let archGrads: tf.Tensor[] = [];
+    let epochEnd = false;
     try {
       const own = config.estimator === 'gumbel';
       const sample = () => cellWeights(this.net, alphas.map((a, i) => gumbelSoftmaxTensor(a as tf.Variable<tf.Rank.R2>, noise[i], tau)));
@@ -73,16 +75,33 @@ export class SnasStrategy implements SearchStrategy {
       const at = { step: this.stepIndex, epoch: this.stepIndex / perEpoch };
       const point = (key: string, value: number): MetricPoint => ({ ...at, key, value });
       reporter.metrics([point('train.loss', result.loss), point('train.acc', result.acc), point('search.loss', searchLoss), point('lr', lr), point('tau', tau)]);
-      if (this.stepIndex % perEpoch === 0 || this.stepIndex === this.totalSteps) await this.endOfEpoch(epoch, tau);
+      epochEnd = this.stepIndex % perEpoch === 0 || this.stepIndex === this.totalSteps;
+      if (epochEnd) await this.endOfEpoch(epoch, tau);
       reporter.progress(this.stepIndex, this.totalSteps);
     } finally {
       tf.dispose([train.x, train.y, ...noise, ...archGrads]);
     }
-    return { done: this.stepIndex >= this.totalSteps };
+    return { done: this.stepIndex >= this.totalSteps, epochEnd };
+  }
+
+  saveState(out: StateWriter): void {
+    out.json('step', this.stepIndex);
+    saveSampledParts(this.parts(), this.data, out);
+    this.estimator.saveState(out.scope('estimator'));
+  }
+
+  loadState(from: StateReader): void {
+    this.stepIndex = from.json<number>('step');
+    loadSampledParts(this.parts(), this.data, from);
+    this.estimator.loadState(from.scope('estimator'));
   }
 
   genotype(): Genotype {
     return deriveGenotype(alphaSnapshot(this.net));
+  }
+
+  private parts(): SampledParts {
+    return { net: this.net, trainer: this.trainer, archOptimizer: this.archOptimizer, sampling: this.sampling, totalSteps: this.totalSteps };
   }
 
   dispose(): void {

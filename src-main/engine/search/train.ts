@@ -80,9 +80,21 @@ export const createTrainStrategy: StrategyFactory<TrainConfig> = async ({ config
         ]);
       }
       reporter.progress(step, config.steps);
-      return { done: step >= config.steps };
+      return { done: step >= config.steps, epochEnd: step % batches.batchesPerEpoch === 0 };
     },
     genotype: () => null,
+    saveState(out) {
+      out.json('step', step);
+      params.saveState(out.scope('weights'));
+      optimizer.saveState(out.scope('sgd'), weights);
+      batches.saveState(out.scope('batches'));
+    },
+    loadState(from) {
+      step = from.json<number>('step');
+      params.loadState(from.scope('weights'));
+      optimizer.loadState(from.scope('sgd'), weights);
+      batches.loadState(from.scope('batches'));
+    },
     dispose() {
       optimizer.dispose();
       params.dispose();

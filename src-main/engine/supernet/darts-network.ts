@@ -62,6 +62,7 @@ export class DartsSupernet implements Supernet {
   readonly params: ParamStore;
   readonly arch: readonly ArchParam[];
   readonly numClasses: number;
+  readonly noise: Rng;
   private readonly stem: Op;
   private readonly cells: BuiltCell[] = [];
   private readonly classifier: { w: tf.Variable; b: tf.Variable };
@@ -75,7 +76,7 @@ export class DartsSupernet implements Supernet {
     this.space = space;
     this.numClasses = shape.numClasses;
     this.params = new ParamStore(rng.fork('weights'));
-    const noiseRng = rng.fork('noise');
+    const noiseRng = (this.noise = rng.fork('noise'));
     const ctx = (name: string, affine = false): OpContext => ({ params: this.params, name, affine, rng: noiseRng });
 
     const stemC = space.stemMultiplier * space.channels;

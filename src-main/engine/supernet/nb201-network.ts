@@ -25,6 +25,7 @@ export class Nb201Supernet implements Supernet {
   readonly params: ParamStore;
   readonly arch: readonly ArchParam[];
   readonly numClasses: number;
+  readonly noise: Rng;
   private readonly stem: Op;
   private readonly stages: Stage[] = [];
   private readonly lastBn: Op;
@@ -37,7 +38,7 @@ export class Nb201Supernet implements Supernet {
     this.numClasses = shape.numClasses;
     this.edgeEnds = plan.edges;
     this.params = new ParamStore(rng.fork('weights'));
-    const noiseRng = rng.fork('noise');
+    const noiseRng = (this.noise = rng.fork('noise'));
     const ctx = (name: string, affine: boolean): OpContext => ({ params: this.params, name, affine, rng: noiseRng });
 
     const [c0] = plan.stageChannels;

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { SearchSpace } from '../../../src-shared/model/space';
+import type { Rng } from '../../../src-shared/model/rng';
 import type { ParamStore } from '../ops/params';
 
 /** DARTS has a normal and a reduction cell type; NAS-Bench-201 has one cell type, `normal`. */
@@ -36,6 +37,8 @@ export interface Supernet {
   readonly params: ParamStore;
   readonly arch: readonly ArchParam[];
   readonly numClasses: number;
+  /** Draws of the `noise` op (RobustDARTS S4), one per forward: part of the network's resumable state. */
+  readonly noise: Rng;
   /** Logits [batch, classes]. Call inside tf.tidy (or a gradient function). */
   forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D;
   dispose(): void;

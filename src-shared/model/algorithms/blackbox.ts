@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkpointEvery } from './checkpoint-every';
 import { DatasetConfig } from '../dataset';
 
 /**
@@ -82,6 +83,8 @@ export type BlackBoxEvaluatorConfig = z.infer<typeof BlackBoxEvaluatorConfig>;
 const common = {
   name: z.string().max(200).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  /** Steps between checkpoints (absent: the family's default, docs/checkpoints.md). */
+  checkpointEvery,
   evaluator: BlackBoxEvaluatorConfig.default({ kind: 'nb201-tabular', dataset: 'cifar10' }),
   budget: z.number().int().min(1).max(1_000_000).default(150),
 };

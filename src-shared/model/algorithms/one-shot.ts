@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkpointEvery } from './checkpoint-every';
 import { DatasetConfig } from '../dataset';
 import { SearchSpace } from '../space';
 
@@ -12,6 +13,8 @@ import { SearchSpace } from '../space';
 export const oneShotFields = {
   name: z.string().max(200).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  /** Steps between checkpoints (absent: the family's default, docs/checkpoints.md). */
+  checkpointEvery,
   dataset: DatasetConfig.prefault({}),
   space: SearchSpace.prefault({ kind: 'darts' }),
   epochs: z.number().int().min(1).max(10_000).default(50),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkpointEvery } from './checkpoint-every';
 import { DatasetConfig } from '../dataset';
 
 /**
@@ -10,6 +11,8 @@ export const TrainConfig = z
     algorithm: z.literal('train'),
     name: z.string().max(200).optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    /** Steps between checkpoints (absent: the family's default, docs/checkpoints.md). */
+    checkpointEvery,
     dataset: DatasetConfig.prefault({}),
     steps: z.number().int().min(1).max(1_000_000).default(300),
     batchSize: z.number().int().min(1).max(4096).default(32),

@@ -1,5 +1,6 @@
 import type { Rng } from '../../../../src-shared/model/rng';
 import type { Reporter } from '../strategy';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { type Acquisition, acquire } from './acquisition';
 import { BlackBoxStrategy } from './base';
 import { EnsemblePredictor, type PredictorOptions } from './predictors/ensemble';
@@ -41,6 +42,18 @@ export class Bananas extends BlackBoxStrategy {
       if (!Number.isInteger(options[key]) || options[key] < 1) throw new RangeError(`BANANAS ${key} must be a positive integer, got ${options[key]}`);
     }
     this.predictor = new EnsemblePredictor(log.cells, options.predictor);
+  }
+
+  /**
+   * The cells chosen but not yet queried. The predictor is not saved: it is trained afresh on the
+   * whole log (its training data) before each use, and read nowhere else.
+   */
+  protected saveOwnState(out: StateWriter): void {
+    out.json('queue', this.queue);
+  }
+
+  protected loadOwnState(from: StateReader): void {
+    this.queue = from.json<number[]>('queue');
   }
 
   protected async advance(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Genotype } from '../../../../src-shared/model/genotype';
-import type { Rng } from '../../../../src-shared/model/rng';
-import type { Reporter, SearchStrategy } from '../strategy';
+import type { Rng, RngState } from '../../../../src-shared/model/rng';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
+import type { Reporter, SearchStrategy, StepResult } from '../strategy';
 import type { QueryLog } from './query-log';
 
 /**
@@ -24,7 +25,7 @@ export abstract class BlackBoxStrategy implements SearchStrategy {
     this.freeMovesCap = 10 * log.cells.size;
   }
 
-  async step(): Promise<{ done: boolean }> {
+  async step(): Promise<StepResult> {
     if (this.finished) return { done: true };
     if (!this.log.exhausted) {
       const before = this.log.used;
@@ -45,12 +46,34 @@ export abstract class BlackBoxStrategy implements SearchStrategy {
     return best ? this.log.cells.toGenotype(best.arch) : null;
   }
 
+  /**
+   * The query log, the random state and whether the run ended, plus the strategy's own state
+   * (population, climb, queue). The evaluator is rebuilt from the config: the tabular one and the
+   * training one hold nothing between queries, the supernet one is retrained the same from the seed.
+   */
+  saveState(out: StateWriter): void {
+    out.json('finished', this.finished);
+    out.json('rng', this.rng.getState());
+    this.log.saveState(out.scope('log'));
+    this.saveOwnState(out.scope('strategy'));
+  }
+
+  loadState(from: StateReader): void {
+    this.finished = from.json<boolean>('finished');
+    this.rng.setState(from.json<RngState>('rng'));
+    this.log.loadState(from.scope('log'));
+    this.loadOwnState(from.scope('strategy'));
+  }
+
   dispose(): void {
     this.log.dispose();
   }
 
   /** Makes exactly one fresh query, or none when no unseen cell can be found. */
   protected abstract advance(): Promise<void>;
+  /** What the next query of this strategy reads besides the log and the Rng. */
+  protected abstract saveOwnState(out: StateWriter): void;
+  protected abstract loadOwnState(from: StateReader): void;
 
   private finish(): void {
     this.finished = true;

@@ -1,5 +1,6 @@
 import type { Rng } from '../../../../src-shared/model/rng';
 import type { Reporter } from '../strategy';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { BlackBoxStrategy } from './base';
 import type { Queried, QueryLog } from './query-log';
 
@@ -18,6 +19,19 @@ export class LocalSearch extends BlackBoxStrategy {
 
   constructor(log: QueryLog, rng: Rng, reporter: Reporter) {
     super(log, rng, reporter, 'local search');
+  }
+
+  /** Where the climb is: the current cell, the neighbours still to query, the best one so far. */
+  protected saveOwnState(out: StateWriter): void {
+    out.json('climb', { current: this.current, pending: this.pending, bestNeighbour: this.bestNeighbour });
+  }
+
+  protected loadOwnState(from: StateReader): void {
+    ({ current: this.current, pending: this.pending, bestNeighbour: this.bestNeighbour } = from.json<{
+      current: Queried | null;
+      pending: number[];
+      bestNeighbour: Queried | null;
+    }>('climb'));
   }
 
   protected async advance(): Promise<void> {

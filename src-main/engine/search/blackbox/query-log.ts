@@ -1,3 +1,4 @@
+import type { StateReader, StateWriter } from '../../checkpoint/state';
 import type { Reporter } from '../strategy';
 import type { Nb201Cells } from './cells';
 import type { Evaluation, Evaluator } from './evaluator';
@@ -65,6 +66,26 @@ export class QueryLog {
   /** Every queried cell with its evaluation, in query order. */
   entries(): Queried[] {
     return this.order.map((a) => this.seen.get(a) as Queried);
+  }
+
+  /** Every evaluation in query order (the incumbent follows from them). */
+  saveState(out: StateWriter): void {
+    out.json('entries', this.entries());
+    out.json('best', this.best?.arch ?? null);
+  }
+
+  loadState(from: StateReader): void {
+    const entries = from.json<Queried[]>('entries');
+    if (entries.length > this.limit) throw new Error(`checkpoint ${from.source} holds ${entries.length} queries, more than this run's ${this.limit}`);
+    this.seen.clear();
+    this.order.length = 0;
+    for (const q of entries) {
+      if (!Number.isInteger(q.arch) || q.arch < 0 || q.arch >= this.cells.size) throw new Error(`checkpoint ${from.source} holds cell ${q.arch}, outside this space of ${this.cells.size}`);
+      this.seen.set(q.arch, q);
+      this.order.push(q.arch);
+    }
+    const best = from.json<number | null>('best');
+    this.best = best === null ? null : (this.seen.get(best) ?? null);
   }
 
   async query(arch: number): Promise<{ result: Queried; fresh: boolean }> {

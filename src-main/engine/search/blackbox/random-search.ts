@@ -1,5 +1,6 @@
 import type { Rng } from '../../../../src-shared/model/rng';
 import type { Reporter } from '../strategy';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { BlackBoxStrategy } from './base';
 import type { QueryLog } from './query-log';
 
@@ -8,6 +9,10 @@ export class RandomSearch extends BlackBoxStrategy {
   constructor(log: QueryLog, rng: Rng, reporter: Reporter) {
     super(log, rng, reporter, 'random search');
   }
+
+  /** Random search keeps nothing besides the log and the Rng. */
+  protected saveOwnState(): void {}
+  protected loadOwnState(): void {}
 
   protected async advance(): Promise<void> {
     for (let move = 0; move < this.freeMovesCap; move++) {

@@ -1,5 +1,6 @@
 import type { Rng } from '../../../../src-shared/model/rng';
 import type { Reporter } from '../strategy';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { BlackBoxStrategy } from './base';
 import type { Queried, QueryLog } from './query-log';
 
@@ -33,6 +34,15 @@ export class RegularizedEvolution extends BlackBoxStrategy {
   /** The population, oldest first; each member a distinct object. */
   get population(): readonly Queried[] {
     return this.members;
+  }
+
+  /** The population, oldest first. */
+  protected saveOwnState(out: StateWriter): void {
+    out.json('population', this.members);
+  }
+
+  protected loadOwnState(from: StateReader): void {
+    this.members.splice(0, this.members.length, ...from.json<Queried[]>('population'));
   }
 
   protected async advance(): Promise<void> {

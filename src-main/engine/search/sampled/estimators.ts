@@ -1,5 +1,6 @@
 import type { Rng } from '../../../../src-shared/model/rng';
 import type { SnasEstimator } from '../../../../src-shared/model/algorithms/snas';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
 import {
   argmaxRows,
   conditionalGumbel,
@@ -36,7 +37,16 @@ export interface GradientEstimator {
   estimate(alpha: Rows, objective: SampledObjective, rng: Rng, tau: number): Estimate;
   /** An independent copy, so measuring variance does not train the running estimator. */
   clone(): GradientEstimator;
+  /** What it learned so far (nothing for the stateless ones), for a checkpoint. */
+  saveState(out: StateWriter): void;
+  loadState(from: StateReader): void;
 }
+
+/** The checkpoint methods of an estimator that learns nothing across calls. */
+const stateless = {
+  saveState(): void {},
+  loadState(): void {},
+};
 
 const zerosLike = (rows: readonly (readonly number[])[]): Rows => rows.map((r) => r.map(() => 0));
 
@@ -56,6 +66,8 @@ export class GumbelSoftmaxEstimator implements GradientEstimator {
   clone(): GradientEstimator {
     return new GumbelSoftmaxEstimator();
   }
+  saveState = stateless.saveState;
+  loadState = stateless.loadState;
 }
 
 /** Score function (REINFORCE) with a moving-average baseline β: (f(b) − β)·∇α log p(b). */
@@ -73,6 +85,12 @@ export class ScoreFunctionEstimator implements GradientEstimator {
   }
   clone(): GradientEstimator {
     return new ScoreFunctionEstimator(this.decay, this.baseline);
+  }
+  saveState(out: StateWriter): void {
+    out.json('baseline', this.baseline);
+  }
+  loadState(from: StateReader): void {
+    this.baseline = from.json<number | null>('baseline');
   }
 }
 
@@ -101,6 +119,8 @@ export class RamEstimator implements GradientEstimator {
   clone(): GradientEstimator {
     return new RamEstimator();
   }
+  saveState = stateless.saveState;
+  loadState = stateless.loadState;
 }
 
 /**
@@ -153,6 +173,20 @@ export class RelaxEstimator implements GradientEstimator {
     copy.moments.m = [...this.moments.m];
     copy.moments.v = [...this.moments.v];
     return copy;
+  }
+
+  /** The control variate's scale η, surrogate ρ and its Adam moments. */
+  saveState(out: StateWriter): void {
+    out.json('relax', { eta: this.eta, rho: this.rho, moments: this.moments });
+  }
+
+  loadState(from: StateReader): void {
+    const saved = from.json<{ eta: number; rho: Rows | null; moments: { t: number; m: number[]; v: number[] } }>('relax');
+    this.eta = saved.eta;
+    this.rho = saved.rho ? saved.rho.map((r) => [...r]) : null;
+    this.moments.t = saved.moments.t;
+    this.moments.m = [...saved.moments.m];
+    this.moments.v = [...saved.moments.v];
   }
 
   /** One Adam step of (η, ρ) down the single-sample gradient of E[ĝ²]. */

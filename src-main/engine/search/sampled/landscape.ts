@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../../../src-shared/model/rng';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
+import { AdamL2 } from '../../optim/optimizers';
+import { loadVariables, saveVariables } from '../../checkpoint/state';
 
 /**
  * Self-normalised importance weights from log p_t: w_t = T·(1/p_t) / Σ_s (1/p_s), so the fitting
@@ -31,15 +34,17 @@ export interface MemoryEntry {
  */
 export class Landscape {
   private readonly vars: tf.Variable[];
-  private readonly optimizer: tf.AdamOptimizer;
+  /** The project's Adam (tf.train.adam's state is private): β 0.9/0.999, ε 1e-7 as tf.train.adam's float32 default. */
+  private readonly optimizer: AdamL2;
   private shift = 0;
   private scale = 1;
 
   constructor(readonly inputSize: number, hidden: number, learningRate: number, rng: Rng) {
     const init = (rows: number, cols: number, std: number) =>
       tf.variable(tf.tensor2d(Float32Array.from({ length: rows * cols }, () => std * rng.normal()), [rows, cols]), true);
-    this.vars = [init(inputSize, hidden, 1 / Math.sqrt(inputSize)), tf.variable(tf.zeros([1, hidden]), true), init(hidden, 1, 1 / Math.sqrt(hidden)), tf.variable(tf.zeros([1, 1]), true)];
-    this.optimizer = tf.train.adam(learningRate);
+    // In a tidy: a variable keeps its initial value's tensor alive otherwise (four tensors leaked per ψ).
+    this.vars = tf.tidy(() => [init(inputSize, hidden, 1 / Math.sqrt(inputSize)), tf.variable(tf.zeros([1, hidden]), true), init(hidden, 1, 1 / Math.sqrt(hidden)), tf.variable(tf.zeros([1, 1]), true)]);
+    this.optimizer = new AdamL2(learningRate, 0.9, 0.999, 0, 1e-7);
   }
 
   /** ψ on a batch of encodings [n, D] (standardised units). Differentiable in `h`. */
@@ -73,14 +78,29 @@ export class Landscape {
     let last = Number.NaN;
     try {
       for (let i = 0; i < steps; i++) {
-        const cost = this.optimizer.minimize(() => fittingLoss(this.forwardStandardised(x), y, w), true, this.vars);
-        if (i === steps - 1) last = cost!.dataSync()[0];
-        cost?.dispose();
+        const { value, grads } = tf.variableGrads(() => fittingLoss(this.forwardStandardised(x), y, w), this.vars);
+        if (i === steps - 1) last = value.dataSync()[0];
+        value.dispose();
+        this.optimizer.step(this.vars, this.vars.map((v) => grads[v.name]));
+        tf.dispose(Object.values(grads));
       }
     } finally {
       tf.dispose([x, y, w]);
     }
     return last;
+  }
+
+  /** ψ's weights, its Adam state and the standardisation of the last fit. */
+  saveState(out: StateWriter): void {
+    saveVariables(out.scope('weights'), this.vars);
+    this.optimizer.saveState(out.scope('adam'), this.vars);
+    out.json('standardise', { shift: this.shift, scale: this.scale });
+  }
+
+  loadState(from: StateReader): void {
+    loadVariables(from.scope('weights'), this.vars);
+    this.optimizer.loadState(from.scope('adam'), this.vars);
+    ({ shift: this.shift, scale: this.scale } = from.json<{ shift: number; scale: number }>('standardise'));
   }
 
   dispose(): void {

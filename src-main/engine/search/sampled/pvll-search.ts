@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../../../../src-shared/model/rng';
+import type { Rng, RngState } from '../../../../src-shared/model/rng';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { AdamL2 } from '../../optim/optimizers';
 import { argmaxRows, gumbelNoise, gumbelSoftmax, gumbelSoftmaxTensor, softmaxRow, type Rows } from './gumbel';
 import { spearman } from '../../diagnostics/spearman';
@@ -49,8 +50,8 @@ interface Sample {
  * warm-up population of N samples H = GumbelSoftmax(A; ξ, τ), each trained a warm-up epoch, then
  * each trained one more and evaluated into the memory M; ψ fitted on M; then T iterations of
  * sample H_t, train on it, measure L_t (after recording ψ's prediction), add to M, refit ψ, and one
- * Adam step of A down ∇A ψ(GumbelSoftmax(A; ξ', τ)). `units()` does one batch, one evaluation or
- * one refit-and-step per `next()`.
+ * Adam step of A down ∇A ψ(GumbelSoftmax(A; ξ', τ)). `next()` does one batch, one evaluation or
+ * one refit-and-step.
  */
 export class PvllSearch {
   readonly memory: MemoryEntry[] = [];
@@ -58,6 +59,11 @@ export class PvllSearch {
   readonly totalUnits: number;
   private readonly optimizer: AdamL2;
   private readonly window: { predicted: number; measured: number }[] = [];
+  private done = 0;
+  /** The warm-up population while the warm-up runs. */
+  private population: Sample[] = [];
+  /** The sample H_t of the current search iteration. */
+  private current: Sample | null = null;
 
   constructor(private readonly arch: readonly tf.Variable<tf.Rank.R2>[], private readonly env: PvllEnvironment, private readonly opts: PvllOptions, private readonly rng: Rng) {
     const inputSize = arch.reduce((s, a) => s + a.size, 0);
@@ -67,27 +73,74 @@ export class PvllSearch {
     this.totalUnits = warm + opts.iterations * (opts.batchesPerIteration + 3);
   }
 
+  /** Every remaining unit, one per `next()` of the generator. */
   *units(): Generator<PvllEvent> {
+    for (let event = this.next(); event !== null; event = this.next()) yield event;
+  }
+
+  /**
+   * Does the next unit of Algorithm 1, or answers null when all are done. The position is the count
+   * of units done (with the warm-up population and the current sample kept as fields), so that a
+   * checkpoint can hold it and a restored search continue at the same unit.
+   */
+  next(): PvllEvent | null {
+    if (this.done >= this.totalUnits) return null;
+    let unit = this.done++;
     const o = this.opts;
     if (o.warmup) {
-      const population = Array.from({ length: o.warmupSize }, () => this.sample());
-      for (const s of population) for (let b = 0; b < o.warmupBatches; b++) yield { kind: 'train', ...this.env.trainBatch(s.h) };
-      for (const s of population) {
-        for (let b = 0; b < o.warmupBatches; b++) yield { kind: 'train', ...this.env.trainBatch(s.h) };
-        yield this.measure(s, false);
+      const n = o.warmupSize;
+      const b = o.warmupBatches;
+      if (unit === 0) this.population = Array.from({ length: n }, () => this.sample());
+      if (unit < n * b) return { kind: 'train', ...this.env.trainBatch(this.population[Math.floor(unit / b)].h) };
+      unit -= n * b;
+      if (unit < n * (b + 1)) {
+        const s = this.population[Math.floor(unit / (b + 1))];
+        return unit % (b + 1) < b ? { kind: 'train', ...this.env.trainBatch(s.h) } : this.measure(s, false);
       }
-      yield { kind: 'fit', loss: this.landscape.fit(this.memory, o.landscapeFitSteps, o.weightedLoss), spearman: null };
+      unit -= n * (b + 1);
+      if (unit === 0) {
+        this.population = [];
+        return { kind: 'fit', loss: this.landscape.fit(this.memory, o.landscapeFitSteps, o.weightedLoss), spearman: null };
+      }
+      unit -= 1;
     }
-    for (let t = 0; t < o.iterations; t++) {
-      const s = this.sample();
-      for (let b = 0; b < o.batchesPerIteration; b++) yield { kind: 'train', ...this.env.trainBatch(s.h) };
-      yield this.measure(s, this.memory.length > 0);
+    const perIteration = o.batchesPerIteration + 3;
+    const t = Math.floor(unit / perIteration);
+    const within = unit % perIteration;
+    if (within === 0) this.current = this.sample();
+    const s = this.current as Sample;
+    if (within < o.batchesPerIteration) return { kind: 'train', ...this.env.trainBatch(s.h) };
+    if (within === o.batchesPerIteration) return this.measure(s, this.memory.length > 0);
+    if (within === o.batchesPerIteration + 1) {
       const fitLoss = this.landscape.fit(this.memory, o.landscapeFitSteps, o.weightedLoss);
       // ψ fitted on a single entry is a constant: no slope to follow yet.
       if (this.memory.length >= 2) this.archStep();
-      yield { kind: 'fit', loss: fitLoss, spearman: this.window.length >= 3 ? spearman(this.window.map((p) => p.predicted), this.window.map((p) => p.measured)) : null };
-      yield { kind: 'iteration', index: t };
+      return { kind: 'fit', loss: fitLoss, spearman: this.window.length >= 3 ? spearman(this.window.map((p) => p.predicted), this.window.map((p) => p.measured)) : null };
     }
+    return { kind: 'iteration', index: t };
+  }
+
+  /** Units done, memory, the Spearman window, the samples in use, ψ, A's Adam state and the draws' position. */
+  saveState(out: StateWriter): void {
+    out.json('done', this.done);
+    out.json('memory', this.memory);
+    out.json('window', this.window);
+    out.json('population', this.population);
+    out.json('current', this.current);
+    out.json('rng', this.rng.getState());
+    this.landscape.saveState(out.scope('landscape'));
+    this.optimizer.saveState(out.scope('adam'), this.arch);
+  }
+
+  loadState(from: StateReader): void {
+    this.done = from.json<number>('done');
+    this.memory.splice(0, this.memory.length, ...from.json<MemoryEntry[]>('memory'));
+    this.window.splice(0, this.window.length, ...from.json<{ predicted: number; measured: number }[]>('window'));
+    this.population = from.json<Sample[]>('population');
+    this.current = from.json<Sample | null>('current');
+    this.rng.setState(from.json<RngState>('rng'));
+    this.landscape.loadState(from.scope('landscape'));
+    this.optimizer.loadState(from.scope('adam'), this.arch);
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@ import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-
 import { correctCount, crossEntropy } from '../../evaluate/classification';
 import type { CellWeights, Supernet } from '../../supernet/types';
 import type { Batch } from '../architect';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { SgdMomentum, clipScale, globalNorm } from '../../optim/optimizers';
 
 export interface WeightStepResult {
@@ -46,6 +47,15 @@ export class WeightTrainer {
     this.sgd.step(reached, reachedGrads, lr, clipScale(globalNorm(reachedGrads), this.config.gradClip));
     tf.dispose(reachedGrads);
     return { loss, acc: correct / batch.y.shape[0], extraGrads: alsoDifferentiate.map((v) => grads[v.name]) };
+  }
+
+  /** The momentum buffers of the network's weights. */
+  saveState(out: StateWriter): void {
+    this.sgd.saveState(out, this.net.params.list());
+  }
+
+  loadState(from: StateReader): void {
+    this.sgd.loadState(from, this.net.params.list());
   }
 
   dispose(): void {

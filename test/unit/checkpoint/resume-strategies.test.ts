@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackends } from '../backend/compare';
+import { expectResumeExact } from './harness';
+
+beforeAll(initBackends);
+
+/**
+ * Resume equals the uninterrupted run, for every strategy of the registry (see harness.ts for the
+ * property). Sizes are the smallest that exercise each method: a few batches of the embedded
+ * Fashion-MNIST sample, two or three epochs, so a mid-epoch step, an epoch's last step and a step in
+ * a later epoch are all restored from.
+ */
+const data = { dataset: { name: 'embedded', trainLimit: 48, testLimit: 20 } };
+const TINY_DARTS = { kind: 'darts', ops: ['none', 'max_pool_3x3', 'skip_connect', 'sep_conv_3x3'], nodes: 1, layers: 3, channels: 2, stemMultiplier: 1 };
+const TINY_NB201 = { kind: 'nb201', ops: ['none', 'skip_connect', 'nor_conv_1x1', 'avg_pool_3x3'], channels: 2, cellsPerStage: 1 };
+/** Two epochs of two batches: step 1 is mid-epoch, 2 ends an epoch, 3 is mid-epoch of the last. */
+const oneShot = { ...data, batchSize: 4, epochs: 2, batchesPerEpoch: 2, validBatches: 1, reportEvery: 1, seed: 5 };
+
+describe('resume of plain training', () => {
+  it('continues exactly from mid-epoch and epoch-end checkpoints', async () => {
+    // Plain training draws from all 48 images: 6 batches of 8 per epoch, so 8 steps cross one epoch's end.
+    const { epochEnds } = await expectResumeExact({ algorithm: 'train', ...data, steps: 8, batchSize: 8, evalEvery: 3, channels: 2, seed: 3 }, [2, 6, 7]);
+    expect(epochEnds).toContain(6);
+  });
+});
+
+describe('resume of one-shot search', () => {
+  const cases: [string, Record<string, unknown>][] = [
+    ['DARTS first order (DARTS space, Hessian eigenvalue each epoch)', { algorithm: 'darts', space: TINY_DARTS, hessianEvery: 1, hessianIters: 2 }],
+    ['DARTS second order (NB201 space)', { algorithm: 'darts', space: TINY_NB201, unrolled: true }],
+    ['GDAS', { algorithm: 'gdas', space: TINY_DARTS }],
+    ['SNAS gumbel', { algorithm: 'snas', space: TINY_NB201, estimator: 'gumbel', varianceDraws: 2 }],
+    ['SNAS sf', { algorithm: 'snas', space: TINY_NB201, estimator: 'sf', varianceDraws: 2 }],
+    ['SNAS relax', { algorithm: 'snas', space: TINY_NB201, estimator: 'relax', varianceDraws: 2 }],
+    ['SNAS ram', { algorithm: 'snas', space: TINY_NB201, estimator: 'ram', varianceDraws: 2 }],
+  ];
+  for (const [name, config] of cases) {
+    it(`${name} continues exactly from steps 1, 2 (epoch end) and 3`, async () => {
+      const { epochEnds } = await expectResumeExact({ ...oneShot, ...config }, [1, 2, 3]);
+      expect(epochEnds).toEqual([2, 4]);
+    });
+  }
+
+  it('PVLL-NAS continues exactly from the warm-up, a search iteration and an iteration end', async () => {
+    const pvll = { algorithm: 'pvll', ...oneShot, space: TINY_NB201, epochs: 2, batchesPerEpoch: 1, warmupSize: 2, warmupBatches: 1, landscapeFitSteps: 3, hiddenUnits: 4 };
+    // units: warm-up 2·(2·1+1)+1 = 7, then 2 iterations of 1+3: the first ends at step 11.
+    const { epochEnds, totalSteps } = await expectResumeExact(pvll, [2, 7, 9, 11, 13]);
+    expect(totalSteps).toBe(15);
+    expect(epochEnds).toEqual([11, 15]);
+  });
+
+  it('PVLL-NAS second order with discrete samples continues exactly', async () => {
+    const pvll = { algorithm: 'pvll', ...oneShot, space: TINY_NB201, epochs: 2, batchesPerEpoch: 1, warmupSize: 1, warmupBatches: 1, landscapeFitSteps: 3, hiddenUnits: 4, unrolled: true, sampleForward: 'discrete' };
+    await expectResumeExact(pvll, [3, 6, 8]);
+  });
+});
+
+describe('resume of black-box search', () => {
+  const tabular = { evaluator: { kind: 'nb201-tabular', dataset: 'cifar10' }, budget: 30, seed: 9 };
+  const strategies: [string, Record<string, unknown>][] = [
+    ['random', { algorithm: 'random' }],
+    ['rea', { algorithm: 'rea', populationSize: 5, sampleSize: 3 }],
+    ['ls', { algorithm: 'ls' }],
+    ['bananas', { algorithm: 'bananas', numInit: 4, batchSize: 3, numCandidates: 10, predictor: { ensembleSize: 2, epochs: 5, hidden: [8] } }],
+  ];
+  for (const [name, config] of strategies) {
+    it(`${name} on the NB201 table continues exactly (population, queue, climb, query log)`, async () => {
+      await expectResumeExact({ ...config, ...tabular }, [1, 4, 5, 13, 29]);
+    });
+  }
+
+  const trainer = { dataset: { name: 'embedded', trainLimit: 64 }, channels: 2, cellsPerStage: 1, batchSize: 16, batchesPerEpoch: 1 };
+  const evaluators: [string, Record<string, unknown>][] = [
+    ['short training', { kind: 'nb201-train', ...trainer, epochs: 1 }],
+    ['supernet weights', { kind: 'nb201-supernet', ...trainer, supernetEpochs: 1, validBatches: 1 }],
+  ];
+  for (const [evaluatorName, evaluator] of evaluators) {
+    for (const [name, config] of strategies) {
+      it(`${name} with ${evaluatorName} continues exactly`, async () => {
+        const small = config.algorithm === 'bananas' ? { numInit: 2, batchSize: 1 } : config.algorithm === 'rea' ? { populationSize: 2, sampleSize: 2 } : {};
+        await expectResumeExact({ ...config, ...small, evaluator, budget: 4, seed: 9 }, [1, 2, 3]);
+      });
+    }
+  }
+});
