@@ -176,10 +176,13 @@ export class RunManager {
     return final;
   }
 
-  /** Resolves with the run's record once it has ended here (finished, or given up when its lease was lost). */
+  /**
+   * Resolves with the run's record once it has ended here (finished, or let go when its lease was
+   * lost or its end could not be recorded); at once for a run this manager does not hold.
+   */
   waitFor(id: number): Promise<Run> {
-    const run = this.opts.store.runs.get(id);
-    if (run && !this.holds(id) && !LIVE_STATUSES.includes(run.status)) return Promise.resolve(run);
+    const run = this.readBack(id);
+    if (run && !this.holds(id)) return Promise.resolve(run);
     return new Promise((resolve) => {
       const list = this.waiters.get(id) ?? [];
       list.push(resolve);
