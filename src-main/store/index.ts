@@ -73,9 +73,10 @@ function openWritable(file: string): Database.Database {
 }
 
 /**
- * A read-only connection whose first read succeeded. In WAL mode a reader needs the -shm file; in
- * a folder it cannot write where none exists, SQLite refuses, and the file is opened immutable
- * (nobody can change it there anyway).
+ * A read-only connection whose first read succeeded, creating no file. While a writer has the
+ * database open its -wal file exists, and this reads through the WAL like any reader (using the
+ * writer's -shm). Without a -wal nobody is writing: the file is opened immutable, since a plain
+ * WAL-mode reader would create -wal and -shm beside it (or, in a folder it cannot write, fail).
  */
 function openReadOnly(file: string, migrations: readonly Migration[]): { db: Database.Database; version: number } {
   const attempt = (name: string) => {
@@ -88,11 +89,14 @@ function openReadOnly(file: string, migrations: readonly Migration[]): { db: Dat
       throw error;
     }
   };
+  const immutable = `${pathToFileURL(file).href}?immutable=1`;
+  if (!existsSync(`${file}-wal`)) return attempt(immutable);
   try {
     return attempt(file);
   } catch (error) {
+    // A -wal left by a writer that crashed, in a folder this user cannot write: its last commits are not seen.
     if (!CANNOT_OPEN_READ_ONLY.test(String((error as { code?: string }).code))) throw error;
-    return attempt(`${pathToFileURL(file).href}?immutable=1`);
+    return attempt(immutable);
   }
 }
 
