@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import type { CheckpointRef } from '../engine/protocol';
 import type { RunConfig } from '../../src-shared/model/run-config';
 import { FINISHED_STATUSES, LIVE_STATUSES, type Run } from '../../src-shared/model/records';
 import { isDiskFull, type Store } from '../store';
-import type { EngineToHost } from '../engine/protocol';
+import type { CheckpointRef, EngineToHost } from '../engine/protocol';
 import { deleteCheckpointFiles } from './checkpoint-files';
 import type { EngineLauncher, EngineProcess } from './engine-launcher';
 import type { EventBus } from './event-bus';
@@ -239,7 +238,7 @@ export class RunManager {
   }
 
   private launch({ id, resumeFrom }: QueuedRun): void {
-    const { store, bus } = this.opts;
+    const { store } = this.opts;
     let proc: EngineProcess;
     let run: Run | null;
     try {
