@@ -39,8 +39,12 @@ function intArg(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
-/** A host for one command; `readonly` for commands that only read (nothing is written, not even a lease). */
-async function withHost<T>(dataDir: string | undefined, readonly: boolean, work: (host: Host) => Promise<T>): Promise<T> {
+/**
+ * A host for one command. Commands that only read open the store read-only (nothing is written,
+ * not even beside the file); the others open it writable unless the data dir cannot be written, in
+ * which case they answer why.
+ */
+async function withHost<T>(dataDir: string | undefined, readonly: true | undefined, work: (host: Host) => Promise<T>): Promise<T> {
   const host = createHost({ dataDir: resolveDataDir(dataDir), mode: 'cli', readonly, watch: false });
   try {
     return await work(host);
@@ -90,12 +94,12 @@ export async function main(argv: string[]): Promise<number> {
         json,
       };
       const config = loadRunConfig(args, PRESETS); // validated before the store is opened: a bad config writes nothing
-      return withHost(values['data-dir'], false, (host) => followRun(host, startRun(host, config, args), json, out));
+      return withHost(values['data-dir'], undefined, (host) => followRun(host, startRun(host, config, args), json, out));
     }
     case 'resume': {
       const runId = intArg(sub, 'RUN_ID');
       if (runId === undefined) throw new CliError('resume needs a RUN_ID (see `runs list`)');
-      return withHost(values['data-dir'], false, (host) => followRun(host, resumeRun(host, runId), json, out));
+      return withHost(values['data-dir'], undefined, (host) => followRun(host, resumeRun(host, runId), json, out));
     }
     case 'runs': {
       if (sub !== 'list') throw new CliError(`unknown 'runs ${sub ?? ''}': use 'runs list'`);
