@@ -51,19 +51,24 @@ export function loadRunConfig(args: RunArgs, presets: Record<string, RunConfigIn
   return parsed.data;
 }
 
-/** Starts a run through the host, so it is stored like a UI run. */
-export function startRun(host: Host, config: RunConfig, args: RunArgs): Run {
-  return host.runs.start({ experimentId: args.experiment, name: args.name, config });
-}
-
-/** Resumes a run through the host; a refusal (no checkpoint, running elsewhere) is a one-line CLI error. */
-export function resumeRun(host: Host, runId: number): Run {
+/** A refusal of the host (no such experiment, no checkpoint, running elsewhere, read-only store) as a one-line CLI error. */
+function refusalsAsCliErrors<T>(work: () => T): T {
   try {
-    return host.runs.resume(runId);
+    return work();
   } catch (error) {
     if (error instanceof HostError) throw new CliError(error.message);
     throw error;
   }
+}
+
+/** Starts a run through the host, so it is stored like a UI run. */
+export function startRun(host: Host, config: RunConfig, args: RunArgs): Run {
+  return refusalsAsCliErrors(() => host.runs.start({ experimentId: args.experiment, name: args.name, config }));
+}
+
+/** Resumes a run through the host. */
+export function resumeRun(host: Host, runId: number): Run {
+  return refusalsAsCliErrors(() => host.runs.resume(runId));
 }
 
 /** Shows a run's progress until it ends (Ctrl-C stops it), prints the result; exit code 0 when it completed. */

@@ -75,7 +75,7 @@ describe('checkpoints and resume in the host', () => {
     const store = host.store;
     const e = store.experiments.getOrCreateDefault();
     const run = store.runs.create({ experimentId: e.id, name: 'r', algorithm: 'train', config, seed: 0 }, { owner: 'elsewhere:4194305:ab', ttlMs: -1 });
-    store.runs.markStarted(run.id, 'cpu');
+    const firstStart = store.runs.markStarted(run.id, 'cpu').startedAt;
     store.metrics.append(run.id, [10, 20, 30, 40].map((step) => ({ key: 'train.loss', step, epoch: 0, value: step })));
     store.genotypes.add(run.id, { step: 35, epoch: 3, final: false, genotype: { space: 'nb201', arch: '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|' } });
     store.artifacts.add(run.id, 'alphas', 20, [1]);
@@ -105,7 +105,9 @@ describe('checkpoints and resume in the host', () => {
     engines[0].say({ type: 'finished', status: 'completed' });
     const final = await host.runs.waitFor(run.id);
     expect(final).toMatchObject({ status: 'completed', owner: null, error: null });
-    expect(final.startedAt).toBe(run.startedAt ?? store.runs.get(run.id)!.startedAt);
+    // Started again after the resume, it keeps the time it first started.
+    expect(firstStart).not.toBeNull();
+    expect(final.startedAt).toBe(firstStart);
   });
 
   it('refuses to resume a run without a checkpoint, a completed one, and one another live process holds', async () => {
