@@ -177,6 +177,11 @@ export function createWebSocketApi(url: string, options: WebSocketApiOptions = {
     if (socket !== ws) return;
     socket = null;
     readyOn = null;
+    try {
+      ws.close();
+    } catch {
+      // already closed
+    }
     if (ended) return;
     if (code === WS_CLOSE_UNAUTHORIZED) {
       setState({ status: 'unauthorized', attempt: 0 });
@@ -209,8 +214,9 @@ export function createWebSocketApi(url: string, options: WebSocketApiOptions = {
     socket = ws;
     ws.onmessage = (e) => onMessage(e.data);
     ws.onclose = (e) => onClose(ws, e.code, e.reason);
-    // A failed connect also fires close, which handles it; without this handler browsers log twice.
-    ws.onerror = () => undefined;
+    // Browsers follow an error with close; Node's WebSocket does not after a refused connect, so an
+    // error counts as the close (onClose handles each socket once).
+    ws.onerror = () => onClose(ws, 1006, '');
   }
 
   return {

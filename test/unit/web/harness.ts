@@ -109,11 +109,11 @@ export class TestSocket {
     (this.ws as unknown as { _socket: { write(b: Buffer): void } })._socket.write(Buffer.concat([header, Buffer.alloc(4), payload]));
   }
 
-  /** The reply to `id`, waiting for it. */
-  async reply(id: string | null, timeoutMs = 10_000): Promise<Extract<ServerMessage, { reply: unknown }>> {
+  /** The `nth` reply (from 1) to `id`, waiting for it. */
+  async reply(id: string | null, nth = 1, timeoutMs = 10_000): Promise<Extract<ServerMessage, { reply: unknown }>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.messages.find((m): m is Extract<ServerMessage, { reply: unknown }> => 'reply' in m && m.id === id);
+      const found = this.messages.filter((m): m is Extract<ServerMessage, { reply: unknown }> => 'reply' in m && m.id === id)[nth - 1];
       if (found) return found;
       if (Date.now() > deadline) throw new Error(`no reply to ${id} within ${timeoutMs} ms`);
       await new Promise<void>((r) => {
@@ -124,7 +124,37 @@ export class TestSocket {
   }
 
   request(id: string, channel: string, request: unknown): Promise<Extract<ServerMessage, { reply: unknown }>> {
+    const nth = this.messages.filter((m) => 'reply' in m && m.id === id).length + 1;
     this.ws.send(JSON.stringify({ id, channel, request }));
-    return this.reply(id);
+    return this.reply(id, nth);
   }
+}
+
+/**
+ * An engine that never trains: it stays silent until stopped, then exits. For requests that start
+ * runs, where the point is what the server records (one run per request), not the training.
+ */
+export function idleEngineLauncher(): { launcher: EngineLauncher; launches: () => number } {
+  let launches = 0;
+  const launcher: EngineLauncher = () => {
+    launches++;
+    let onExit: ((reason: string, code: number | null) => void) | null = null;
+    let exited = false;
+    const exit = (reason: string): void => {
+      if (exited) return;
+      exited = true;
+      queueMicrotask(() => onExit?.(reason, 0));
+    };
+    return {
+      send: (m) => {
+        if (m.type === 'stop') exit('stopped');
+      },
+      onMessage: () => undefined,
+      onExit: (l) => {
+        onExit = l;
+      },
+      kill: () => exit('killed'),
+    };
+  };
+  return { launcher, launches: () => launches };
 }
