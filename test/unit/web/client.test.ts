@@ -14,12 +14,12 @@ type Script = { instance: string; onMessage(ws: ServerSocket, m: ClientMessage, 
 class ScriptedServer {
   readonly received: { connection: number; message: ClientMessage }[] = [];
   readonly connectedAt: number[] = [];
-  private wss: WebSocketServer | null = null;
+  wss: WebSocketServer | null = null;
   constructor(public script: Script) {}
 
   start(port = 0): Promise<number> {
     return new Promise((resolve) => {
-      const wss = new WebSocketServer({ host: '127.0.0.1', port }, () => resolve((wss.address() as AddressInfo).port));
+      const wss: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port }, () => resolve((wss.address() as AddressInfo).port));
       this.wss = wss;
       wss.on('connection', (ws) => {
         const connection = this.connectedAt.push(Date.now());
@@ -132,7 +132,7 @@ describe('the web client', () => {
     const server = new ScriptedServer({ instance: 'A', hello: false, onMessage: () => undefined });
     const port = await server.start();
     cleanup.push(() => server.stop());
-    (server as unknown as { wss: WebSocketServer }).wss.on('connection', (ws) => ws.close());
+    server.wss!.on('connection', (ws) => ws.close());
     const client = createWebSocketApi(`ws://127.0.0.1:${port}/ws`, { backoffInitialMs: 60, backoffMaxMs: 240 });
     cleanup.push(() => client.close());
     client.on('run.status', () => undefined);
@@ -150,7 +150,7 @@ describe('the web client', () => {
 
   it('fails every request on a refused token (4401) and stops reconnecting', async () => {
     const { server, api } = await setup({ instance: 'A', hello: false, onMessage: () => undefined });
-    (server as unknown as { wss: WebSocketServer }).wss.on('connection', (ws) => ws.close(4401, 'missing or wrong token'));
+    server.wss!.on('connection', (ws) => ws.close(4401, 'missing or wrong token'));
     await expect(api.request('experiments.list', {})).rejects.toThrow(/missing or wrong token/);
     await expect(api.request('experiments.list', {})).rejects.toThrow(/wrong token/);
     await wait(100);
