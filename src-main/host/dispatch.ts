@@ -20,6 +20,23 @@ function errorText(error: unknown): string {
   }
 }
 
+/**
+ * The path of the first string holding U+0000, or null. SQLite's length() stops at a NUL, so such a
+ * name passes zod's min(1) and then fails the store's CHECK as an internal error; no real text has one.
+ */
+function pathOfNul(value: unknown): string | null {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return path;
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, child] of Object.entries(v)) stack.push([child, path ? `${path}.${k}` : k]);
+    }
+  }
+  return null;
+}
+
 function isChannel(name: string): name is Channel {
   return Object.prototype.hasOwnProperty.call(requests, name);
 }
@@ -47,6 +64,12 @@ export async function dispatch(handlers: Handlers, channel: string, raw: unknown
     // zod quotes unknown keys, and a key can be as long as the request.
     const error: AppError = { code: 'invalid_request', message: clip(`${channel}: ${message}`, MAX_MESSAGE_CHARS) };
     if (field) error.field = clip(field, MAX_ECHOED_NAME);
+    return { ok: false, error };
+  }
+  const nul = pathOfNul(parsed.data);
+  if (nul !== null) {
+    const error: AppError = { code: 'invalid_request', message: `${channel}: ${clip(nul || 'the request', MAX_ECHOED_NAME)} contains a NUL character (U+0000), which no text field can hold` };
+    if (nul) error.field = clip(nul, MAX_ECHOED_NAME);
     return { ok: false, error };
   }
   try {

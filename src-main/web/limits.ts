@@ -10,8 +10,6 @@ export const MAX_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_JSON_DEPTH = 32;
 /** A request id or Idempotency-Key: client-made, unique per client session. */
 export const MAX_REQUEST_ID_LENGTH = 128;
-/** Channel names are short; a longer one is echoed back only this far in the error. */
-const ECHO_CHARS = 80;
 
 export class InputError extends Error {
   constructor(message: string) {
@@ -47,9 +45,4 @@ export function parseJsonLimited(text: string, what: string): unknown {
   }
   if (jsonDepth(value) > MAX_JSON_DEPTH) throw new InputError(`${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
   return value;
-}
-
-/** For error messages that repeat part of the input. */
-export function echo(text: string): string {
-  return text.length > ECHO_CHARS ? `${text.slice(0, ECHO_CHARS)}…` : text;
 }

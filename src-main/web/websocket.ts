@@ -5,7 +5,7 @@ import type { AppError } from '../../src-shared/contract';
 import { TOKEN_PARAM, unauthorizedError, WS_CLOSE_UNAUTHORIZED, WS_PATH, type ServerMessage } from '../../src-shared/transport';
 import type { Host } from '../host/host';
 import { answer } from './answer';
-import { InputError, MAX_MESSAGE_BYTES, MAX_REQUEST_ID_LENGTH, parseJsonLimited } from './limits';
+import { jsonDepth, MAX_JSON_DEPTH, MAX_MESSAGE_BYTES, MAX_REQUEST_ID_LENGTH } from './limits';
 import { originRefusal } from './origin';
 import type { ReplayCache } from './replay-cache';
 
@@ -29,9 +29,9 @@ function decodeMessage(data: RawData, isBinary: boolean): Decoded {
   if (isBinary) return { id: null, error: { code: 'invalid_request', message: 'binary frames are not accepted: send JSON text' } };
   let msg: unknown;
   try {
-    msg = parseJsonLimited(data.toString(), 'the message');
+    msg = JSON.parse(data.toString());
   } catch (error) {
-    return { id: null, error: (error as InputError).toAppError() };
+    return { id: null, error: { code: 'invalid_request', message: `the message is not JSON: ${(error as Error).message}` } };
   }
   if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) {
     return { id: null, error: { code: 'invalid_request', message: 'a message is a JSON object {id, channel, request}' } };
@@ -41,6 +41,8 @@ function decodeMessage(data: RawData, isBinary: boolean): Decoded {
     return { id: null, error: { code: 'invalid_request', message: `'id' must be a string of 1..${MAX_REQUEST_ID_LENGTH} characters` } };
   }
   if (typeof channel !== 'string') return { id, error: { code: 'invalid_request', message: "'channel' must be a string", field: 'channel' } };
+  // The same limit as an HTTP body: the request, not the envelope around it.
+  if (jsonDepth(request) > MAX_JSON_DEPTH) return { id, error: { code: 'invalid_request', message: `the request nests deeper than ${MAX_JSON_DEPTH} levels` } };
   return { id, channel, request };
 }
 

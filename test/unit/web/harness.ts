@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createHost, type Host } from '../../../src-main/host/host';
 import type { EngineLauncher } from '../../../src-main/host/engine-launcher';
+import type { EngineToHost } from '../../../src-main/engine/protocol';
 import { startWebServer, type WebServer } from '../../../src-main/web/server';
 import type { ServerMessage } from '../../../src-shared/transport';
 
@@ -131,14 +132,17 @@ export class TestSocket {
 }
 
 /**
- * An engine that never trains: it stays silent until stopped, then exits. For requests that start
- * runs, where the point is what the server records (one run per request), not the training.
+ * An engine that never trains: it says ready, answers a backend probe, ignores a start, and exits
+ * when stopped or killed. For requests that start runs, where the point is what the server records
+ * (one run per request, nothing for a refused one), not the training; nothing it does writes to the
+ * store after the reply to the request that started it.
  */
 export function idleEngineLauncher(): { launcher: EngineLauncher; launches: () => number } {
   let launches = 0;
   const launcher: EngineLauncher = () => {
     launches++;
     let onExit: ((reason: string, code: number | null) => void) | null = null;
+    let onMessage: ((m: EngineToHost) => void) | null = null;
     let exited = false;
     const exit = (reason: string): void => {
       if (exited) return;
@@ -148,8 +152,12 @@ export function idleEngineLauncher(): { launcher: EngineLauncher; launches: () =
     return {
       send: (m) => {
         if (m.type === 'stop') exit('stopped');
+        else if (m.type === 'probe') queueMicrotask(() => onMessage?.({ type: 'backend', backend: 'test-engine', backendDetail: 'an idle stand-in' }));
       },
-      onMessage: () => undefined,
+      onMessage: (l) => {
+        onMessage = l;
+        queueMicrotask(() => l({ type: 'ready' }));
+      },
       onExit: (l) => {
         onExit = l;
       },
