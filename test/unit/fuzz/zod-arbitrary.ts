@@ -17,6 +17,9 @@ type Def = {
   entries?: Record<string, string | number>;
   values?: unknown[];
   getter?: () => z.ZodType;
+  in?: z.ZodType;
+  items?: z.ZodType[];
+  valueType?: z.ZodType;
 };
 
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
@@ -85,6 +88,15 @@ export function arbitraryOf(schema: z.ZodType, depth = 0): fc.Arbitrary<unknown>
       return fc.oneof(...def.options!.map((o) => arbitraryOf(o, depth + 1)));
     case 'lazy':
       return arbitraryOf(def.getter!(), depth + 1);
+    case 'pipe':
+      return arbitraryOf(def.in!, depth + 1);
+    case 'tuple':
+      return fc.tuple(...def.items!.map((i) => arbitraryOf(i, depth + 1)));
+    case 'record':
+      return fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), arbitraryOf(def.valueType!, depth + 1), { maxKeys: 4 });
+    case 'any':
+    case 'unknown':
+      return fc.jsonValue({ maxDepth: 3 });
     case 'array': {
       let min = 0;
       let max = 4;
