@@ -94,7 +94,7 @@ export function presetRecipe(preset: EvaluationPreset, space: Space): PresetReci
       return {
         training: darts
           ? { ...base, channels: 16, layers: 8, epochs: 5, batchSize: 96, learningRate: 0.05, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0, dropPathProb: 0 }
-          : { ...base, ...NO_REGULARIZERS, channels: 16, layers: 2, epochs: 5, batchSize: 128, learningRate: 0.1, nesterov: true, weightDecay: 5e-4 },
+          : { ...base, ...NO_REGULARIZERS, channels: 8, layers: 2, epochs: 5, batchSize: 128, learningRate: 0.1, nesterov: true, weightDecay: 5e-4 },
         dataset: FMNIST({ cropPadding: 2, horizontalFlip: true, cutout: 0 }),
       };
     case 'fmnist-quick':
