@@ -5,6 +5,7 @@ import { BananasConfig, LocalSearchConfig, RandomSearchConfig, RegularizedEvolut
 import { GdasConfig } from './algorithms/gdas';
 import { SnasConfig } from './algorithms/snas';
 import { PvllConfig } from './algorithms/pvll';
+import { EvaluationConfig } from './algorithms/evaluation';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -20,6 +21,7 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   GdasConfig,
   SnasConfig,
   PvllConfig,
+  EvaluationConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

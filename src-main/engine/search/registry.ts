@@ -6,6 +6,7 @@ import { blackBoxFactory } from './blackbox/factory';
 import { createGdasStrategy } from './gdas';
 import { createSnasStrategy } from './snas';
 import { createPvllStrategy } from './pvll';
+import { createEvaluationStrategy } from './evaluation';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -21,6 +22,7 @@ export const strategies = {
   gdas: createGdasStrategy,
   snas: createSnasStrategy,
   pvll: createPvllStrategy,
+  evaluation: createEvaluationStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {
