@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DartsGenotype } from '../../../src-shared/model/genotype';
-import type { Rng } from '../../../src-shared/model/rng';
+import type { Rng, RngState } from '../../../src-shared/model/rng';
 import { convFilter, factorizedReduce, reluConvBn } from '../ops/blocks';
 import { evalOpFactory } from '../ops/eval-ops';
+import type { StateReader, StateWriter } from '../checkpoint/state';
 import { ParamStore } from '../ops/params';
 import { conv2d, strided, type Stride } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
@@ -174,6 +175,20 @@ export class DartsEvalNetwork implements EvaluationNetwork {
 
   trainableVariables(): tf.Variable[] {
     return [...this.params.list(), ...this.auxParams.list()];
+  }
+
+  saveState(out: StateWriter): void {
+    this.params.saveState(out.scope('weights'));
+    this.auxParams.saveState(out.scope('auxiliary'));
+    this.buffers.saveState(out.scope('buffers'));
+    out.json('dropPath', this.dropRng.getState());
+  }
+
+  loadState(from: StateReader): void {
+    this.params.loadState(from.scope('weights'));
+    this.auxParams.loadState(from.scope('auxiliary'));
+    this.buffers.loadState(from.scope('buffers'));
+    this.dropRng.setState(from.json<RngState>('dropPath'));
   }
 
   dispose(): void {

@@ -5,6 +5,7 @@ import type { Nb201Op } from '../../../src-shared/model/space';
 import type { Rng } from '../../../src-shared/model/rng';
 import { convFilter } from '../ops/blocks';
 import { NB201_OP_FACTORIES } from '../ops/nb201-ops';
+import type { StateReader, StateWriter } from '../checkpoint/state';
 import { ParamStore } from '../ops/params';
 import { conv2d } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
@@ -118,6 +119,18 @@ export class Nb201EvalNetwork implements EvaluationNetwork {
 
   trainableVariables(): tf.Variable[] {
     return this.params.list();
+  }
+
+  saveState(out: StateWriter): void {
+    this.params.saveState(out.scope('weights'));
+    this.auxParams.saveState(out.scope('auxiliary'));
+    this.buffers.saveState(out.scope('buffers'));
+  }
+
+  loadState(from: StateReader): void {
+    this.params.loadState(from.scope('weights'));
+    this.auxParams.loadState(from.scope('auxiliary'));
+    this.buffers.loadState(from.scope('buffers'));
   }
 
   dispose(): void {

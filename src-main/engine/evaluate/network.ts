@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { StateReader, StateWriter } from '../checkpoint/state';
 import type { ParamStore } from '../ops/params';
 import type { NetworkMode } from './batch-norm';
 
@@ -39,5 +40,8 @@ export interface EvaluationNetwork {
   forward(x: tf.Tensor4D, options: EvalForwardOptions): EvalOutput;
   /** Every weight the optimizer updates: `params`, then the auxiliary head's. */
   trainableVariables(): tf.Variable[];
+  /** Weights, auxiliary head, running statistics and the drop-path generator, for checkpoints. */
+  saveState(out: StateWriter): void;
+  loadState(from: StateReader): void;
   dispose(): void;
 }

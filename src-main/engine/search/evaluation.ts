@@ -123,10 +123,23 @@ export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async
           epochStart = Date.now();
         }
         reporter.progress(step, totalSteps);
-        return { done: step >= totalSteps };
+        return { done: step >= totalSteps, epochEnd: step % perEpoch === 0 };
       },
       // The cell is this run's input, not an answer it found.
       genotype: () => null,
+      saveState(out) {
+        out.json('progress', { step, epochSums, trainSeconds });
+        net.saveState(out.scope('network'));
+        sgd.saveState(out.scope('sgd'), weights);
+        batches.saveState(out.scope('batches'));
+      },
+      loadState(from) {
+        ({ step, epochSums, trainSeconds } = from.json<{ step: number; epochSums: typeof epochSums; trainSeconds: number }>('progress'));
+        net.loadState(from.scope('network'));
+        sgd.loadState(from.scope('sgd'), weights);
+        batches.loadState(from.scope('batches'));
+        epochStart = Date.now();
+      },
       dispose() {
         sgd.dispose();
         net.dispose();

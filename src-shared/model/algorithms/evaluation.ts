@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DatasetConfig } from '../dataset';
 import { Genotype } from '../genotype';
+import { checkpointEvery } from './checkpoint-every';
 
 /**
  * Evaluation: a fixed cell (a genotype) trained from scratch in its space's evaluation network, the
@@ -44,7 +45,7 @@ export const EvaluationConfig = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
     genotype: Genotype,
     /** The search run whose cell this trains, when there is one. */
-    searchRunId: z.string().min(1).max(200).optional(),
+    searchRunId: z.number().int().min(1).optional(),
     preset: z.enum(EVALUATION_PRESETS).default('tiny'),
     /** The preset's data when absent. */
     dataset: DatasetConfig.optional(),
@@ -52,6 +53,7 @@ export const EvaluationConfig = z
     training: EvaluationTraining.partial().default({}),
     /** Test images per scoring batch (scoring only, no effect on the result). */
     testBatchSize: z.number().int().min(1).max(4096).default(250),
+    checkpointEvery,
   })
   .strict();
 export type EvaluationConfig = z.infer<typeof EvaluationConfig>;
