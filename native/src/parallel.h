@@ -22,8 +22,9 @@
 
 namespace nas {
 
-// body(slot, begin, end): slot 0 is the caller, helpers are 1..threads-1 (per-slot buffers).
-using RangeBody = void (*)(void* context, int slot, int64_t begin, int64_t end);
+// body(begin, end). Which thread runs which range depends on scheduling, so a body must never
+// accumulate into per-thread state: reductions go through parallelReduce (determinism, below).
+using RangeBody = void (*)(void* context, int64_t begin, int64_t end);
 
 class Pool {
  public:
@@ -34,11 +35,11 @@ class Pool {
 
   void run(int threads, int64_t count, RangeBody body, void* context) {
     if (threads <= 1 || count <= 1) {
-      if (count > 0) body(context, 0, 0, count);
+      if (count > 0) body(context, 0, count);
       return;
     }
     if (busy_.test_and_set(std::memory_order_acquire)) {  // a call from another JS thread: run it here
-      body(context, 0, 0, count);
+      body(context, 0, count);
       return;
     }
     ensureHelpers(threads - 1);
@@ -57,7 +58,7 @@ class Pool {
       std::lock_guard<std::mutex> lock(mutex_);
       wake_.notify_all();
     }
-    work(0);
+    work();
     // Close the job once no helper is inside it; a helper that joined has claimed live chunks.
     uint32_t open = 0;
     while (!state_.compare_exchange_weak(open, kClosed, std::memory_order_acq_rel)) {
@@ -78,11 +79,11 @@ class Pool {
     if (spin != nullptr && *spin != 0) spin_ = std::atoi(spin);
   }
 
-  void work(int slot) {
+  void work() {
     for (;;) {
       const int64_t begin = next_.fetch_add(chunk_, std::memory_order_relaxed);
       if (begin >= count_) return;
-      body_(context_, slot, begin, std::min(begin + chunk_, count_));
+      body_(context_, begin, std::min(begin + chunk_, count_));
     }
   }
 
@@ -114,7 +115,7 @@ class Pool {
       bool joined = false;
       while (!(state & kClosed) && !joined) joined = state_.compare_exchange_weak(state, state + 1, std::memory_order_acq_rel);
       if (!joined) continue;
-      if (slot < threads_) work(slot);
+      if (slot < threads_) work();
       state_.fetch_sub(1, std::memory_order_release);
     }
   }
@@ -134,19 +135,41 @@ class Pool {
   int threads_ = 1;
 };
 
-// Runs fn(slot, begin, end) over [0, count) on up to `threads` threads (see Pool).
+// Runs fn(begin, end) over [0, count) on up to `threads` threads (see Pool). Each index is
+// processed once, by some thread: fn may write only what its indices own.
 template <typename F>
 void parallelFor(int threads, int64_t count, F&& fn) {
-  Pool::instance().run(threads, count, [](void* c, int slot, int64_t b, int64_t e) { (*static_cast<F*>(c))(slot, b, e); },
+  Pool::instance().run(threads, count, [](void* c, int64_t b, int64_t e) { (*static_cast<F*>(c))(b, e); },
                        const_cast<void*>(static_cast<const void*>(&fn)));
 }
 
-// out = the sum of per-thread-slot buffers (slot-major, `size` floats each), as the filter
-// gradients accumulate them inside parallelFor.
-inline void sumSlots(const float* buffers, int slots, int64_t size, float* out) {
-  for (int64_t i = 0; i < size; ++i) out[i] = buffers[i];
-  for (int s = 1; s < slots; ++s)
-    for (int64_t i = 0; i < size; ++i) out[i] += buffers[s * size + i];
+// Determinism: a reduction over [0, count) is cut into chunks that depend only on count (never on
+// the thread count or on which thread is free), each chunk sums into its own zeroed partial, and
+// the partials are added in chunk order. Same inputs, same bits, on 1 or 2 threads, under any load.
+// 32 chunks: on 2 threads a helper preempted inside its chunk holds up 1/16 of its share.
+constexpr int64_t kReductionChunks = 32;
+
+inline int64_t reductionChunks(int64_t count) { return std::min(count, kReductionChunks); }
+
+// out[0..size) = Σ over the fixed chunks [begin, end) of [0, count), in chunk order, of what
+// fn(begin, end, partial) adds into its zeroed `size` floats.
+template <typename F>
+void parallelReduce(int threads, int64_t count, int64_t size, float* out, F&& fn) {
+  const int64_t chunks = reductionChunks(count);
+  if (chunks <= 0) {
+    std::fill(out, out + size, 0.f);
+    return;
+  }
+  std::vector<float> partials(size_t(chunks) * size, 0.f);
+  parallelFor(threads, chunks, [&](int64_t first, int64_t last) {
+    for (int64_t i = first; i < last; ++i) fn(count * i / chunks, count * (i + 1) / chunks, partials.data() + i * size);
+  });
+  std::copy(partials.data(), partials.data() + size, out);
+  for (int64_t i = 1; i < chunks; ++i) {
+    const float* __restrict p = partials.data() + i * size;
+#pragma omp simd
+    for (int64_t j = 0; j < size; ++j) out[j] += p[j];
+  }
 }
 
 }  // namespace nas
