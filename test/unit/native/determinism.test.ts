@@ -11,7 +11,7 @@ import { firstBitDifference, randomInput, Rng, runKernelOn, runNativeDirect, sta
 // busy thread makes the pool's chunks fall to its threads differently each call (docs/native.md,
 // "Determinism"). The filter gradients and batch norm reduce across chunks; the others are included
 // so a kernel that starts reducing is covered. Tolerances are those of the kernels' own tests
-// (the filter gradients here sum at most 1024 products per element, as there).
+// (the filter gradients here sum at most 2048 products per element).
 const native = await wasmWithNative();
 
 interface Case {
@@ -113,7 +113,8 @@ describe.skipIf(!native.loaded)(`native kernels are deterministic (${native.reas
     () => depthwiseCases([4, 16, 16, 12], 5, 1, 1),
     () => convCases([4, 16, 16, 32], 32, 1, 1, 'valid'),
     () => convCases([16, 16, 16, 16], 16, 1, 2, 'valid'),
-    () => convCases([4, 12, 12, 8], 8, 3, 1, 'same'),
+    // Plain loops, ~5 ms a call: long enough that a helper woken from sleep joins on a busy machine.
+    () => convCases([8, 16, 16, 16], 16, 3, 1, 'same'),
     poolCases,
     () => [matMulCase(true, false), matMulCase(false, true)],
     () => [batchNormCase([32, 28, 28, 8]), batchNormCase([32, 24, 24, 12])],
@@ -130,7 +131,7 @@ describe.skipIf(!native.loaded)(`native kernels are deterministic (${native.reas
         expect(error, c.label).toBeLessThan(tol);
         setNativeThreads(2);
         // Idle, the helper joins most calls; beside a busy thread it joins some, at varying points.
-        for (const busy of [false, false, false, false, false, false, true, true]) {
+        for (const busy of [false, false, false, false, true, true]) {
           const stop = busy ? startBusyThread() : undefined;
           try {
             const outputs = await c.run();
