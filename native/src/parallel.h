@@ -146,13 +146,17 @@ void parallelFor(int threads, int64_t count, F&& fn) {
 // Determinism: a reduction over [0, count) is cut into chunks that depend only on count (never on
 // the thread count or on which thread is free), each chunk sums into its own zeroed partial, and
 // the partials are added in chunk order. Same inputs, same bits, on 1 or 2 threads, under any load.
-// 32 chunks: on 2 threads a helper preempted inside its chunk holds up 1/16 of its share.
-constexpr int64_t kReductionChunks = 32;
+// 16 chunks: enough to balance 2 threads when the helper joins late; more made the 2-thread
+// filter gradients slower (each chunk's partial crosses cores once per call; docs/native.md).
+constexpr int64_t kReductionChunks = 16;
 
 inline int64_t reductionChunks(int64_t count) { return std::min(count, kReductionChunks); }
 
 // out[0..size) = Σ over the fixed chunks [begin, end) of [0, count), in chunk order, of what
-// fn(begin, end, partial) adds into its zeroed `size` floats.
+// fn(begin, end, partial) adds into its zeroed `size` floats. The partials live in a buffer kept
+// per calling thread (allocated once, not per call), each on its own cache lines: two threads
+// writing neighbouring partials must not share a line (the generic filter gradients rewrite their
+// whole partial for every pixel).
 template <typename F>
 void parallelReduce(int threads, int64_t count, int64_t size, float* out, F&& fn) {
   const int64_t chunks = reductionChunks(count);
@@ -160,13 +164,21 @@ void parallelReduce(int threads, int64_t count, int64_t size, float* out, F&& fn
     std::fill(out, out + size, 0.f);
     return;
   }
-  std::vector<float> partials(size_t(chunks) * size, 0.f);
+  constexpr int64_t kLine = 64 / sizeof(float);
+  const int64_t stride = (size + kLine - 1) / kLine * kLine;
+  thread_local std::vector<float> scratch;
+  if (scratch.size() < size_t(chunks * stride + kLine)) scratch.resize(size_t(chunks * stride + kLine));
+  float* partials = scratch.data() + (kLine - (reinterpret_cast<uintptr_t>(scratch.data()) / sizeof(float)) % kLine) % kLine;
   parallelFor(threads, chunks, [&](int64_t first, int64_t last) {
-    for (int64_t i = first; i < last; ++i) fn(count * i / chunks, count * (i + 1) / chunks, partials.data() + i * size);
+    for (int64_t i = first; i < last; ++i) {
+      float* partial = partials + i * stride;
+      std::fill(partial, partial + size, 0.f);
+      fn(count * i / chunks, count * (i + 1) / chunks, partial);
+    }
   });
-  std::copy(partials.data(), partials.data() + size, out);
+  std::copy(partials, partials + size, out);
   for (int64_t i = 1; i < chunks; ++i) {
-    const float* __restrict p = partials.data() + i * size;
+    const float* __restrict p = partials + i * stride;
 #pragma omp simd
     for (int64_t j = 0; j < size; ++j) out[j] += p[j];
   }
