@@ -63,7 +63,11 @@ export const requests = {
   },
   'experiments.delete': { request: z.object({ id: Id }).strict(), response: z.object({ deleted: Id }) },
 
-  'runs.list': { request: z.object({ experimentId: Id.optional() }).strict(), response: z.array(Run) },
+  'runs.list': {
+    /** `searchRunId`: only the evaluation runs that train that search run's cell. */
+    request: z.object({ experimentId: Id.optional(), searchRunId: Id.optional() }).strict(),
+    response: z.array(Run),
+  },
   'runs.get': { request: z.object({ id: Id }).strict(), response: RunDetail },
   'runs.start': {
     request: z

@@ -31,7 +31,8 @@ export interface RunsRepo {
    */
   get(id: number): Run | null;
   /** Newest first, optionally only one experiment's. */
-  list(filter?: { experimentId?: number }): Run[];
+  /** Newest first; `searchRunId`: the evaluation runs that train that search run's cell. */
+  list(filter?: { experimentId?: number; searchRunId?: number }): Run[];
   /** queued -> running, recording the tfjs backend (a resumed run keeps its first start time). */
   markStarted(id: number, backend: string): Run;
   /**
@@ -80,6 +81,9 @@ export function runsRepo(db: BetterSqlite3.Database): RunsRepo {
   const byId = db.prepare<{ id: number }, RunRow>(`${SELECT} WHERE r.id = @id`);
   const all = db.prepare<[], RunRow>(`${SELECT} ORDER BY r.id DESC`);
   const ofExperiment = db.prepare<{ experimentId: number }, RunRow>(`${SELECT} WHERE r.experiment_id = @experimentId ORDER BY r.id DESC`);
+  const evaluationsOf = db.prepare<{ searchRunId: number }, RunRow>(
+    `${SELECT} WHERE r.algorithm = 'evaluation' AND json_extract(r.config, '$.searchRunId') = @searchRunId ORDER BY r.id DESC`,
+  );
   const start = db.prepare<{ id: number; backend: string; at: string }>(`
     UPDATE runs SET status = 'running', backend = @backend, started_at = coalesce(started_at, @at)
     WHERE id = @id AND status = 'queued'`);
@@ -125,8 +129,15 @@ export function runsRepo(db: BetterSqlite3.Database): RunsRepo {
       return mustGet(Number(info.lastInsertRowid));
     },
     get,
-    list: (filter) =>
-      (filter?.experimentId === undefined ? all.all() : ofExperiment.all({ experimentId: filter.experimentId })).map((row) => toRun(row)),
+    list(filter) {
+      const rows =
+        filter?.searchRunId !== undefined
+          ? evaluationsOf.all({ searchRunId: filter.searchRunId }).filter((r) => filter.experimentId === undefined || r.experiment_id === filter.experimentId)
+          : filter?.experimentId === undefined
+            ? all.all()
+            : ofExperiment.all({ experimentId: filter.experimentId });
+      return rows.map((row) => toRun(row));
+    },
     markStarted(id, backend) {
       if (start.run({ id, backend, at: nowIso() }).changes === 0) refuse(id, 'started', 'queued');
       return mustGet(id);

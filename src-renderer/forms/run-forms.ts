@@ -95,6 +95,13 @@ const BLACK_BOX_FIELDS: FieldSpec[] = [
   { path: 'seed', label: 'Seed', kind: 'int' },
 ];
 
+/**
+ * Run kinds the New-run form does not offer, because they start from something other than typed
+ * values: an evaluation trains a given cell, so it starts from "Train this cell" on a finished
+ * search's dashboard or in the Genotype view (and `cli evaluate`).
+ */
+export const STARTED_ELSEWHERE: readonly Algorithm[] = ['evaluation'];
+
 export const RUN_FORMS: AlgorithmForm[] = [
   {
     algorithm: 'train',

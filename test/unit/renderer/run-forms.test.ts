@@ -4,7 +4,7 @@ import type { TrainConfig } from '../../../src-shared/model/algorithms/train';
 import { PRESETS } from '../../../src-shared/model/presets';
 import { Nb201SupernetEvaluatorConfig, Nb201TabularEvaluatorConfig, Nb201TrainingEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
 import {
-  RUN_FORMS, buildConfig, changeValue, defaultValues, fieldOfError, formFor, presetNames, presetValues, visibleFields, type AlgorithmForm, type FormValues,
+  RUN_FORMS, STARTED_ELSEWHERE, buildConfig, changeValue, defaultValues, fieldOfError, formFor, presetNames, presetValues, visibleFields, type AlgorithmForm, type FormValues,
 } from '../../../src-renderer/forms/run-forms';
 
 /** The values a form holds after each choice its variant selects offer (e.g. each evaluator kind). */
@@ -19,8 +19,12 @@ function variants(form: AlgorithmForm): FormValues[] {
 }
 
 describe('New-run form descriptions', () => {
-  it('has one form per algorithm of the RunConfig union', () => {
-    const algorithms = RunConfig.options.map((o) => o.shape.algorithm.value).sort();
+  it('has one form per algorithm of the RunConfig union, except the run kinds started from a cell', () => {
+    const algorithms = RunConfig.options
+      .map((o) => o.shape.algorithm.value)
+      .filter((a) => !STARTED_ELSEWHERE.includes(a))
+      .sort();
+    expect(STARTED_ELSEWHERE).toEqual(['evaluation']);
     expect(RUN_FORMS.map((f) => f.algorithm).sort()).toEqual(algorithms);
   });
 

@@ -36,6 +36,22 @@ describe.each(LOCATIONS)('store repositories (%s)', (where) => {
       held ? { owner: 'this-test:1:0', ttlMs: 60_000 } : undefined,
     );
 
+  it('lists the evaluation runs of a search run (config.searchRunId), newest first, and only those', () => {
+    const e = store.experiments.create({ name: 'E' });
+    const search = newRun(e.id, 'search');
+    const other = newRun(e.id, 'other search');
+    const evaluation = (name: string, searchRunId: number | undefined) =>
+      store.runs.create({ experimentId: e.id, name, algorithm: 'evaluation', config: { algorithm: 'evaluation', genotype: DARTS, searchRunId }, seed: 0 });
+    const first = evaluation('eval 1', search.id);
+    evaluation('eval of another', other.id);
+    evaluation('pasted cell', undefined);
+    const second = evaluation('eval 2', search.id);
+    // A train run whose config happens to carry the key is not an evaluation.
+    store.runs.create({ experimentId: e.id, name: 'odd', algorithm: 'train', config: { algorithm: 'train', searchRunId: search.id }, seed: 0 });
+    expect(store.runs.list({ searchRunId: search.id }).map((r) => r.name)).toEqual([second.name, first.name]);
+    expect(store.runs.list({ searchRunId: search.id, experimentId: e.id + 1 })).toEqual([]);
+  });
+
   it('creates, renames, lists and deletes experiments with their run counts', () => {
     const a = store.experiments.create({ name: 'A', description: 'first' });
     const b = store.experiments.create({ name: 'B' });
