@@ -1,11 +1,11 @@
 import type { Algorithm, RunConfig } from '../../../src-shared/model/run-config';
 import type { StrategyFactory } from './strategy';
 import { createTrainStrategy } from './train';
-import { dartsOnDataset } from './darts-data';
+import { createDartsStrategy } from './oneshot/darts';
 import { blackBoxFactory } from './blackbox/factory';
-import { createGdasStrategy } from './gdas';
-import { createSnasStrategy } from './snas';
-import { createPvllStrategy } from './pvll';
+import { createGdasStrategy } from './sampled/gdas';
+import { createSnasStrategy } from './sampled/snas';
+import { createPvllStrategy } from './sampled/pvll';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -13,7 +13,7 @@ import { createPvllStrategy } from './pvll';
  */
 export const strategies = {
   train: createTrainStrategy,
-  darts: dartsOnDataset(),
+  darts: createDartsStrategy,
   random: blackBoxFactory,
   rea: blackBoxFactory,
   ls: blackBoxFactory,

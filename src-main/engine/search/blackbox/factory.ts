@@ -3,18 +3,18 @@ import type { BlackBoxConfig, BlackBoxEvaluatorConfig } from '../../../../src-sh
 import type { Rng } from '../../../../src-shared/model/rng';
 import { loadNb201 } from '../../benchmarks/nb201';
 import type { Reporter, StrategyContext, StrategyFactory } from '../strategy';
-import { Bananas } from './bananas';
-import type { BlackBoxStrategy } from './base';
-import { Nb201Cells } from './cells';
-import type { Evaluator } from './evaluator';
-import { LocalSearch } from './local-search';
+import { Bananas } from './strategies/bananas';
+import type { BlackBoxStrategy } from './strategies/base';
+import { Nb201Cells } from './spaces/nb201-cells';
+import type { Evaluator } from './evaluators/evaluator';
+import { LocalSearch } from './strategies/local-search';
 import { QueryLog } from './query-log';
-import { RandomSearch } from './random-search';
-import { RegularizedEvolution } from './regularized-evolution';
-import { TabularEvaluator } from './tabular-evaluator';
-import { TrainingEvaluator } from './training-evaluator';
-import { loadTrainingData } from './nb201-training';
-import { createSupernetEvaluator } from './supernet-evaluator';
+import { RandomSearch } from './strategies/random-search';
+import { RegularizedEvolution } from './strategies/regularized-evolution';
+import { TabularEvaluator } from './evaluators/tabular-evaluator';
+import { TrainingEvaluator } from './evaluators/training-evaluator';
+import { loadTrainingData } from './evaluators/nb201-training';
+import { createSupernetEvaluator } from './evaluators/supernet-evaluator';
 
 /**
  * The evaluator a config asks for, and the cell space it evaluates (the whole NB201 space for the

@@ -1,7 +1,7 @@
 import type { StateReader, StateWriter } from '../../checkpoint/state';
 import type { Reporter } from '../strategy';
-import type { Nb201Cells } from './cells';
-import type { Evaluation, Evaluator } from './evaluator';
+import type { Nb201Cells } from './spaces/nb201-cells';
+import type { Evaluation, Evaluator } from './evaluators/evaluator';
 
 export interface Queried extends Evaluation {
   arch: number;

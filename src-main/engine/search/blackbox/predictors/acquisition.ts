@@ -1,5 +1,5 @@
-import type { Rng } from '../../../../src-shared/model/rng';
-import type { Prediction } from './predictors/ensemble';
+import type { Rng } from '../../../../../src-shared/model/rng';
+import type { Prediction } from './ensemble';
 
 export const ACQUISITIONS = ['its', 'ei', 'ucb', 'pi'] as const;
 export type Acquisition = (typeof ACQUISITIONS)[number];

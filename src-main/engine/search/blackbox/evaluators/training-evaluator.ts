@@ -1,12 +1,12 @@
-import type { Nb201TrainingEvaluatorConfig } from '../../../../src-shared/model/algorithms/blackbox';
-import type { Genotype } from '../../../../src-shared/model/genotype';
-import type { Rng } from '../../../../src-shared/model/rng';
-import { orderedBatches } from '../../data/batches';
-import { scoreBatches } from '../../evaluate/classification';
-import { cosineLearningRate } from '../../optim/optimizers';
-import type { Nb201Cells } from './cells';
+import type { Nb201TrainingEvaluatorConfig } from '../../../../../src-shared/model/algorithms/blackbox';
+import type { Genotype } from '../../../../../src-shared/model/genotype';
+import type { Rng } from '../../../../../src-shared/model/rng';
+import { orderedBatches } from '../../../data/batches';
+import { scoreBatches } from '../../../evaluate/classification';
+import { cosineLearningRate } from '../../../optim/optimizers';
+import type { Nb201Cells } from '../spaces/nb201-cells';
 import type { Evaluation, Evaluator } from './evaluator';
-import { WeightTrainer } from '../sampled/weight-trainer';
+import { WeightTrainer } from '../../oneshot/weight-trainer';
 import { buildNetwork, cellWeights, trainingBatches, type TrainingData } from './nb201-training';
 
 /**

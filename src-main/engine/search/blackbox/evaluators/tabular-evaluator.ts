@@ -1,5 +1,5 @@
-import type { Genotype } from '../../../../src-shared/model/genotype';
-import type { Nb201Cells } from './cells';
+import type { Genotype } from '../../../../../src-shared/model/genotype';
+import type { Nb201Cells } from '../spaces/nb201-cells';
 import type { Evaluation, Evaluator } from './evaluator';
 
 /** Validation and test accuracy of every cell of a space, indexed by cell index. */

@@ -1,22 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
-import type { PvllConfig } from '../../../src-shared/model/algorithms/pvll';
-import type { Genotype } from '../../../src-shared/model/genotype';
-import type { MetricPoint } from '../../../src-shared/model/metrics';
-import { crossEntropy } from '../evaluate/classification';
-import type { CellWeights, Supernet } from '../supernet/types';
-import type { Batch } from './architect';
-import { loadBatchSource, saveBatchSource, type DartsData } from './darts';
-import { cosineLearningRate } from '../optim/optimizers';
-import { alphaSnapshot, deriveGenotype } from './epoch-report';
-import { endOfEpoch } from './sampled/epoch-end';
-import { argmaxRows, type Rows } from './sampled/gumbel';
-import { buildSupernet, loadOneShotData } from './one-shot-data';
-import { PvllSearch, type PvllEnvironment } from './sampled/pvll-search';
-import type { StateReader, StateWriter } from '../checkpoint/state';
-import { loadSupernet, saveSupernet } from '../supernet/state';
-import { cellWeights } from './sampled/supernet-objective';
-import { WeightTrainer } from './sampled/weight-trainer';
-import type { SearchStrategy, StepResult, StrategyContext } from './strategy';
+import type { PvllConfig } from '../../../../src-shared/model/algorithms/pvll';
+import type { Genotype } from '../../../../src-shared/model/genotype';
+import type { MetricPoint } from '../../../../src-shared/model/metrics';
+import { crossEntropy } from '../../evaluate/classification';
+import type { CellWeights, Supernet } from '../../supernet/types';
+import type { Batch } from '../oneshot/architect';
+import { cosineLearningRate } from '../../optim/optimizers';
+import { oneShotReport, softmaxView, type EpochReport, type OneShotView } from '../oneshot/epoch-report';
+import { argmaxRows, type Rows } from './gumbel';
+import { buildSupernet, loadBatchSource, loadOneShotData, saveBatchSource, type DartsData } from '../oneshot/data';
+import { PvllSearch, type PvllEnvironment } from './pvll-search';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
+import { loadSupernet, saveSupernet } from '../../supernet/state';
+import { cellWeights } from './supernet-objective';
+import { WeightTrainer } from '../oneshot/weight-trainer';
+import type { SearchStrategy, StepResult, StrategyContext } from '../strategy';
 
 /**
  * PVLL-NAS on a supernet: the architecture variables are the supernet's α; "train on H" is one SGD
@@ -29,6 +27,9 @@ export class PvllStrategy implements SearchStrategy {
   readonly net: Supernet;
   private readonly trainer: WeightTrainer;
   private readonly search: PvllSearch;
+  private readonly view: OneShotView;
+  /** The shared epoch report; PVLL-NAS reports its own per-unit figures, so it holds no running sums to save. */
+  private readonly report: EpochReport;
   private stepIndex = 0;
   private iteration = 0;
 
@@ -50,6 +51,8 @@ export class PvllStrategy implements SearchStrategy {
       ctx.rng.fork('pvll'),
     );
     this.totalSteps = this.search.totalUnits;
+    this.view = softmaxView(this.net);
+    this.report = oneShotReport(config, ctx.reporter, this.view, data.validation, ctx.rng.fork('hessian'));
     ctx.reporter.log('info', `PVLL-NAS supernet: ${this.net.params.count()} weights, warm-up ${config.warmup ? config.warmupSize : 0}, T = ${config.epochs}, ${this.totalSteps} units`);
   }
 
@@ -72,7 +75,7 @@ export class PvllStrategy implements SearchStrategy {
     } else {
       this.iteration = event.index + 1;
       const final = this.iteration === this.ctx.config.epochs;
-      await endOfEpoch(this.ctx, this.net, this.data, this.ctx.rng.fork(`hessian-${event.index}`), { step: this.stepIndex, epoch: this.iteration, final });
+      await this.report.endEpoch({ step: this.stepIndex, epoch: this.iteration, final });
     }
     reporter.progress(this.stepIndex, this.totalSteps);
     return { done: this.stepIndex >= this.totalSteps, epochEnd: event.kind === 'iteration' };
@@ -97,10 +100,11 @@ export class PvllStrategy implements SearchStrategy {
   }
 
   genotype(): Genotype {
-    return deriveGenotype(alphaSnapshot(this.net));
+    return this.view.derive(this.view.snapshot());
   }
 
   dispose(): void {
+    this.report.dispose();
     this.search.dispose();
     this.trainer.dispose();
     this.net.dispose();

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { archVariables, softmaxWeights } from '../supernet/arch-params';
-import { crossEntropy } from '../evaluate/classification';
-import type { Supernet } from '../supernet/types';
-import type { StateReader, StateWriter } from '../checkpoint/state';
-import { AdamL2, globalNorm, gradsInOrder, type SgdMomentum } from '../optim/optimizers';
+import { archVariables, softmaxWeights } from '../../supernet/arch-params';
+import { crossEntropy } from '../../evaluate/classification';
+import type { Supernet } from '../../supernet/types';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
+import { AdamL2, globalNorm, gradsInOrder, type SgdMomentum } from '../../optim/optimizers';
 
 export interface Batch {
   x: tf.Tensor4D;

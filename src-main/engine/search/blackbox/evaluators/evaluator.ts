@@ -1,4 +1,4 @@
-import type { Genotype } from '../../../../src-shared/model/genotype';
+import type { Genotype } from '../../../../../src-shared/model/genotype';
 
 /** What one evaluation of an architecture found. */
 export interface Evaluation {

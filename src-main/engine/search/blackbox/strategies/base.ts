@@ -1,8 +1,8 @@
-import type { Genotype } from '../../../../src-shared/model/genotype';
-import type { Rng, RngState } from '../../../../src-shared/model/rng';
-import type { StateReader, StateWriter } from '../../checkpoint/state';
-import type { Reporter, SearchStrategy, StepResult } from '../strategy';
-import type { QueryLog } from './query-log';
+import type { Genotype } from '../../../../../src-shared/model/genotype';
+import type { Rng, RngState } from '../../../../../src-shared/model/rng';
+import type { StateReader, StateWriter } from '../../../checkpoint/state';
+import type { Reporter, SearchStrategy, StepResult } from '../../strategy';
+import type { QueryLog } from '../query-log';
 
 /**
  * What every black-box strategy shares: one step is one fresh query of the log; the run ends when

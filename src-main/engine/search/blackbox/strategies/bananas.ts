@@ -1,10 +1,10 @@
-import type { Rng } from '../../../../src-shared/model/rng';
-import type { Reporter } from '../strategy';
-import type { StateReader, StateWriter } from '../../checkpoint/state';
-import { type Acquisition, acquire } from './acquisition';
+import type { Rng } from '../../../../../src-shared/model/rng';
+import type { Reporter } from '../../strategy';
+import type { StateReader, StateWriter } from '../../../checkpoint/state';
+import { type Acquisition, acquire } from '../predictors/acquisition';
 import { BlackBoxStrategy } from './base';
-import { EnsemblePredictor, type PredictorOptions } from './predictors/ensemble';
-import type { QueryLog } from './query-log';
+import { EnsemblePredictor, type PredictorOptions } from '../predictors/ensemble';
+import type { QueryLog } from '../query-log';
 
 export interface BananasOptions {
   /** Random cells queried before the first predictor is trained. */

@@ -1,8 +1,8 @@
-import type { Rng } from '../../../../src-shared/model/rng';
-import type { Reporter } from '../strategy';
-import type { StateReader, StateWriter } from '../../checkpoint/state';
+import type { Rng } from '../../../../../src-shared/model/rng';
+import type { Reporter } from '../../strategy';
+import type { StateReader, StateWriter } from '../../../checkpoint/state';
 import { BlackBoxStrategy } from './base';
-import type { QueryLog } from './query-log';
+import type { QueryLog } from '../query-log';
 
 /** Random search: query cells drawn uniformly from the space, skipping cells already seen. */
 export class RandomSearch extends BlackBoxStrategy {

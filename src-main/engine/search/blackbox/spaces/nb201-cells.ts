@@ -1,6 +1,6 @@
-import { NB201_OPS, type Nb201Op } from '../../../../src-shared/model/space';
-import type { Nb201Genotype } from '../../../../src-shared/model/genotype';
-import type { Rng } from '../../../../src-shared/model/rng';
+import { NB201_OPS, type Nb201Op } from '../../../../../src-shared/model/space';
+import type { Nb201Genotype } from '../../../../../src-shared/model/genotype';
+import type { Rng } from '../../../../../src-shared/model/rng';
 
 /** NB201's six edges `[from, to]` in arch-string order: node 1 ← 0; node 2 ← 0, 1; node 3 ← 0, 1, 2. */
 export const NB201_EDGES: readonly (readonly [number, number])[] = [

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-shot';
 import { correctCount, crossEntropy } from '../../evaluate/classification';
 import type { CellWeights, Supernet } from '../../supernet/types';
-import type { Batch } from '../architect';
+import type { Batch } from './architect';
 import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { SgdMomentum, clipScale, globalNorm } from '../../optim/optimizers';
 
@@ -20,7 +20,8 @@ export interface WeightStepResult {
  * returns the gradients of more variables from the same backward pass (SNAS: α).
  */
 export class WeightTrainer {
-  private readonly sgd: SgdMomentum;
+  /** The weights' optimizer (DARTS's unrolled step builds its look-ahead from it). */
+  readonly sgd: SgdMomentum;
 
   constructor(private readonly net: Supernet, private readonly config: Pick<OneShotCommon, 'momentum' | 'weightDecay' | 'gradClip'>) {
     this.sgd = new SgdMomentum(config.momentum, config.weightDecay);

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Nb201TrainingEvaluatorConfig } from '../../../../src-shared/model/algorithms/blackbox';
-import type { Nb201Op } from '../../../../src-shared/model/space';
-import type { Rng } from '../../../../src-shared/model/rng';
-import { BatchIterator, splitIndices } from '../../data/batches';
-import { loadDataset, type LoadedDataset } from '../../data/datasets';
-import { Nb201Supernet } from '../../supernet/nb201-network';
-import type { CellWeights } from '../../supernet/types';
+import type { Nb201TrainingEvaluatorConfig } from '../../../../../src-shared/model/algorithms/blackbox';
+import type { Nb201Op } from '../../../../../src-shared/model/space';
+import type { Rng } from '../../../../../src-shared/model/rng';
+import { BatchIterator, splitIndices } from '../../../data/batches';
+import { loadDataset, type LoadedDataset } from '../../../data/datasets';
+import { Nb201Supernet } from '../../../supernet/nb201-network';
+import type { CellWeights } from '../../../supernet/types';
 
 /** The fields both training evaluators share (see nb201TrainingFields in the schema). */
 export type Nb201TrainingSetup = Pick<

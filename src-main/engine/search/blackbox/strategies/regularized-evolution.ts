@@ -1,8 +1,8 @@
-import type { Rng } from '../../../../src-shared/model/rng';
-import type { Reporter } from '../strategy';
-import type { StateReader, StateWriter } from '../../checkpoint/state';
+import type { Rng } from '../../../../../src-shared/model/rng';
+import type { Reporter } from '../../strategy';
+import type { StateReader, StateWriter } from '../../../checkpoint/state';
 import { BlackBoxStrategy } from './base';
-import type { Queried, QueryLog } from './query-log';
+import type { Queried, QueryLog } from '../query-log';
 
 export interface RegularizedEvolutionOptions {
   populationSize: number;

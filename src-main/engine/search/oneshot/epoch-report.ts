@@ -1,18 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Genotype } from '../../../src-shared/model/genotype';
-import { deriveDartsGenotype, deriveNb201Genotype } from '../../../src-shared/model/genotype-derive';
-import type { MetricPoint } from '../../../src-shared/model/metrics';
-import type { Rng } from '../../../src-shared/model/rng';
-import { meanEntropy } from '../diagnostics/entropy';
-import { dominantHessianEigenvalue } from '../diagnostics/hessian';
-import { countSkipConnections } from '../diagnostics/skip-count';
-import type { Batch as DataBatch } from '../data/batches';
-import { crossEntropy, scoreBatches } from '../evaluate/classification';
-import { alphaValues, softmaxWeights } from '../supernet/arch-params';
-import type { Supernet } from '../supernet/types';
+import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-shot';
+import type { Genotype } from '../../../../src-shared/model/genotype';
+import { deriveDartsGenotype, deriveNb201Genotype } from '../../../../src-shared/model/genotype-derive';
+import type { MetricPoint } from '../../../../src-shared/model/metrics';
+import type { Rng } from '../../../../src-shared/model/rng';
+import { meanEntropy } from '../../diagnostics/entropy';
+import { dominantHessianEigenvalue } from '../../diagnostics/hessian';
+import { countSkipConnections } from '../../diagnostics/skip-count';
+import type { Batch as DataBatch } from '../../data/batches';
+import { crossEntropy, scoreBatches } from '../../evaluate/classification';
+import { alphaValues, softmaxWeights } from '../../supernet/arch-params';
+import type { Supernet } from '../../supernet/types';
 import type { Batch } from './architect';
-import type { Reporter } from './strategy';
-import type { StateReader, StateWriter } from '../checkpoint/state';
+import type { Reporter } from '../strategy';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
 
 /** Current α of every cell type with each row's op names (the `alphas` artifact). */
 export interface AlphaSnapshot {
@@ -83,6 +84,18 @@ export interface EpochReportOptions {
   archWeightDecay: number;
   /** Draws the power iteration's start vectors. */
   rng: Rng;
+}
+
+/** The report of a one-shot run with its config's validation cap and Hessian schedule. */
+export function oneShotReport(
+  config: Pick<OneShotCommon, 'reportEvery' | 'validBatches' | 'hessianEvery' | 'hessianIters' | 'archWeightDecay'>,
+  reporter: Reporter,
+  view: OneShotView,
+  validation: () => Iterable<DataBatch>,
+  rng: Rng,
+): EpochReport {
+  const { reportEvery, validBatches, hessianEvery, hessianIters, archWeightDecay } = config;
+  return new EpochReport({ reporter, view, validation, reportEvery, validBatches, hessianEvery, hessianIters, archWeightDecay, rng });
 }
 
 /**
