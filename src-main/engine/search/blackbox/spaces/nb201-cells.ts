@@ -1,6 +1,7 @@
 import { NB201_OPS, type Nb201Op } from '../../../../../src-shared/model/space';
 import type { Nb201Genotype } from '../../../../../src-shared/model/genotype';
 import type { Rng } from '../../../../../src-shared/model/rng';
+import type { CellSpace } from './cell-space';
 
 /** NB201's six edges `[from, to]` in arch-string order: node 1 ← 0; node 2 ← 0, 1; node 3 ← 0, 1, 2. */
 export const NB201_EDGES: readonly (readonly [number, number])[] = [
@@ -25,7 +26,8 @@ const PATHS: readonly (readonly number[])[] = [[3], [0, 4], [1, 5], [0, 2, 5]];
  * [0, ops^6): the edges' op positions as base-`ops` digits, the first edge of the arch string the
  * most significant. This index is ours; NB201's own arch index follows another order.
  */
-export class Nb201Cells {
+export class Nb201Cells implements CellSpace<number> {
+  readonly kind = 'nb201' as const;
   readonly ops: readonly Nb201Op[];
   readonly size: number;
   private readonly opIndex: Map<string, number>;
@@ -88,6 +90,18 @@ export class Nb201Cells {
       });
     });
     return this.fromEdgeOps(digits);
+  }
+
+  /** The cell's arch string. */
+  key(index: number): string {
+    return this.toArchString(index);
+  }
+
+  /** The one-hot adjacency encoding as a dense vector. */
+  encode(index: number): number[] {
+    const out = new Array<number>(this.adjacencyLength).fill(0);
+    for (const i of this.adjacencyOnes(index)) out[i] = 1;
+    return out;
   }
 
   toGenotype(index: number): Nb201Genotype {

@@ -2,6 +2,8 @@ import type { Rng } from '../../../../../src-shared/model/rng';
 import type { Reporter } from '../../strategy';
 import type { StateReader, StateWriter } from '../../../checkpoint/state';
 import { type Acquisition, acquire } from '../predictors/acquisition';
+import type { CellSpaceKind } from '../spaces/cell-space';
+import { Nb201Cells } from '../spaces/nb201-cells';
 import { BlackBoxStrategy } from './base';
 import { EnsemblePredictor, type PredictorOptions } from '../predictors/ensemble';
 import type { QueryLog } from '../query-log';
@@ -27,7 +29,9 @@ export interface BananasOptions {
  * already queried and repeat none (as the authors' naszilla code does); when mutation yields fewer
  * than `batchSize` of them, random unseen cells fill the batch up.
  */
-export class Bananas extends BlackBoxStrategy {
+export class Bananas extends BlackBoxStrategy<number> {
+  /** Its predictors read NB201's path encoding and cell graph. */
+  static readonly spaces: readonly CellSpaceKind[] = ['nb201'];
   private queue: number[] = [];
   private readonly predictor: EnsemblePredictor;
 
@@ -41,6 +45,7 @@ export class Bananas extends BlackBoxStrategy {
     for (const key of ['numInit', 'batchSize', 'numCandidates', 'numArchesToMutate'] as const) {
       if (!Number.isInteger(options[key]) || options[key] < 1) throw new RangeError(`BANANAS ${key} must be a positive integer, got ${options[key]}`);
     }
+    if (!(log.cells instanceof Nb201Cells)) throw new RangeError(`BANANAS searches the nb201 cell space only (its predictors read NB201's path encoding), not ${log.cells.kind}`);
     this.predictor = new EnsemblePredictor(log.cells, options.predictor);
   }
 

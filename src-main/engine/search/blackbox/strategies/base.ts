@@ -9,14 +9,14 @@ import type { QueryLog } from '../query-log';
  * the budget is spent, or when the strategy cannot find a cell it has not seen within
  * `freeMovesCap` cached (free) moves. The answer is the incumbent: the best metric queried.
  */
-export abstract class BlackBoxStrategy implements SearchStrategy {
+export abstract class BlackBoxStrategy<A = number> implements SearchStrategy {
   readonly totalSteps: number;
   private finished = false;
   /** Cached moves one step may make before the strategy is taken to be stuck. */
   protected readonly freeMovesCap: number;
 
   constructor(
-    protected readonly log: QueryLog,
+    protected readonly log: QueryLog<A>,
     protected readonly rng: Rng,
     protected readonly reporter: Reporter,
     private readonly label: string,

@@ -1,6 +1,7 @@
 import type { Rng } from '../../../../../src-shared/model/rng';
 import type { Reporter } from '../../strategy';
 import type { StateReader, StateWriter } from '../../../checkpoint/state';
+import type { CellSpaceKind } from '../spaces/cell-space';
 import { BlackBoxStrategy } from './base';
 import type { Queried, QueryLog } from '../query-log';
 
@@ -12,12 +13,14 @@ import type { Queried, QueryLog } from '../query-log';
  * from the log for free. Each (re)start and each move is reported as a `local-search.start` /
  * `local-search.move` artifact, so a run's climbs can be drawn and checked.
  */
-export class LocalSearch extends BlackBoxStrategy {
-  private current: Queried | null = null;
-  private pending: number[] = [];
-  private bestNeighbour: Queried | null = null;
+export class LocalSearch<A = number> extends BlackBoxStrategy<A> {
+  /** It samples and lists neighbours, which every cell space does. */
+  static readonly spaces: readonly CellSpaceKind[] = ['nb201', 'darts'];
+  private current: Queried<A> | null = null;
+  private pending: A[] = [];
+  private bestNeighbour: Queried<A> | null = null;
 
-  constructor(log: QueryLog, rng: Rng, reporter: Reporter) {
+  constructor(log: QueryLog<A>, rng: Rng, reporter: Reporter) {
     super(log, rng, reporter, 'local search');
   }
 
@@ -28,9 +31,9 @@ export class LocalSearch extends BlackBoxStrategy {
 
   protected loadOwnState(from: StateReader): void {
     ({ current: this.current, pending: this.pending, bestNeighbour: this.bestNeighbour } = from.json<{
-      current: Queried | null;
-      pending: number[];
-      bestNeighbour: Queried | null;
+      current: Queried<A> | null;
+      pending: A[];
+      bestNeighbour: Queried<A> | null;
     }>('climb'));
   }
 
@@ -38,19 +41,19 @@ export class LocalSearch extends BlackBoxStrategy {
     for (let move = 0; move < this.freeMovesCap; move++) {
       if (this.current === null) {
         const start = this.log.cells.sample(this.rng);
-        this.reporter.artifact('local-search.start', this.log.used, { arch: this.log.cells.toArchString(start) });
+        this.reporter.artifact('local-search.start', this.log.used, { arch: this.log.cells.key(start) });
         const { result, fresh } = await this.log.query(start);
         this.moveTo(result);
         if (fresh) return;
       } else if (this.pending.length > 0) {
-        const { result, fresh } = await this.log.query(this.pending.shift() as number);
+        const { result, fresh } = await this.log.query(this.pending.shift() as A);
         if (this.bestNeighbour === null || result.metric > this.bestNeighbour.metric) this.bestNeighbour = result;
         if (fresh) return;
       } else if (this.bestNeighbour !== null && this.bestNeighbour.metric > this.current.metric) {
         const { cells } = this.log;
         this.reporter.artifact('local-search.move', this.log.used, {
-          from: cells.toArchString(this.current.arch),
-          to: cells.toArchString(this.bestNeighbour.arch),
+          from: cells.key(this.current.arch),
+          to: cells.key(this.bestNeighbour.arch),
         });
         this.moveTo(this.bestNeighbour);
       } else {
@@ -59,7 +62,7 @@ export class LocalSearch extends BlackBoxStrategy {
     }
   }
 
-  private moveTo(cell: Queried): void {
+  private moveTo(cell: Queried<A>): void {
     this.current = cell;
     this.pending = this.rng.shuffle(this.log.cells.neighbours(cell.arch));
     this.bestNeighbour = null;

@@ -1,12 +1,16 @@
 import type { Rng } from '../../../../../src-shared/model/rng';
 import type { Reporter } from '../../strategy';
 import type { StateReader, StateWriter } from '../../../checkpoint/state';
+import type { CellSpaceKind } from '../spaces/cell-space';
 import { BlackBoxStrategy } from './base';
 import type { QueryLog } from '../query-log';
 
 /** Random search: query cells drawn uniformly from the space, skipping cells already seen. */
-export class RandomSearch extends BlackBoxStrategy {
-  constructor(log: QueryLog, rng: Rng, reporter: Reporter) {
+export class RandomSearch<A = number> extends BlackBoxStrategy<A> {
+  /** It only samples, which every cell space does. */
+  static readonly spaces: readonly CellSpaceKind[] = ['nb201', 'darts'];
+
+  constructor(log: QueryLog<A>, rng: Rng, reporter: Reporter) {
     super(log, rng, reporter, 'random search');
   }
 

@@ -1,6 +1,7 @@
 import type { Rng } from '../../../../../src-shared/model/rng';
 import type { Reporter } from '../../strategy';
 import type { StateReader, StateWriter } from '../../../checkpoint/state';
+import type { CellSpaceKind } from '../spaces/cell-space';
 import { BlackBoxStrategy } from './base';
 import type { Queried, QueryLog } from '../query-log';
 
@@ -16,11 +17,13 @@ export interface RegularizedEvolutionOptions {
  * candidate joins the population, a cached one too (its re-query is free); a step ends at the first
  * fresh query.
  */
-export class RegularizedEvolution extends BlackBoxStrategy {
-  private readonly members: Queried[] = [];
+export class RegularizedEvolution<A = number> extends BlackBoxStrategy<A> {
+  /** It samples and mutates, which every cell space does. */
+  static readonly spaces: readonly CellSpaceKind[] = ['nb201', 'darts'];
+  private readonly members: Queried<A>[] = [];
 
   constructor(
-    log: QueryLog,
+    log: QueryLog<A>,
     rng: Rng,
     reporter: Reporter,
     private readonly options: RegularizedEvolutionOptions,
@@ -32,7 +35,7 @@ export class RegularizedEvolution extends BlackBoxStrategy {
   }
 
   /** The population, oldest first; each member a distinct object. */
-  get population(): readonly Queried[] {
+  get population(): readonly Queried<A>[] {
     return this.members;
   }
 
@@ -42,7 +45,7 @@ export class RegularizedEvolution extends BlackBoxStrategy {
   }
 
   protected loadOwnState(from: StateReader): void {
-    this.members.splice(0, this.members.length, ...from.json<Queried[]>('population'));
+    this.members.splice(0, this.members.length, ...from.json<Queried<A>[]>('population'));
   }
 
   protected async advance(): Promise<void> {
@@ -56,12 +59,12 @@ export class RegularizedEvolution extends BlackBoxStrategy {
     }
   }
 
-  private child(): number {
-    let parent: Queried | null = null;
+  private child(): A {
+    let parent: Queried<A> | null = null;
     for (let i = 0; i < this.options.sampleSize; i++) {
       const m = this.rng.pick(this.members);
       if (parent === null || m.metric > parent.metric) parent = m;
     }
-    return this.log.cells.mutate((parent as Queried).arch, this.rng);
+    return this.log.cells.mutate((parent as Queried<A>).arch, this.rng);
   }
 }
