@@ -41,6 +41,12 @@ describe('resume of one-shot search', () => {
     });
   }
 
+  it('DARTS-ES continues exactly, its eigenvalue trace and answer included', async () => {
+    // Factor 0 from epoch 0: the search stops at epoch 2 if the first eigenvalue is positive, else runs on.
+    const es = { algorithm: 'darts', ...oneShot, epochs: 3, space: TINY_NB201, hessianEvery: 1, hessianIters: 2, earlyStop: { factor: 0, window: 1, delta: 1, startEpoch: 0 } };
+    await expectResumeExact(es, [1, 2, 3]);
+  });
+
   it('PVLL-NAS continues exactly from the warm-up, a search iteration and an iteration end', async () => {
     const pvll = { algorithm: 'pvll', ...oneShot, space: TINY_NB201, epochs: 2, batchesPerEpoch: 1, warmupSize: 2, warmupBatches: 1, landscapeFitSteps: 3, hiddenUnits: 4 };
     // units: warm-up 2·(2·1+1)+1 = 7, then 2 iterations of 1+3: the first ends at step 11.

@@ -131,8 +131,11 @@ export class EpochReport {
     if (this.stepsInEpoch % this.o.reportEvery === 0) this.o.reporter.metrics(this.runningMeans(at));
   }
 
-  /** Reports the epoch just completed (`epoch` counts from 1) and starts the next one's means. */
-  async endEpoch(at: { step: number; epoch: number; final: boolean }): Promise<void> {
+  /**
+   * Reports the epoch just completed (`epoch` counts from 1) and starts the next one's means.
+   * Returns the epoch's eigenvalue (null when not measured or not finite) and genotype.
+   */
+  async endEpoch(at: { step: number; epoch: number; final: boolean }): Promise<{ eigenvalue: number | null; genotype: Genotype }> {
     const { reporter, view } = this.o;
     const where = { step: at.step, epoch: at.epoch };
     const point = (key: string, value: number): MetricPoint => ({ ...where, key, value });
@@ -153,14 +156,18 @@ export class EpochReport {
       const skips = countSkipConnections(genotype);
       points.push(point('genotype.skip.normal', skips.normal), point('genotype.skip.reduce', skips.reduce));
     }
+    let measured: number | null = null;
     if (this.o.hessianEvery > 0 && at.epoch % this.o.hessianEvery === 0) {
       const eigenvalue = this.hessianEigenvalue(at.epoch);
-      if (Number.isFinite(eigenvalue)) points.push(point('hessian.eigenvalue', eigenvalue));
-      else reporter.log('warn', `epoch ${at.epoch}: the Hessian eigenvalue came out ${eigenvalue}; not recorded`);
+      if (Number.isFinite(eigenvalue)) {
+        points.push(point('hessian.eigenvalue', eigenvalue));
+        measured = eigenvalue;
+      } else reporter.log('warn', `epoch ${at.epoch}: the Hessian eigenvalue came out ${eigenvalue}; not recorded`);
     }
     reporter.metrics(points);
     reporter.artifact('alphas', at.step, snapshot);
     reporter.genotype(genotype, { step: at.step, epoch: at.epoch, final: at.final });
+    return { eigenvalue: measured, genotype };
   }
 
   /**

@@ -11,6 +11,7 @@ import type { SearchStrategy, StepResult, StrategyContext } from '../strategy';
 import type { Batch } from './architect';
 import { buildSupernet, loadBatchSource, saveBatchSource, type DartsData } from './data';
 import { oneShotReport, softmaxView, type EpochReport, type AlphaSnapshot, type OneShotView } from './epoch-report';
+import { EarlyStop } from './early-stop';
 import { WeightTrainer, type WeightStepResult } from './weight-trainer';
 
 /** What one step of a one-shot search hands to its method. */
@@ -69,6 +70,8 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
   readonly view: OneShotView;
   protected readonly trainer: WeightTrainer;
   protected readonly report: EpochReport;
+  /** DARTS-ES, when the config asks for it. */
+  private readonly earlyStop: EarlyStop | null;
   protected stepIndex = 0;
 
   constructor(
@@ -84,6 +87,7 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
     this.totalSteps = config.epochs * data.stepsPerEpoch;
     this.trainer = new WeightTrainer(this.net, config);
     this.view = (options.view ?? softmaxView)(this.net);
+    this.earlyStop = config.earlyStop ? new EarlyStop(config.earlyStop) : null;
     this.report = oneShotReport(config, ctx.reporter, this.view, data.validation, ctx.rng.fork('hessian'));
   }
 
@@ -109,7 +113,7 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
   }
 
   async step(): Promise<StepResult> {
-    if (this.stepIndex >= this.totalSteps) return { done: true };
+    if (this.stepIndex >= this.totalSteps || this.earlyStop?.stoppedWith) return { done: true };
     const { config, reporter } = this.ctx;
     const perEpoch = this.data.stepsPerEpoch;
     const epoch = Math.floor(this.stepIndex / perEpoch);
@@ -137,18 +141,23 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
       tf.dispose(spent);
     }
     const epochEnd = this.stepIndex % perEpoch === 0 || this.stepIndex === this.totalSteps;
+    let stopped = false;
     if (epochEnd) {
       const at = { step: this.stepIndex, epoch: epoch + 1 };
-      await this.report.endEpoch({ ...at, final: this.stepIndex === this.totalSteps });
+      const last = this.stepIndex === this.totalSteps;
+      // With DARTS-ES the final answer is only known after the epoch's eigenvalue: reported below.
+      const { eigenvalue, genotype } = await this.report.endEpoch({ ...at, final: last && !this.earlyStop });
       const more = await this.endOfEpoch(epoch, at);
       if (more.length > 0) reporter.metrics(more);
+      if (this.earlyStop) stopped = this.endEarlyStopEpoch(at, eigenvalue, genotype, last);
     }
     reporter.progress(this.stepIndex, this.totalSteps);
-    return { done: this.stepIndex >= this.totalSteps, epochEnd };
+    return { done: stopped || this.stepIndex >= this.totalSteps, epochEnd };
   }
 
+  /** The current answer; after DARTS-ES stopped, the architecture of the epoch before the stop. */
   genotype(): Genotype {
-    return this.view.derive(this.view.snapshot());
+    return this.earlyStop?.stoppedWith ?? this.view.derive(this.view.snapshot());
   }
 
   /** The current α of every cell type. */
@@ -163,6 +172,7 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
     saveBatchSource(this.data.train, out.scope('train-batches'));
     saveBatchSource(this.data.valid, out.scope('valid-batches'));
     this.report.saveState(out.scope('report'));
+    this.earlyStop?.saveState(out.scope('early-stop'));
     this.saveMethodState(out);
   }
 
@@ -173,6 +183,7 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
     loadBatchSource(this.data.train, from.scope('train-batches'));
     loadBatchSource(this.data.valid, from.scope('valid-batches'));
     this.report.loadState(from.scope('report'));
+    this.earlyStop?.loadState(from.scope('early-stop'));
     this.loadMethodState(from);
   }
 
@@ -181,6 +192,22 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
     this.report.dispose();
     this.trainer.dispose();
     this.net.dispose();
+  }
+
+  /**
+   * DARTS-ES at an epoch's end: on a stop, `search.early_stop` (the epoch) and the epoch before's
+   * genotype as the final answer; at the last epoch without a stop, the current one. Returns whether
+   * the search stopped.
+   */
+  private endEarlyStopEpoch(at: { step: number; epoch: number }, eigenvalue: number | null, genotype: Genotype, last: boolean): boolean {
+    const { reporter } = this.ctx;
+    const answer = (this.earlyStop as EarlyStop).endEpoch(at.epoch, eigenvalue, genotype);
+    if (answer) {
+      reporter.log('info', `${this.options.label}-ES: the Hessian eigenvalue grew past the configured ratio at epoch ${at.epoch}; answering epoch ${at.epoch - 1}'s architecture`);
+      reporter.metrics([{ ...at, key: 'search.early_stop', value: at.epoch }]);
+    }
+    if (answer || last) reporter.genotype(answer ?? genotype, { ...at, final: true });
+    return answer !== null;
   }
 
   /** One SGD step of the shared weights under the method's relaxation. */
