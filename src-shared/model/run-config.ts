@@ -5,6 +5,7 @@ import { BananasConfig, LocalSearchConfig, RandomSearchConfig, RegularizedEvolut
 import { GdasConfig } from './algorithms/gdas';
 import { SnasConfig } from './algorithms/snas';
 import { PvllConfig } from './algorithms/pvll';
+import { SdartsAdvConfig, SdartsRsConfig } from './algorithms/sdarts';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -20,6 +21,8 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   GdasConfig,
   SnasConfig,
   PvllConfig,
+  SdartsRsConfig,
+  SdartsAdvConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

@@ -6,6 +6,7 @@ import { blackBoxFactory } from './blackbox/factory';
 import { createGdasStrategy } from './sampled/gdas';
 import { createSnasStrategy } from './sampled/snas';
 import { createPvllStrategy } from './sampled/pvll';
+import { createSdartsAdvStrategy, createSdartsRsStrategy } from './oneshot/sdarts';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -21,6 +22,8 @@ export const strategies = {
   gdas: createGdasStrategy,
   snas: createSnasStrategy,
   pvll: createPvllStrategy,
+  'sdarts-rs': createSdartsRsStrategy,
+  'sdarts-adv': createSdartsAdvStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {

@@ -33,6 +33,8 @@ describe('resume of one-shot search', () => {
     ['SNAS sf', { algorithm: 'snas', space: TINY_NB201, estimator: 'sf', varianceDraws: 2 }],
     ['SNAS relax', { algorithm: 'snas', space: TINY_NB201, estimator: 'relax', varianceDraws: 2 }],
     ['SNAS ram', { algorithm: 'snas', space: TINY_NB201, estimator: 'ram', varianceDraws: 2 }],
+    ['SDARTS-RS', { algorithm: 'sdarts-rs', space: TINY_DARTS }],
+    ['SDARTS-ADV (second order)', { algorithm: 'sdarts-adv', space: TINY_NB201, unrolled: true, attackSteps: 2 }],
   ];
   for (const [name, config] of cases) {
     it(`${name} continues exactly from steps 1, 2 (epoch end) and 3`, async () => {

@@ -1,11 +1,15 @@
 import type { DartsConfig } from '../../../../src-shared/model/algorithms/darts';
 import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-shot';
+import type { RunConfig } from '../../../../src-shared/model/run-config';
 import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { softmaxWeights } from '../../supernet/arch-params';
 import type { StrategyContext } from '../strategy';
 import { Architect } from './architect';
 import { loadOneShotData, type DartsData } from './data';
 import { OneShotSearch, type OneShotStep, type Relaxation, type StepFigure } from './template';
+
+/** The configs of DARTS and of the methods built on its α update. */
+export type DartsFamilyConfig = RunConfig & OneShotCommon;
 
 export interface DartsDeps {
   data: DartsData;
@@ -30,20 +34,21 @@ export function architectOptions(config: OneShotCommon) {
  * learning rate per epoch); the genotype is DARTS's arg-max parse. Works on the DARTS and the
  * NAS-Bench-201 spaces.
  */
-export class DartsStrategy extends OneShotSearch<DartsConfig> {
+export class DartsStrategy<C extends DartsFamilyConfig = DartsConfig> extends OneShotSearch<C> {
   protected readonly architect: Architect;
 
-  constructor(ctx: StrategyContext<DartsConfig>, deps: DartsDeps) {
-    super(ctx, deps.data, { label: 'DARTS', order: 'arch-first' });
+  /** `label` names a method that keeps DARTS's α update and changes its relaxation (SDARTS). */
+  constructor(ctx: StrategyContext<C>, deps: DartsDeps, label = 'DARTS') {
+    super(ctx, deps.data, { label, order: 'arch-first' });
     this.architect = new Architect(this.net, architectOptions(ctx.config), this.trainer.sgd);
-    ctx.reporter.log('info', `DARTS supernet: ${this.net.params.count()} weights, ${ctx.config.unrolled ? 'second' : 'first'}-order, ${this.totalSteps} steps`);
+    ctx.reporter.log('info', `${label} supernet: ${this.net.params.count()} weights, ${ctx.config.unrolled ? 'second' : 'first'}-order, ${this.totalSteps} steps`);
   }
 
-  protected relax(): Relaxation {
+  protected relax(_step: OneShotStep): Relaxation {
     return { weights: () => softmaxWeights(this.net.arch) };
   }
 
-  protected updateArchitecture(step: OneShotStep): StepFigure[] {
+  protected updateArchitecture(step: OneShotStep, _weightStep?: unknown): StepFigure[] {
     const { validLoss } = this.architect.step(step.train, step.valid(), step.lr);
     return [['search.valid.loss', validLoss]];
   }
