@@ -1,19 +1,23 @@
 import { parseArgs } from 'node:util';
 import { formatGenotypeJson } from '../../src-shared/model/genotype-codec';
 import { PRESETS } from '../../src-shared/model/presets';
+import { describeIssues, requests } from '../../src-shared/contract';
 import { createHost, type Host } from '../host/host';
+import { HostError } from '../host/host-error';
 import { resolveDataDir } from '../host/paths';
-import { CliError } from './cli-error';
+import { CliError, describeFailure } from './cli-error';
 import { runBenchmarkCommand } from './commands/benchmark';
 import { runLandscapeCommand } from './commands/landscape';
 import type { Nb201Dataset } from '../engine/benchmarks/nb201';
-import { loadRunConfig, runCommand } from './run-command';
+import { followRun, loadRunConfig, resumeRun, startRun } from './run-command';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   run --config FILE | --preset NAME [--algorithm A] [--experiment ID] [--name NAME]
                       train or search; prints the run id, a progress bar on stderr
+  resume RUN_ID      continue an interrupted run (or a failed one with a checkpoint) from its
+                      last checkpoint; waits and prints progress like run
   runs list [--experiment ID]
   export RUN_ID [--format json|python|nb201]   the run's final genotype on stdout
   presets             the named presets
@@ -22,8 +26,9 @@ Commands:
   landscape --space nb201 --dataset cifar10 --metric val|test
                       local optima and local-search descents of the benchmark's landscape
 
-Every command takes --data-dir DIR (default: $NAS_WORKBENCH_DATA_DIR or ~/.local/share/nas-workbench)
-and --json (machine-readable output on stdout).`;
+Every command takes --data-dir DIR (default: $NAS_WORKBENCH_DATA_DIR or ~/.local/share/nas-workbench),
+--json (machine-readable output on stdout) and --verbose (a failure prints its stack trace too).
+runs list and export only read: they open the store read-only and never write to it.`;
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
 
@@ -34,8 +39,13 @@ function intArg(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
-async function withHost<T>(dataDir: string | undefined, work: (host: Host) => Promise<T>): Promise<T> {
-  const host = createHost({ dataDir: resolveDataDir(dataDir), mode: 'cli' });
+/**
+ * A host for one command. Commands that only read open the store read-only (nothing is written,
+ * not even beside the file); the others open it writable unless the data dir cannot be written, in
+ * which case they answer why.
+ */
+async function withHost<T>(dataDir: string | undefined, readonly: true | undefined, work: (host: Host) => Promise<T>): Promise<T> {
+  const host = createHost({ dataDir: resolveDataDir(dataDir), mode: 'cli', readonly, watch: false });
   try {
     return await work(host);
   } finally {
@@ -50,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       config: { type: 'string' },
       preset: { type: 'string' },
       algorithm: { type: 'string' },
@@ -83,25 +94,41 @@ export async function main(argv: string[]): Promise<number> {
         json,
       };
       const config = loadRunConfig(args, PRESETS); // validated before the store is opened: a bad config writes nothing
-      return withHost(values['data-dir'], (host) => runCommand(host, config, args, out));
+      return withHost(values['data-dir'], undefined, (host) => followRun(host, startRun(host, config, args), json, out));
+    }
+    case 'resume': {
+      const runId = intArg(sub, 'RUN_ID');
+      if (runId === undefined) throw new CliError('resume needs a RUN_ID (see `runs list`)');
+      return withHost(values['data-dir'], undefined, (host) => followRun(host, resumeRun(host, runId), json, out));
     }
     case 'runs': {
       if (sub !== 'list') throw new CliError(`unknown 'runs ${sub ?? ''}': use 'runs list'`);
       const experimentId = intArg(values.experiment, '--experiment');
-      return withHost(values['data-dir'], async (host) => {
+      return withHost(values['data-dir'], true, async (host) => {
         const runs = host.store.runs.list({ experimentId });
         if (json) out(JSON.stringify(runs));
-        else for (const r of runs) out(`${String(r.id).padStart(5)}  ${r.status.padEnd(9)}  ${r.algorithm.padEnd(8)}  ${(r.backend ?? '-').padEnd(8)}  ${r.createdAt}  ${r.name}`);
+        else
+          for (const r of runs) {
+            const seen = r.status === 'interrupted' ? `  (last seen ${r.lastSeenAt ?? 'before leases existed'}${r.resumable ? ', resumable' : ''})` : '';
+            out(`${String(r.id).padStart(5)}  ${r.status.padEnd(11)}  ${r.algorithm.padEnd(8)}  ${(r.backend ?? '-').padEnd(8)}  ${r.createdAt}  ${r.name}${seen}`);
+          }
         return 0;
       });
     }
     case 'export': {
       const runId = intArg(sub, 'RUN_ID');
       if (runId === undefined) throw new CliError('export needs a RUN_ID');
-      return withHost(values['data-dir'], async (host) => {
-        const reply = await host.dispatch('genotypes.export', { runId, format: values.format });
-        if (!reply.ok) throw new CliError(reply.error.message);
-        const data = reply.data as { text: string; genotype: Parameters<typeof formatGenotypeJson>[0] };
+      const request = requests['genotypes.export'].request.safeParse({ runId, format: values.format });
+      if (!request.success) throw new CliError(describeIssues(request.error.issues).message);
+      return withHost(values['data-dir'], true, async (host) => {
+        // The handler directly, not dispatch: a failure here is printed once, as one line.
+        let data;
+        try {
+          data = await host.handlers['genotypes.export'](request.data);
+        } catch (error) {
+          if (error instanceof HostError) throw new CliError(error.message);
+          throw error;
+        }
         out(json ? formatGenotypeJson(data.genotype) : data.text);
         return 0;
       });
@@ -131,14 +158,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`error: ${(error as Error).message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`error: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
+    process.stderr.write(describeFailure(error, argv.includes('--verbose')));
+    process.exit(error instanceof CliError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1);
   },
 );

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describeIssues, type EventOf } from '../../src-shared/contract';
 import { RunConfig, type RunConfigInput } from '../../src-shared/model/run-config';
 import type { Host } from '../host/host';
+import { HostError } from '../host/host-error';
+import type { Run } from '../../src-shared/model/records';
 import { ProgressBar } from './progress';
 import { CliError } from './cli-error';
 
@@ -22,7 +24,8 @@ export function loadRunConfig(args: RunArgs, presets: Record<string, RunConfigIn
     source = args.config;
     let text: string;
     try {
-      text = readFileSync(args.config, 'utf8');
+      // Editors on Windows save JSON with a UTF-8 byte order mark, which JSON.parse refuses.
+      text = readFileSync(args.config, 'utf8').replace(/^\uFEFF/, '');
     } catch (error) {
       throw new CliError(`cannot read the config file ${args.config}: ${(error as NodeJS.ErrnoException).code ?? error}`);
     }
@@ -48,11 +51,30 @@ export function loadRunConfig(args: RunArgs, presets: Record<string, RunConfigIn
   return parsed.data;
 }
 
-/** Starts a run through the host (so it is stored like a UI run), shows progress, waits for the end. */
-export async function runCommand(host: Host, config: RunConfig, args: RunArgs, out: (s: string) => void): Promise<number> {
+/** A refusal of the host (no such experiment, no checkpoint, running elsewhere, read-only store) as a one-line CLI error. */
+function refusalsAsCliErrors<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof HostError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+/** Starts a run through the host, so it is stored like a UI run. */
+export function startRun(host: Host, config: RunConfig, args: RunArgs): Run {
+  return refusalsAsCliErrors(() => host.runs.start({ experimentId: args.experiment, name: args.name, config }));
+}
+
+/** Resumes a run through the host. */
+export function resumeRun(host: Host, runId: number): Run {
+  return refusalsAsCliErrors(() => host.runs.resume(runId));
+}
+
+/** Shows a run's progress until it ends (Ctrl-C stops it), prints the result; exit code 0 when it completed. */
+export async function followRun(host: Host, run: Run, json: boolean, out: (s: string) => void): Promise<number> {
   const bar = new ProgressBar();
-  const run = host.runs.start({ experimentId: args.experiment, name: args.name, config });
-  if (!args.json) out(`run ${run.id}`);
+  if (!json) out(`run ${run.id}`);
   const unsubscribe = host.bus.subscribe((event, payload) => {
     if (event === 'run.metrics') {
       const m = payload as EventOf<'run.metrics'>;
@@ -67,14 +89,14 @@ export async function runCommand(host: Host, config: RunConfig, args: RunArgs, o
   });
   const interrupt = (): void => {
     process.stderr.write('\nstopping the run…\n');
-    void host.runs.stop(run.id);
+    host.runs.stop(run.id).catch((error: unknown) => process.stderr.write(`could not stop run ${run.id}: ${(error as Error).message}\n`));
   };
   process.once('SIGINT', interrupt);
   const final = await host.runs.waitFor(run.id);
   process.off('SIGINT', interrupt);
   unsubscribe();
   bar.end();
-  if (args.json) out(JSON.stringify({ runId: final.id, status: final.status, backend: final.backend, error: final.error }));
+  if (json) out(JSON.stringify({ runId: final.id, status: final.status, backend: final.backend, error: final.error }));
   else {
     out(`run ${final.id} ${final.status} on ${final.backend ?? 'no backend'}`);
     if (final.error) out(`error: ${final.error}`);

@@ -46,6 +46,7 @@ export function createHandlers({ store, runs, appInfo }: HandlerDeps): Handlers 
     },
     'runs.start': (r) => runs.start(r),
     'runs.stop': (r) => runs.stop(r.id),
+    'runs.resume': (r) => runs.resume(r.id),
     'runs.delete': (r) => {
       const run = found(store.runs.get(r.id), `run ${r.id}`);
       if (run.status === 'running' || run.status === 'queued')

@@ -1,6 +1,7 @@
+import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppInfo, Channel, Reply } from '../../src-shared/contract';
-import { openStore, type Store } from '../store';
+import { newOwnerId, openStore, type Store } from '../store';
 import { probeBackend, type BackendInfo } from './backend-probe';
 import { dispatch } from './dispatch';
 import { forkLauncher, type EngineLauncher } from './engine-launcher';
@@ -8,6 +9,7 @@ import { EventBus } from './event-bus';
 import { createHandlers, type Handlers } from './handlers';
 import { appVersion, resourcesDir as defaultResourcesDir, CHECKPOINTS_DIR, STORE_FILE } from './paths';
 import { RunManager } from './run-manager';
+import { StoreWatcher } from './store-watcher';
 
 export interface HostOptions {
   dataDir: string;
@@ -15,6 +17,19 @@ export interface HostOptions {
   launcher?: EngineLauncher;
   resourcesDir?: string;
   maxConcurrentRuns?: number;
+  /**
+   * Open the store read-only (read-only commands: nothing is written). Absent: read-only exactly
+   * when this user cannot write the data dir or its database file.
+   */
+  readonly?: boolean;
+  /** Follow other processes' writes and emit them as events (the UI wants this; a CLI command does not). Default true. */
+  watch?: boolean;
+  /** An already opened store (tests that need a particular one); the host closes it. */
+  store?: Store;
+  /** Lease timing, for tests; see lease-timing.ts. */
+  leaseTtlMs?: number;
+  leaseRenewMs?: number;
+  watchIntervalMs?: number;
 }
 
 /** Everything main owns, wired once: the store, the event bus, the run manager and the handlers. */
@@ -27,20 +42,42 @@ export interface Host {
   close(): Promise<void>;
 }
 
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The data dir (or its database) exists and this user cannot write it. */
+function cannotWrite(dataDir: string): boolean {
+  const file = join(dataDir, STORE_FILE);
+  return (existsSync(dataDir) && !writable(dataDir)) || (existsSync(file) && !writable(file));
+}
+
 export function createHost(opts: HostOptions): Host {
-  const store = openStore(join(opts.dataDir, STORE_FILE));
-  const interrupted = store.runs.failInterrupted('the workbench stopped while this run was active');
-  if (interrupted > 0) console.warn(`${interrupted} run(s) left active by an earlier session were marked failed`);
+  const readonly = opts.readonly ?? cannotWrite(opts.dataDir);
+  const store = opts.store ?? openStore(join(opts.dataDir, STORE_FILE), { readonly });
   const bus = new EventBus();
   const launcher = opts.launcher ?? forkLauncher();
   const runs = new RunManager({
     store,
     bus,
     launcher,
+    owner: newOwnerId(),
     resourcesDir: opts.resourcesDir ?? defaultResourcesDir(),
     checkpointRoot: join(opts.dataDir, CHECKPOINTS_DIR),
     maxConcurrentRuns: opts.maxConcurrentRuns,
+    leaseTtlMs: opts.leaseTtlMs,
+    leaseRenewMs: opts.leaseRenewMs,
   });
+  let watcher: StoreWatcher | null = null;
+  if (opts.watch ?? true) {
+    watcher = new StoreWatcher(store, bus, (id) => runs.holds(id));
+    watcher.start(opts.watchIntervalMs);
+  }
   let backend: Promise<BackendInfo> | null = null;
   const handlers = createHandlers({
     store,
@@ -58,6 +95,7 @@ export function createHost(opts: HostOptions): Host {
     handlers,
     dispatch: (channel, request) => dispatch(handlers, channel, request),
     async close() {
+      watcher?.stop();
       await runs.stopAll();
       store.close();
     },

@@ -1,26 +1,84 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { CheckpointRecord } from '../../src-shared/model/records';
 import { forRun, nowIso } from './common';
 
-export interface CheckpointsRepo {
-  /** Stores the run's checkpoint, replacing the previous one: only the latest is ever read back. */
-  put(runId: number, step: number, data: Uint8Array): void;
-  latest(runId: number): { step: number; data: Uint8Array } | null;
+interface CheckpointRow {
+  id: number;
+  run_id: number;
+  step: number;
+  epoch: number;
+  file: string;
+  bytes: number;
+  sha256: string;
+  created_at: string;
 }
 
+export interface CheckpointsRepo {
+  /** Records a checkpoint file the engine finished writing. */
+  add(runId: number, checkpoint: { step: number; epoch: number; file: string; bytes: number; sha256: string }): CheckpointRecord;
+  /** Newest (highest step) first. */
+  list(runId: number): CheckpointRecord[];
+  /** Forgets all but the newest `keep` and answers the forgotten files, for the host to delete. */
+  prune(runId: number, keep: number): string[];
+  /**
+   * A run resumed from the checkpoint at `step`: drops its metrics, genotypes and artifacts after
+   * that step (the resumed engine reports them again) and the checkpoints after it (they did not
+   * read back), in one transaction. Answers the dropped checkpoint files.
+   */
+  rewindTo(runId: number, step: number): string[];
+}
+
+const toRecord = (row: CheckpointRow): CheckpointRecord => ({
+  id: row.id,
+  runId: row.run_id,
+  step: row.step,
+  epoch: row.epoch,
+  file: row.file,
+  bytes: row.bytes,
+  sha256: row.sha256,
+  createdAt: row.created_at,
+});
+
 export function checkpointsRepo(db: BetterSqlite3.Database): CheckpointsRepo {
-  const upsert = db.prepare<{ runId: number; step: number; data: Buffer; createdAt: string }>(`
-    INSERT INTO checkpoints (run_id, step, data, created_at) VALUES (@runId, @step, @data, @createdAt)
-    ON CONFLICT (run_id) DO UPDATE SET step = excluded.step, data = excluded.data, created_at = excluded.created_at`);
-  const byRun = db.prepare<{ runId: number }, { step: number; data: Buffer }>('SELECT step, data FROM checkpoints WHERE run_id = @runId');
+  const insert = db.prepare(`
+    INSERT INTO checkpoints (run_id, step, epoch, file, bytes, sha256, created_at)
+    VALUES (@runId, @step, @epoch, @file, @bytes, @sha256, @createdAt)`);
+  const byId = db.prepare<{ id: number }, CheckpointRow>('SELECT * FROM checkpoints WHERE id = @id');
+  const newestFirst = db.prepare<{ runId: number }, CheckpointRow>('SELECT * FROM checkpoints WHERE run_id = @runId ORDER BY step DESC, id DESC');
+  const beyond = db.prepare<{ runId: number; keep: number }, CheckpointRow>(
+    'SELECT * FROM checkpoints WHERE run_id = @runId ORDER BY step DESC, id DESC LIMIT -1 OFFSET @keep',
+  );
+  const after = db.prepare<{ runId: number; step: number }, CheckpointRow>('SELECT * FROM checkpoints WHERE run_id = @runId AND step > @step');
+  const removeOne = db.prepare<{ id: number }>('DELETE FROM checkpoints WHERE id = @id');
+  const dropAfter = ['metrics', 'genotypes', 'artifacts', 'checkpoints'].map((table) =>
+    db.prepare<{ runId: number; step: number }>(`DELETE FROM ${table} WHERE run_id = @runId AND step > @step`),
+  );
+
+  const prune = db.transaction((runId: number, keep: number): string[] => {
+    const old = beyond.all({ runId, keep });
+    for (const row of old) removeOne.run({ id: row.id });
+    return old.map((row) => row.file);
+  });
+  const rewind = db.transaction((runId: number, step: number): string[] => {
+    const files = after.all({ runId, step }).map((row) => row.file);
+    for (const statement of dropAfter) statement.run({ runId, step });
+    return files;
+  });
 
   return {
-    put(runId, step, data) {
-      const blob = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      forRun(runId, () => upsert.run({ runId, step, data: blob, createdAt: nowIso() }));
+    add(runId, c) {
+      if (!Number.isSafeInteger(c.step) || c.step < 0) throw new Error(`run ${runId}: a checkpoint's step must be an integer >= 0, got ${c.step}`);
+      if (!/^[0-9a-f]{64}$/.test(c.sha256)) throw new Error(`run ${runId}: a checkpoint's sha256 must be 64 hex digits`);
+      if (c.file.length === 0) throw new Error(`run ${runId}: a checkpoint needs its file`);
+      const row = { runId, ...c, createdAt: nowIso() };
+      const info = forRun(runId, () => insert.run(row));
+      return toRecord(byId.get({ id: Number(info.lastInsertRowid) })!);
     },
-    latest(runId) {
-      const row = byRun.get({ runId });
-      return row ? { step: row.step, data: new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength) } : null;
+    list: (runId) => newestFirst.all({ runId }).map(toRecord),
+    prune(runId, keep) {
+      if (!Number.isInteger(keep) || keep < 1) throw new Error(`keep at least one checkpoint, got ${keep}`);
+      return prune.immediate(runId, keep);
     },
+    rewindTo: (runId, step) => rewind.immediate(runId, step),
   };
 }

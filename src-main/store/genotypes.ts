@@ -3,7 +3,7 @@ import { Genotype } from '../../src-shared/model/genotype';
 import type { GenotypeRecord } from '../../src-shared/model/records';
 import { forRun, fromJsonText, nowIso, toJsonText } from './common';
 
-interface GenotypeRow {
+export interface GenotypeRow {
   run_id: number;
   step: number;
   epoch: number;
@@ -21,7 +21,7 @@ export interface GenotypesRepo {
 }
 
 /** Genotypes are validated on the way out too: a row written by an older build must still be a Genotype. */
-function toRecord(row: GenotypeRow): GenotypeRecord {
+export function genotypeFromRow(row: GenotypeRow): GenotypeRecord {
   const parsed = Genotype.safeParse(fromJsonText(row.genotype, `a genotype of run ${row.run_id}`));
   if (!parsed.success) {
     throw new Error(`run ${row.run_id}: the genotype stored at step ${row.step} is not a valid genotype: ${parsed.error.message}`);
@@ -45,10 +45,10 @@ export function genotypesRepo(db: BetterSqlite3.Database): GenotypesRepo {
       const row = { runId, step, epoch, final: final ? 1 : 0, genotype: toJsonText(parsed.data, 'the genotype'), createdAt: nowIso() };
       forRun(runId, () => insert.run(row));
     },
-    list: (runId) => all.all({ runId }).map(toRecord),
+    list: (runId) => all.all({ runId }).map(genotypeFromRow),
     final(runId) {
       const row = answer.get({ runId });
-      return row ? toRecord(row) : null;
+      return row ? genotypeFromRow(row) : null;
     },
   };
 }

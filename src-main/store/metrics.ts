@@ -30,9 +30,12 @@ function checkPoint(p: MetricPoint, runId: number): void {
 
 export function metricsRepo(db: BetterSqlite3.Database): MetricsRepo {
   // SQLite stores NaN as NULL; the column allows NULL so that a diverged loss is kept, and reads back as NaN.
-  const upsert = db.prepare<{ runId: number; key: string; step: number; epoch: number; value: number | null }>(`
-    INSERT INTO metrics (run_id, key, step, epoch, value) VALUES (@runId, @key, @step, @epoch, @value)
-    ON CONFLICT (run_id, key, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value`);
+  // `seq` numbers each batch (a counter bumped in the same transaction), so another process reads
+  // what is new since the last batch it saw; a re-reported point gets the new batch's number.
+  const upsert = db.prepare<{ runId: number; key: string; step: number; epoch: number; value: number | null; seq: number }>(`
+    INSERT INTO metrics (run_id, key, step, epoch, value, seq) VALUES (@runId, @key, @step, @epoch, @value, @seq)
+    ON CONFLICT (run_id, key, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value, seq = excluded.seq`);
+  const nextSeq = db.prepare<[], { seq: number }>('UPDATE change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq');
   const runExists = db.prepare<{ runId: number }, { id: number }>('SELECT id FROM runs WHERE id = @runId');
   const keysOf = db.prepare<{ runId: number }, { key: string }>('SELECT DISTINCT key FROM metrics WHERE run_id = @runId ORDER BY key');
   const series = db
@@ -43,8 +46,9 @@ export function metricsRepo(db: BetterSqlite3.Database): MetricsRepo {
     .raw();
 
   const appendAll = db.transaction((runId: number, points: MetricPoint[]) => {
+    const { seq } = nextSeq.get()!;
     for (const p of points) {
-      upsert.run({ runId, key: p.key, step: p.step, epoch: p.epoch, value: Number.isNaN(p.value) ? null : p.value });
+      upsert.run({ runId, key: p.key, step: p.step, epoch: p.epoch, value: Number.isNaN(p.value) ? null : p.value, seq });
     }
   });
 
@@ -55,7 +59,8 @@ export function metricsRepo(db: BetterSqlite3.Database): MetricsRepo {
       if (points.length === 0) return;
       for (const p of points) checkPoint(p, runId);
       if (!runExists.get({ runId })) throw new Error(`run ${runId} does not exist`);
-      appendAll(runId, points);
+      // IMMEDIATE: the counter is read and bumped under the write lock, so batches are numbered in commit order.
+      appendAll.immediate(runId, points);
     },
     keys,
     query({ runId, keys: wanted, fromStep, toStep, maxPoints }) {

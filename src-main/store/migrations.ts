@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { MIGRATION_2_LEASES } from './migration-2-leases';
 
 /**
  * One schema change. Version N is the N-th entry of the list and brings `PRAGMA user_version`
@@ -7,6 +8,12 @@ import type BetterSqlite3 from 'better-sqlite3';
 export interface Migration {
   version: number;
   name: string;
+  /**
+   * Rebuilds a table others reference (the only way to change a CHECK constraint): foreign keys
+   * are switched off around the transaction, since dropping the old table with them on would
+   * cascade-delete every child row, and `foreign_key_check` must find nothing before the commit.
+   */
+  rebuildsTables?: boolean;
   up(db: BetterSqlite3.Database): void;
 }
 
@@ -94,6 +101,7 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  MIGRATION_2_LEASES,
 ];
 
 /** Thrown for a database whose schema is newer than this build knows; nothing was written to it. */
@@ -134,9 +142,16 @@ export function migrate(db: BetterSqlite3.Database, file: string, migrations: re
   checkList(migrations);
   const current = checkSchemaVersion(db, file, migrations);
   for (const m of migrations.slice(current)) {
+    // The pragma is a no-op inside a transaction, so it is switched around it.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (m.rebuildsTables) db.pragma('foreign_keys = OFF');
     db.exec('BEGIN IMMEDIATE');
     try {
       m.up(db);
+      if (m.rebuildsTables) {
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`${broken.length} row(s) would break a foreign key: ${JSON.stringify(broken.slice(0, 3))}`);
+      }
       // user_version lives in the database header and is covered by the transaction.
       db.pragma(`user_version = ${m.version}`);
       db.exec('COMMIT');
@@ -144,6 +159,8 @@ export function migrate(db: BetterSqlite3.Database, file: string, migrations: re
       if (db.inTransaction) db.exec('ROLLBACK');
       const why = cause instanceof Error ? cause.message : String(cause);
       throw new Error(`${file}: migration ${m.version} ('${m.name}') failed and was rolled back: ${why}`, { cause });
+    } finally {
+      if (m.rebuildsTables) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
     }
   }
 }

@@ -1,15 +1,15 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { RunStatus, type Run } from '../../src-shared/model/records';
 import { fromJsonText, nowIso, toJsonText } from './common';
+import { leaseIsDead, type LeaseFields } from './leases';
 
-interface RunRow {
+export interface RunRow extends LeaseFields {
   id: number;
   experiment_id: number;
   name: string;
   algorithm: string;
   config: string;
   seed: number;
-  status: string;
   backend: string | null;
   created_at: string;
   started_at: string | null;
@@ -17,27 +17,39 @@ interface RunRow {
   error: string | null;
   progress_done: number;
   progress_total: number;
+  checkpoint_step: number | null;
 }
 
 export type FinishStatus = 'completed' | 'failed' | 'cancelled';
 
 export interface RunsRepo {
-  /** A new run in status `queued`. */
-  create(input: { experimentId: number; name: string; algorithm: string; config: unknown; seed: number }): Run;
+  /** A new run in status `queued`, held by `lease.owner` for `lease.ttlMs` when given. */
+  create(input: { experimentId: number; name: string; algorithm: string; config: unknown; seed: number }, lease?: { owner: string; ttlMs: number }): Run;
+  /**
+   * The run as it is now. A queued or running run whose lease is dead reads as `interrupted`
+   * (lastSeenAt: its last renewal): derived at read time, so reading never writes.
+   */
   get(id: number): Run | null;
   /** Newest first, optionally only one experiment's. */
   list(filter?: { experimentId?: number }): Run[];
-  /** queued -> running, recording the tfjs backend. */
+  /** queued -> running, recording the tfjs backend (a resumed run keeps its first start time). */
   markStarted(id: number, backend: string): Run;
-  /** queued or running -> a finished status; `error` is kept for any status (a cancel reason, say). */
-  markFinished(id: number, status: FinishStatus, error?: string): Run;
+  /**
+   * queued or running -> a finished status, releasing the lease; `error` is kept for any status (a
+   * cancel reason, say). With `owner`, only while that owner holds the run: a process that lost its
+   * lease (another one resumed the run) cannot end it.
+   */
+  markFinished(id: number, status: FinishStatus, error?: string, owner?: string): Run;
   setProgress(id: number, done: number, total: number): void;
-  /** At app start: runs left queued or running by a process that died are failed with `reason`. */
-  failInterrupted(reason: string): number;
   delete(id: number): void;
 }
 
-function toRun(row: RunRow): Run {
+const SELECT = `SELECT r.*, (SELECT max(c.step) FROM checkpoints c WHERE c.run_id = r.id) AS checkpoint_step FROM runs r`;
+
+export function toRun(row: RunRow, now = Date.now()): Run {
+  const dead = leaseIsDead(row, now);
+  const status = dead ? 'interrupted' : RunStatus.parse(row.status);
+  const hasCheckpoint = row.checkpoint_step !== null;
   return {
     id: row.id,
     experimentId: row.experiment_id,
@@ -45,7 +57,7 @@ function toRun(row: RunRow): Run {
     algorithm: row.algorithm,
     config: fromJsonText(row.config, `run ${row.id} config`),
     seed: row.seed,
-    status: RunStatus.parse(row.status),
+    status,
     backend: row.backend,
     createdAt: row.created_at,
     startedAt: row.started_at,
@@ -53,31 +65,30 @@ function toRun(row: RunRow): Run {
     error: row.error,
     progressDone: row.progress_done,
     progressTotal: row.progress_total,
+    owner: dead ? null : row.lease_owner,
+    lastSeenAt: row.last_seen_at,
+    checkpointStep: row.checkpoint_step,
+    resumable: hasCheckpoint && (status === 'interrupted' || status === 'failed'),
   };
 }
 
 export function runsRepo(db: BetterSqlite3.Database): RunsRepo {
   const insert = db.prepare(`
-    INSERT INTO runs (experiment_id, name, algorithm, config, seed, status, created_at)
-    VALUES (@experimentId, @name, @algorithm, @config, @seed, 'queued', @createdAt)`);
+    INSERT INTO runs (experiment_id, name, algorithm, config, seed, status, created_at, lease_owner, lease_expires_at, last_seen_at)
+    VALUES (@experimentId, @name, @algorithm, @config, @seed, 'queued', @createdAt, @owner, @expiresAt, @seenAt)`);
   const experimentExists = db.prepare<{ id: number }, { id: number }>('SELECT id FROM experiments WHERE id = @id');
-  const byId = db.prepare<{ id: number }, RunRow>('SELECT * FROM runs WHERE id = @id');
-  const all = db.prepare<[], RunRow>('SELECT * FROM runs ORDER BY id DESC');
-  const ofExperiment = db.prepare<{ experimentId: number }, RunRow>(
-    'SELECT * FROM runs WHERE experiment_id = @experimentId ORDER BY id DESC',
-  );
-  const start = db.prepare<{ id: number; backend: string; at: string }>(
-    "UPDATE runs SET status = 'running', backend = @backend, started_at = @at WHERE id = @id AND status = 'queued'",
-  );
-  const finish = db.prepare<{ id: number; status: FinishStatus; error: string | null; at: string }>(`
-    UPDATE runs SET status = @status, error = @error, ended_at = @at
-    WHERE id = @id AND status IN ('queued', 'running')`);
+  const byId = db.prepare<{ id: number }, RunRow>(`${SELECT} WHERE r.id = @id`);
+  const all = db.prepare<[], RunRow>(`${SELECT} ORDER BY r.id DESC`);
+  const ofExperiment = db.prepare<{ experimentId: number }, RunRow>(`${SELECT} WHERE r.experiment_id = @experimentId ORDER BY r.id DESC`);
+  const start = db.prepare<{ id: number; backend: string; at: string }>(`
+    UPDATE runs SET status = 'running', backend = @backend, started_at = coalesce(started_at, @at)
+    WHERE id = @id AND status = 'queued'`);
+  const finish = db.prepare<{ id: number; status: FinishStatus; error: string | null; at: string; owner: string | null }>(`
+    UPDATE runs SET status = @status, error = @error, ended_at = @at, last_seen_at = @at, lease_owner = NULL, lease_expires_at = NULL
+    WHERE id = @id AND status IN ('queued', 'running') AND (@owner IS NULL OR lease_owner IS @owner)`);
   const progress = db.prepare<{ id: number; done: number; total: number }>(
     'UPDATE runs SET progress_done = @done, progress_total = @total WHERE id = @id',
   );
-  const interrupt = db.prepare<{ reason: string; at: string }>(`
-    UPDATE runs SET status = 'failed', error = @reason, ended_at = @at
-    WHERE status IN ('queued', 'running')`);
   const remove = db.prepare<{ id: number }>('DELETE FROM runs WHERE id = @id');
 
   const get = (id: number): Run | null => {
@@ -96,31 +107,39 @@ export function runsRepo(db: BetterSqlite3.Database): RunsRepo {
   };
 
   return {
-    create(input) {
+    create(input, lease) {
       if (!experimentExists.get({ id: input.experimentId })) throw new Error(`experiment ${input.experimentId} does not exist`);
       if (!Number.isInteger(input.seed)) throw new Error(`a run's seed must be an integer, got ${input.seed}`);
+      const now = Date.now();
       const info = insert.run({
         experimentId: input.experimentId,
         name: input.name,
         algorithm: input.algorithm,
         config: toJsonText(input.config, 'the run config'),
         seed: input.seed,
-        createdAt: nowIso(),
+        createdAt: new Date(now).toISOString(),
+        owner: lease?.owner ?? null,
+        expiresAt: lease ? now + lease.ttlMs : null,
+        seenAt: lease ? new Date(now).toISOString() : null,
       });
       return mustGet(Number(info.lastInsertRowid));
     },
     get,
     list: (filter) =>
-      (filter?.experimentId === undefined ? all.all() : ofExperiment.all({ experimentId: filter.experimentId })).map(toRun),
+      (filter?.experimentId === undefined ? all.all() : ofExperiment.all({ experimentId: filter.experimentId })).map((row) => toRun(row)),
     markStarted(id, backend) {
       if (start.run({ id, backend, at: nowIso() }).changes === 0) refuse(id, 'started', 'queued');
       return mustGet(id);
     },
-    markFinished(id, status, error) {
+    markFinished(id, status, error, owner) {
       if (!['completed', 'failed', 'cancelled'].includes(status)) {
         throw new Error(`'${status}' is not a finished status (completed, failed, cancelled)`);
       }
-      if (finish.run({ id, status, error: error ?? null, at: nowIso() }).changes === 0) {
+      if (finish.run({ id, status, error: error ?? null, at: nowIso(), owner: owner ?? null }).changes === 0) {
+        const run = mustGet(id);
+        if (owner !== undefined && (run.status === 'queued' || run.status === 'running')) {
+          throw new Error(`run ${id} cannot be marked ${status}: it is now held by ${run.owner ?? 'no process'}, not ${owner}`);
+        }
         refuse(id, `marked ${status}`, 'queued or running');
       }
       return mustGet(id);
@@ -131,7 +150,6 @@ export function runsRepo(db: BetterSqlite3.Database): RunsRepo {
       }
       if (progress.run({ id, done, total }).changes === 0) throw new Error(`run ${id} does not exist`);
     },
-    failInterrupted: (reason) => interrupt.run({ reason, at: nowIso() }).changes,
     delete(id) {
       if (remove.run({ id }).changes === 0) throw new Error(`run ${id} does not exist`);
     },

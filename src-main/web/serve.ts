@@ -6,6 +6,21 @@ import { createHost } from '../host/host';
 import { appRoot, resolveDataDir } from '../host/paths';
 import { startWebServer } from './server';
 
+/** Pages open on this server keep working after a restart when the restart reuses their token. */
+const MIN_TOKEN_CHARS = 16;
+
+/**
+ * A fresh random token per launch, unless NAS_WORKBENCH_TOKEN gives one (an environment variable,
+ * not an argument, so it does not show in the process list): a restarted server then accepts the
+ * pages still open on the old one, which reconnect by themselves.
+ */
+function launchToken(given: string | undefined): string {
+  if (given === undefined || given === '') return randomBytes(24).toString('base64url');
+  if (given.length < MIN_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(given))
+    throw new Error(`NAS_WORKBENCH_TOKEN must be at least ${MIN_TOKEN_CHARS} characters of A-Z, a-z, 0-9, '_' and '-'`);
+  return given;
+}
+
 /**
  * `npm run web`: the workbench in a browser. Prints the URL with this launch's token; open it
  * locally or through an SSH tunnel (`ssh -L PORT:127.0.0.1:PORT gpu-box`).
@@ -25,7 +40,7 @@ export async function serveWeb(argv: string[]): Promise<void> {
   const host = createHost({ dataDir, mode: 'web' });
   const server = await startWebServer({
     host,
-    token: randomBytes(24).toString('base64url'),
+    token: launchToken(process.env.NAS_WORKBENCH_TOKEN),
     rendererDir: values['renderer-dir'] ?? join(appRoot(), 'out', 'renderer'),
     port,
   });

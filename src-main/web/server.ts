@@ -1,34 +1,13 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { AppError } from '../../src-shared/contract';
-import { API_PATH_PREFIX, TOKEN_PARAM, unauthorizedError, WS_PATH, type ClientMessage, type ServerMessage } from '../../src-shared/transport';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { API_PATH_PREFIX, TOKEN_PARAM } from '../../src-shared/transport';
 import type { Host } from '../host/host';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
-const WS_UNAUTHORIZED = 4401;
-
-const HTTP_STATUS: Record<AppError['code'], number> = {
-  invalid_request: 400,
-  unauthorized: 401,
-  not_found: 404,
-  unknown_channel: 404,
-  conflict: 409,
-  internal: 500,
-};
+import { handleApi, sendApiFailure } from './http-api';
+import { ReplayCache } from './replay-cache';
+import { SECURITY_HEADERS, serveStatic } from './static-files';
+import { acceptWebSockets } from './websocket';
 
 export interface WebServerOptions {
   host: Host;
@@ -43,126 +22,77 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-function tokenMatches(given: string | null | undefined, token: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function requestToken(req: IncomingMessage, url: URL): string | null {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length);
-  return url.searchParams.get(TOKEN_PARAM);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolveBody, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error(`request body over ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+function tokenMatcher(token: string): (given: string | null | undefined) => boolean {
+  const expected = Buffer.from(token);
+  return (given) => {
+    if (!given) return false;
+    const a = Buffer.from(given);
+    return a.length === expected.length && timingSafeEqual(a, expected);
+  };
 }
 
 /**
- * Web mode: the built renderer as static files, and the contract over HTTP (POST /api/<channel>) and
- * one WebSocket per page (requests and events), on 127.0.0.1 only. Every API call and socket must
- * carry the per-launch token; the static files carry no data and are served without it.
+ * Web mode: the built renderer as static files (static-files.ts), the contract over HTTP
+ * (POST /api/<channel>, http-api.ts) and one WebSocket per page (requests and events,
+ * websocket.ts), on 127.0.0.1 only. Every API call and socket must carry the per-launch token; the
+ * static files carry no data and are served without it. No request, frame or socket error ends
+ * the process: each is answered with a typed error or logged (docs/decisions.md, the transports).
  */
 export function startWebServer(opts: WebServerOptions): Promise<WebServer> {
-  const { host, token } = opts;
+  const { host } = opts;
   const rendererDir = resolve(opts.rendererDir);
   if (!existsSync(join(rendererDir, 'index.html')))
     throw new Error(`no built renderer at ${rendererDir}: run 'npm run build' first`);
-
-  async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (!tokenMatches(requestToken(req, url), token)) return sendJson(res, 401, { ok: false, error: unauthorizedError() });
-    if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { code: 'invalid_request', message: 'use POST' } });
-    let body: unknown;
-    try {
-      const text = await readBody(req);
-      body = text.trim() === '' ? {} : JSON.parse(text);
-    } catch (error) {
-      return sendJson(res, 400, { ok: false, error: { code: 'invalid_request', message: `the body is not JSON: ${(error as Error).message}` } });
-    }
-    const reply = await host.dispatch(decodeURIComponent(url.pathname.slice(API_PATH_PREFIX.length)), body);
-    sendJson(res, reply.ok ? 200 : HTTP_STATUS[reply.error.code], reply);
-  }
-
-  function serveStatic(res: ServerResponse, pathname: string): void {
-    const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
-    let file = join(rendererDir, rel);
-    if (!(file + sep).startsWith(rendererDir + sep) && file !== rendererDir) {
-      res.writeHead(403).end();
-      return;
-    }
-    // Client-side routes fall back to the app's page.
-    if (!existsSync(file) || statSync(file).isDirectory()) file = join(rendererDir, 'index.html');
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  }
+  const tokenMatches = tokenMatcher(opts.token);
+  const cache = new ReplayCache();
+  const sockets = acceptWebSockets({ host, cache, instance: randomUUID(), tokenMatches });
 
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    res.on('error', (error) => console.warn('web: response error:', error.message));
+    req.on('error', (error) => console.warn('web: request error:', error.message));
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      res.writeHead(400, { ...SECURITY_HEADERS, 'content-type': 'text/plain' }).end('malformed URL');
+      return;
+    }
     if (url.pathname.startsWith(API_PATH_PREFIX)) {
-      handleApi(req, res, url).catch((error) => sendJson(res, 500, { ok: false, error: { code: 'internal', message: String(error) } }));
-    } else if (req.method === 'GET' || req.method === 'HEAD') serveStatic(res, url.pathname);
-    else res.writeHead(405).end();
+      handleApi({ host, cache, tokenMatches }, req, res, url).catch((error) => sendApiFailure(res, error));
+    } else if (req.method === 'GET' || req.method === 'HEAD') {
+      serveStatic(res, rendererDir, url.pathname, req.method === 'HEAD');
+    } else {
+      res.writeHead(405, { ...SECURITY_HEADERS, allow: 'GET, HEAD' }).end();
+    }
   });
-
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES });
+  // Bytes that are not HTTP, headers over Node's limit, a client that resets: answer if possible, close.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+    if (error.code !== 'ECONNRESET') console.warn(`web: bad HTTP from a client: ${error.code ?? error.message}`);
+  });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== WS_PATH) return socket.destroy();
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!tokenMatches(url.searchParams.get(TOKEN_PARAM), token)) ws.close(WS_UNAUTHORIZED, unauthorizedError().message);
-      else attachSocket(ws);
-    });
+    try {
+      sockets.upgrade(req, socket, head);
+    } catch (error) {
+      console.error('web: WebSocket upgrade failed:', error);
+      socket.destroy();
+    }
   });
-
-  function attachSocket(ws: WebSocket): void {
-    const send = (m: ServerMessage): void => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
-    };
-    const unsubscribe = host.bus.subscribe((event, payload) => send({ event, payload }));
-    ws.on('close', unsubscribe);
-    ws.on('message', (data) => {
-      let msg: ClientMessage;
-      try {
-        msg = JSON.parse(String(data)) as ClientMessage;
-      } catch {
-        return; // not our client: nothing to answer to
-      }
-      if (typeof msg?.id !== 'number' || typeof msg.channel !== 'string') return;
-      void host.dispatch(msg.channel, msg.request).then((reply) => send({ id: msg.id, reply }));
-    });
-  }
 
   return new Promise((resolveServer, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      server.on('error', (error) => console.error('web: server error:', error.message));
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       resolveServer({
         port,
-        url: `http://127.0.0.1:${port}/?${TOKEN_PARAM}=${token}`,
+        url: `http://127.0.0.1:${port}/?${TOKEN_PARAM}=${opts.token}`,
         close: () =>
           new Promise((done) => {
-            for (const client of wss.clients) client.terminate();
-            wss.close();
+            sockets.close();
             server.close(() => done());
             server.closeAllConnections();
           }),

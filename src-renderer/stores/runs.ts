@@ -63,6 +63,13 @@ export const useRunsStore = defineStore('runs', () => {
     return run;
   }
 
+  /** Continues an interrupted (or failed) run from its newest checkpoint. */
+  async function resume(id: number): Promise<Run> {
+    const run = await useApi().request('runs.resume', { id });
+    applyStatus(run);
+    return run;
+  }
+
   async function remove(id: number): Promise<void> {
     await useApi().request('runs.delete', { id });
     const run = byId.value[id];
@@ -95,6 +102,6 @@ export const useRunsStore = defineStore('runs', () => {
 
   return {
     byId, all, metricKeys, logs, genotypes,
-    forExperiment, load, fetchDetail, loadLogs, start, stop, remove, applyStatus, applyLog, applyGenotype,
+    forExperiment, load, fetchDetail, loadLogs, start, stop, resume, remove, applyStatus, applyLog, applyGenotype,
   };
 });

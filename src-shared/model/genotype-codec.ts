@@ -11,6 +11,9 @@ import { DartsOp, NB201_OPS } from './space';
 
 export class GenotypeFormatError extends Error {}
 
+/** The longest pasted text read, as the contract's genotypes.import allows; real genotypes are ~1 kB. */
+export const MAX_GENOTYPE_TEXT_CHARS = 100_000;
+
 const DARTS_VOCABULARY: readonly string[] = DartsOp.options;
 const CELLS = ['normal', 'reduce'] as const;
 type Cell = (typeof CELLS)[number];
@@ -216,6 +219,9 @@ function parsePythonGenotype(text: string): DartsGenotype {
  * `NAME = Genotype(...)`).
  */
 export function parseGenotype(text: string): Genotype {
+  if (text.length > MAX_GENOTYPE_TEXT_CHARS) {
+    throw new GenotypeFormatError(`the genotype text has ${text.length} characters; at most ${MAX_GENOTYPE_TEXT_CHARS} are read (a DARTS genotype is about 1 000)`);
+  }
   const t = text.trim();
   if (t === '') throw new GenotypeFormatError('the genotype text is empty');
   if (t.startsWith('{')) return parseJsonGenotype(t);

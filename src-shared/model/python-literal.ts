@@ -21,6 +21,15 @@ type Token = { type: 'name' | 'str' | 'int' | 'punct' | 'end'; text: string; val
 
 export class PythonSyntaxError extends Error {}
 
+/**
+ * Limits, far above any real genotype (DARTS's longest are ~1 kB, concat is range(2, 6), nesting is
+ * 3 deep) and low enough that no text costs much: `range(2, 99999999)` would otherwise expand to
+ * 10^8 values (gigabytes), and `[[[[…` 50 000 deep would overflow the stack.
+ */
+export const MAX_PYTHON_TEXT_CHARS = 100_000;
+export const MAX_RANGE_LENGTH = 1000;
+export const MAX_NESTING = 16;
+
 function lineCol(text: string, pos: number): string {
   const before = text.slice(0, pos);
   const line = before.split('\n').length;
@@ -44,6 +53,7 @@ function tokenize(text: string): Token[] {
     } else if (/[0-9-]/.test(ch)) {
       const m = /^-?[0-9]+/.exec(text.slice(i));
       if (!m) throw new PythonSyntaxError(`unexpected '${ch}' at ${lineCol(text, i)}`);
+      if (!Number.isSafeInteger(Number(m[0]))) throw new PythonSyntaxError(`integer ${m[0].slice(0, 30)} at ${lineCol(text, i)} is too large`);
       tokens.push({ type: 'int', text: m[0], value: Number(m[0]), pos: i });
       i += m[0].length;
     } else if (ch === "'" || ch === '"') {
@@ -107,14 +117,18 @@ class Parser {
     return items;
   }
 
-  value(): PyValue {
+  /** `depth`: how many lists and tuples enclose this value (limited, so nesting cannot overflow the stack). */
+  value(depth = 0): PyValue {
     const t = this.take();
     const at = this.at(t);
     if (t.type === 'str') return { kind: 'str', value: t.value as string, at };
     if (t.type === 'int') return { kind: 'int', value: t.value as number, at };
-    if (t.type === 'punct' && t.text === '[') return { kind: 'list', items: this.sequence(']', () => this.value()), at };
+    if (t.type === 'punct' && (t.text === '[' || t.text === '(') && depth >= MAX_NESTING) {
+      throw new PythonSyntaxError(`lists and tuples nest deeper than ${MAX_NESTING} levels at ${at}; a genotype nests 3`);
+    }
+    if (t.type === 'punct' && t.text === '[') return { kind: 'list', items: this.sequence(']', () => this.value(depth + 1)), at };
     if (t.type === 'punct' && t.text === '(') {
-      const items = this.sequence(')', () => this.value());
+      const items = this.sequence(')', () => this.value(depth + 1));
       // `(x)` is x in Python; `(x,)` is a tuple, which the sequence reader cannot tell apart, so a
       // one-item parenthesis is read as a tuple and callers report a wrong length.
       return { kind: 'tuple', items, at };
@@ -141,8 +155,12 @@ class Parser {
     if (args.length < 1 || args.length > 3) this.fail(name, 'range with 1 to 3 arguments');
     const [start, stop, step] = args.length === 1 ? [0, args[0], 1] : [args[0], args[1], args[2] ?? 1];
     if (step === 0) this.fail(name, 'a non-zero step of range');
-    const items: PyValue[] = [];
     const at = this.at(name);
+    const length = Math.max(0, Math.ceil((stop - start) / step));
+    if (length > MAX_RANGE_LENGTH) {
+      throw new PythonSyntaxError(`range(${args.join(', ')}) at ${at} has ${length} values; at most ${MAX_RANGE_LENGTH} are read (a cell's concat is a handful of states)`);
+    }
+    const items: PyValue[] = [];
     for (let v = start; step > 0 ? v < stop : v > stop; v += step) items.push({ kind: 'int', value: v, at });
     return { kind: 'list', items, at };
   }
@@ -179,5 +197,6 @@ class Parser {
 
 /** Parses `Callee(args)` (optionally `name = Callee(args)`) into its arguments. */
 export function parsePythonCall(text: string): PyCall {
+  if (text.length > MAX_PYTHON_TEXT_CHARS) throw new PythonSyntaxError(`the text has ${text.length} characters; at most ${MAX_PYTHON_TEXT_CHARS} are read`);
   return new Parser(text, tokenize(text)).call();
 }

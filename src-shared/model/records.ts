@@ -12,10 +12,16 @@ export const Experiment = z.object({
 });
 export type Experiment = z.infer<typeof Experiment>;
 
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+/**
+ * `interrupted`: the process that ran it died (its lease expired, or its pid is gone on this machine);
+ * it is not finished, and it can be resumed from its last checkpoint.
+ */
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
 export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
+/** A process is working on the run right now (this one or another). */
+export const LIVE_STATUSES: readonly RunStatus[] = ['queued', 'running'];
 
 export const Run = z.object({
   id: z.number().int(),
@@ -36,8 +42,29 @@ export const Run = z.object({
   /** Last reported progress (steps or queries) against the planned total. */
   progressDone: z.number().int(),
   progressTotal: z.number().int(),
+  /** The process holding the run (`hostname:pid:nonce`) while it is queued or running, else null. */
+  owner: z.string().nullable(),
+  /** When its process last showed it was alive (lease renewal); for an interrupted run, when it died at the latest. */
+  lastSeenAt: z.string().nullable(),
+  /** Step of the newest recorded checkpoint, null when it has none. */
+  checkpointStep: z.number().int().nullable(),
+  /** It can be resumed: interrupted or failed, with a checkpoint to resume from. */
+  resumable: z.boolean(),
 });
 export type Run = z.infer<typeof Run>;
+
+/** A checkpoint file the engine wrote and the host recorded. */
+export const CheckpointRecord = z.object({
+  id: z.number().int(),
+  runId: z.number().int(),
+  step: z.number().int(),
+  epoch: z.number(),
+  file: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  createdAt: z.string(),
+});
+export type CheckpointRecord = z.infer<typeof CheckpointRecord>;
 
 export const GenotypeRecord = z.object({
   runId: z.number().int(),

@@ -58,6 +58,10 @@ export function makeRun(over: Partial<Run> = {}): Run {
     endedAt: null,
     error: null,
     progressDone: 0,
+    owner: null,
+    lastSeenAt: null,
+    checkpointStep: null,
+    resumable: false,
     progressTotal: 60,
     ...over,
   };

@@ -20,7 +20,7 @@ describe('store on a real file', () => {
   it('creates the folder, sets WAL and foreign keys, and finds its data after a reopen', () => {
     const store = openStore(file);
     const e = store.experiments.create({ name: 'kept' });
-    const run = store.runs.create({ experimentId: e.id, name: 'r', algorithm: 'train', config: { a: 1 }, seed: 3 });
+    const run = store.runs.create({ experimentId: e.id, name: 'r', algorithm: 'train', config: { a: 1 }, seed: 3 }, { owner: 'me:1:a', ttlMs: 60_000 });
     store.metrics.append(run.id, [{ key: 'train.loss', step: 1, epoch: 0, value: 0.5 }]);
     store.close();
 
@@ -72,13 +72,14 @@ describe('store on a real file', () => {
     const notDb = join(temp.dir, 'text.sqlite');
     writeFileSync(notDb, 'this is not a database, just text that is long enough to have a header');
     const before = sha256(notDb);
-    expect(() => openStore(notDb)).toThrow(/is not a workbench database/);
+    expect(() => openStore(notDb)).toThrow(/is damaged \(it is not an SQLite database: file is not a database\).*Move the file aside/);
     expect(sha256(notDb)).toBe(before);
   });
 
   it('rolls a failing migration back wholly and wraps its cause', () => {
+    const next = MIGRATIONS.length + 1;
     const failing: Migration = {
-      version: 2,
+      version: next,
       name: 'half-done change',
       up(db) {
         db.exec('CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT');
@@ -96,11 +97,12 @@ describe('store on a real file', () => {
     } catch (error) {
       thrown = error as Error;
     }
-    expect(thrown?.message).toMatch(/migration 2 \('half-done change'\) failed and was rolled back: no such table: no_such_table/);
+    expect(thrown?.message).toContain(`migration ${next} ('half-done change') failed`);
+    expect(thrown?.message).toMatch(/failed and was rolled back: no such table: no_such_table/);
     expect((thrown?.cause as Error).message).toMatch(/no such table/);
 
     const raw = new Database(file, { readonly: true });
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(raw.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'extra'").get()).toEqual({ n: 0 });
     expect(raw.prepare('SELECT name FROM experiments').all()).toEqual([{ name: 'before' }]);
     raw.close();
@@ -113,7 +115,7 @@ describe('store on a real file', () => {
 
   it('applies a later migration to an existing database, keeping its data', () => {
     const addColumn: Migration = {
-      version: 2,
+      version: MIGRATIONS.length + 1,
       name: 'experiment colour',
       up: (db) => db.exec("ALTER TABLE experiments ADD COLUMN colour TEXT NOT NULL DEFAULT 'grey'"),
     };
@@ -122,13 +124,16 @@ describe('store on a real file', () => {
     first.close();
     openStore(file, { migrations: [...MIGRATIONS, addColumn] }).close();
     const raw = new Database(file, { readonly: true });
-    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
     expect(raw.prepare('SELECT name, colour FROM experiments').all()).toEqual([{ name: 'old', colour: 'grey' }]);
     raw.close();
   });
 
   it('refuses a migration list that is out of order', () => {
-    const wrong: Migration = { version: 3, name: 'skips 2', up: () => undefined };
-    expect(() => openStore(':memory:', { migrations: [...MIGRATIONS, wrong] })).toThrow(/entry 1 \('skips 2'\) has version 3, expected 2/);
+    const n = MIGRATIONS.length;
+    const wrong: Migration = { version: n + 2, name: 'skips one', up: () => undefined };
+    expect(() => openStore(':memory:', { migrations: [...MIGRATIONS, wrong] })).toThrow(
+      `entry ${n} ('skips one') has version ${n + 2}, expected ${n + 1}`,
+    );
   });
 });

@@ -29,8 +29,12 @@ describe.each(LOCATIONS)('store repositories (%s)', (where) => {
     temp?.remove();
   });
 
-  const newRun = (experimentId: number, name = 'r') =>
-    store.runs.create({ experimentId, name, algorithm: 'train', config: { algorithm: 'train', steps: 10 }, seed: 7 });
+  // Held by a live lease, as the run manager creates them; `held: false` as a build before leases left them.
+  const newRun = (experimentId: number, name = 'r', held = true) =>
+    store.runs.create(
+      { experimentId, name, algorithm: 'train', config: { algorithm: 'train', steps: 10 }, seed: 7 },
+      held ? { owner: 'this-test:1:0', ttlMs: 60_000 } : undefined,
+    );
 
   it('creates, renames, lists and deletes experiments with their run counts', () => {
     const a = store.experiments.create({ name: 'A', description: 'first' });
@@ -89,19 +93,18 @@ describe.each(LOCATIONS)('store repositories (%s)', (where) => {
     expect(store.runs.list({ experimentId: a.id }).map((r) => r.name)).toEqual(['three', 'one']);
   });
 
-  it('fails the runs a dead process left queued or running, and only those', () => {
+  it('reads a queued or running run without a live lease as interrupted, writing nothing', () => {
     const e = store.experiments.create({ name: 'E' });
-    const queued = newRun(e.id);
-    const running = newRun(e.id);
+    const queued = newRun(e.id, 'q', false);
+    const running = newRun(e.id, 'r', false);
     store.runs.markStarted(running.id, 'wasm');
-    const completed = newRun(e.id);
+    const completed = newRun(e.id, 'c', false);
     store.runs.markFinished(completed.id, 'completed');
-    expect(store.runs.failInterrupted('the app stopped while the run was active')).toBe(2);
+    // Created without a lease (as by a build before leases): nobody keeps them alive.
     for (const id of [queued.id, running.id]) {
-      expect(store.runs.get(id)).toMatchObject({ status: 'failed', error: 'the app stopped while the run was active' });
+      expect(store.runs.get(id)).toMatchObject({ status: 'interrupted', owner: null, lastSeenAt: null, resumable: false });
     }
     expect(store.runs.get(completed.id)).toMatchObject({ status: 'completed', error: null });
-    expect(store.runs.failInterrupted('again')).toBe(0);
   });
 
   it('deletes an experiment with its runs and every row under them', () => {
@@ -114,7 +117,7 @@ describe.each(LOCATIONS)('store repositories (%s)', (where) => {
       store.genotypes.add(r.id, { step: 0, epoch: 0, final: true, genotype: NB201 });
       store.artifacts.add(r.id, 'alphas', 0, { a: [1, 2] });
       store.logs.add(r.id, 'info', 'hello');
-      store.checkpoints.put(r.id, 0, new Uint8Array([1, 2, 3]));
+      store.checkpoints.add(r.id, { step: 0, epoch: 0, file: `/c/${r.id}`, bytes: 3, sha256: 'a'.repeat(64) });
     }
     store.experiments.delete(gone.id);
     for (const r of runs) {
@@ -123,11 +126,11 @@ describe.each(LOCATIONS)('store repositories (%s)', (where) => {
       expect(store.genotypes.list(r.id)).toEqual([]);
       expect(store.artifacts.list(r.id)).toEqual([]);
       expect(store.logs.list(r.id)).toEqual([]);
-      expect(store.checkpoints.latest(r.id)).toBeNull();
+      expect(store.checkpoints.list(r.id)).toEqual([]);
     }
     expect(store.metrics.keys(kept.id)).toEqual(['train.loss']);
     expect(store.genotypes.list(kept.id)).toHaveLength(1);
-    expect(store.checkpoints.latest(kept.id)?.step).toBe(0);
+    expect(store.checkpoints.list(kept.id).map((c) => c.step)).toEqual([0]);
     store.runs.delete(kept.id);
     expect(store.logs.list(kept.id)).toEqual([]);
     expect(store.experiments.get(keep.id)?.runCount).toBe(0);
@@ -151,7 +154,7 @@ describe.each(LOCATIONS)('store repositories (%s)', (where) => {
     expect(() => store.genotypes.add(4242, { step: 1, epoch: 0, final: false, genotype: NB201 })).toThrow(/run 4242 does not exist/);
   });
 
-  it('stores artifacts, logs and the latest checkpoint', () => {
+  it('stores artifacts, logs and checkpoint records, pruning all but the newest three', () => {
     const run = newRun(store.experiments.create({ name: 'E' }).id);
     store.artifacts.add(run.id, 'alphas', 5, { normal: [[0.1, 0.9]] });
     store.artifacts.add(run.id, 'eval', 1, { acc: 0.5 });
@@ -165,13 +168,20 @@ describe.each(LOCATIONS)('store repositories (%s)', (where) => {
     expect(store.logs.list(run.id, 2).map((l) => [l.level, l.message])).toEqual([['info', 'line 3'], ['error', 'line 4']]);
     expect(() => store.logs.add(run.id, 'debug' as 'info', 'x')).toThrow(/log level must be one of/);
 
-    expect(store.checkpoints.latest(run.id)).toBeNull();
-    store.checkpoints.put(run.id, 100, new Uint8Array([1, 2, 3]));
-    const big = new Uint8Array(1 << 20).map((_, i) => i % 251);
-    store.checkpoints.put(run.id, 200, big.subarray(8));
-    const latest = store.checkpoints.latest(run.id);
-    expect(latest?.step).toBe(200);
-    expect(latest?.data).toBeInstanceOf(Uint8Array);
-    expect(Buffer.from(latest!.data).equals(Buffer.from(big.subarray(8)))).toBe(true);
+    expect(store.checkpoints.list(run.id)).toEqual([]);
+    const sha = (n: number) => n.toString(16).padStart(64, '0');
+    for (const step of [10, 20, 30, 40, 50]) store.checkpoints.add(run.id, { step, epoch: step / 10, file: `/ck/${step}.ckpt`, bytes: step, sha256: sha(step) });
+    expect(store.checkpoints.list(run.id).map((c) => c.step)).toEqual([50, 40, 30, 20, 10]);
+    expect(store.runs.get(run.id)?.checkpointStep).toBe(50);
+    // Keep the newest three: the two oldest files come back for deletion.
+    expect(store.checkpoints.prune(run.id, 3).sort()).toEqual(['/ck/10.ckpt', '/ck/20.ckpt']);
+    expect(store.checkpoints.list(run.id).map((c) => [c.step, c.file, c.bytes, c.sha256])).toEqual([
+      [50, '/ck/50.ckpt', 50, sha(50)],
+      [40, '/ck/40.ckpt', 40, sha(40)],
+      [30, '/ck/30.ckpt', 30, sha(30)],
+    ]);
+    expect(store.checkpoints.prune(run.id, 3)).toEqual([]);
+    expect(() => store.checkpoints.add(run.id, { step: 1, epoch: 0, file: '/x', bytes: 1, sha256: 'nothex' })).toThrow(/64 hex digits/);
+    expect(() => store.checkpoints.add(999, { step: 1, epoch: 0, file: '/x', bytes: 1, sha256: sha(1) })).toThrow(/run 999 does not exist/);
   });
 });

@@ -1,0 +1,84 @@
+import { createReadStream, statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+};
+
+/**
+ * Sent with every response. The renderer is the built bundle only: scripts from this origin and
+ * nothing inline; styles may be inline because Vue and ECharts set element styles; connections to
+ * this origin only (the WebSocket included); no framing by any page (clickjacking); nothing
+ * guessed from content (nosniff); the URL with its token is never sent as a Referer.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+function reply(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+  res.end(message);
+}
+
+/**
+ * GET a file of the built renderer; client-side routes fall back to index.html. A path that does
+ * not decode or points outside the renderer's folder is answered, never thrown.
+ */
+export function serveStatic(res: ServerResponse, rendererDir: string, pathname: string, headOnly: boolean): void {
+  let rel: string;
+  try {
+    rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  } catch {
+    return reply(res, 400, 'malformed URL: the path is not valid percent-encoded UTF-8');
+  }
+  if (rel.includes('\0')) return reply(res, 400, 'malformed URL: the path contains a NUL character');
+  let file = join(rendererDir, rel);
+  if (!(file + sep).startsWith(rendererDir + sep) && file !== rendererDir) return reply(res, 403, 'outside the renderer folder');
+  let size: number;
+  try {
+    const stat = statSync(file, { throwIfNoEntry: false });
+    if (!stat || stat.isDirectory()) file = join(rendererDir, 'index.html');
+    size = statSync(file).size;
+  } catch {
+    return reply(res, 404, 'not found');
+  }
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+    'content-length': String(size),
+  });
+  if (headOnly) return void res.end();
+  const stream = createReadStream(file);
+  stream.on('error', (error) => {
+    console.error(`web: reading ${file} failed:`, error.message);
+    res.destroy();
+  });
+  stream.pipe(res);
+}
