@@ -141,6 +141,16 @@ export const RUN_FORMS: AlgorithmForm[] = [
     ],
   },
   {
+    algorithm: 'drnas',
+    label: 'DrNAS',
+    description: 'Dirichlet-distributed edge weights learned by their pathwise gradient, with a KL pull to a prior (Chen et al., ICLR 2021).',
+    fields: [
+      { path: 'klScale', label: 'KL weight', kind: 'number' },
+      { path: 'klPrior', label: 'Prior concentration', kind: 'number' },
+      ...ONE_SHOT_FIELDS,
+    ],
+  },
+  {
     algorithm: 'gdas',
     label: 'GDAS',
     description: 'One sampled op per edge (Gumbel-max, straight-through gradient; Dong and Yang, CVPR 2019): cheaper steps than DARTS.',

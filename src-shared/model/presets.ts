@@ -54,6 +54,9 @@ export const PRESETS: Record<string, RunConfigInput> = {
   'sdarts-rs-laptop': { algorithm: 'sdarts-rs', ...LAPTOP },
   'sdarts-adv-quick': { algorithm: 'sdarts-adv', ...QUICK },
   'sdarts-adv-laptop': { algorithm: 'sdarts-adv', ...LAPTOP },
+  /** `quick` and `laptop` with DrNAS's Dirichlet edges (docs/oneshot.md). */
+  'drnas-quick': { algorithm: 'drnas', ...QUICK },
+  'drnas-laptop': { algorithm: 'drnas', ...LAPTOP },
   /**
    * DARTS's CIFAR-10 search (Liu et al. 2019, `train_search.py`): C=16, 8 cells, 4 nodes, batch 64,
    * 50 epochs, half of the training set for α, crop with padding 4 and horizontal flip (no cutout in

@@ -6,6 +6,7 @@ import { GdasConfig } from './algorithms/gdas';
 import { SnasConfig } from './algorithms/snas';
 import { PvllConfig } from './algorithms/pvll';
 import { SdartsAdvConfig, SdartsRsConfig } from './algorithms/sdarts';
+import { DrnasConfig } from './algorithms/drnas';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -23,6 +24,7 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   PvllConfig,
   SdartsRsConfig,
   SdartsAdvConfig,
+  DrnasConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

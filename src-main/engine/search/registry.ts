@@ -7,6 +7,7 @@ import { createGdasStrategy } from './sampled/gdas';
 import { createSnasStrategy } from './sampled/snas';
 import { createPvllStrategy } from './sampled/pvll';
 import { createSdartsAdvStrategy, createSdartsRsStrategy } from './oneshot/sdarts';
+import { createDrnasStrategy } from './oneshot/drnas';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -24,6 +25,7 @@ export const strategies = {
   pvll: createPvllStrategy,
   'sdarts-rs': createSdartsRsStrategy,
   'sdarts-adv': createSdartsAdvStrategy,
+  drnas: createDrnasStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {

@@ -35,6 +35,7 @@ describe('resume of one-shot search', () => {
     ['SNAS ram', { algorithm: 'snas', space: TINY_NB201, estimator: 'ram', varianceDraws: 2 }],
     ['SDARTS-RS', { algorithm: 'sdarts-rs', space: TINY_DARTS }],
     ['SDARTS-ADV (second order)', { algorithm: 'sdarts-adv', space: TINY_NB201, unrolled: true, attackSteps: 2 }],
+    ['DrNAS (Hessian eigenvalue each epoch)', { algorithm: 'drnas', space: TINY_DARTS, hessianEvery: 1, hessianIters: 2 }],
   ];
   for (const [name, config] of cases) {
     it(`${name} continues exactly from steps 1, 2 (epoch end) and 3`, async () => {
