@@ -1,8 +1,8 @@
 // Batch normalisation in training mode without affine parameters: x seen as [rows, c] (NHWC, the
 // statistics per channel over every other axis). The pool (parallel.h) shares out blocks of
-// kBlockRows rows; each block is summed in float (vectorised over channels) and added into its
-// thread slot's double partials, which are added at the end: no locks, and the rounding of a short
-// float sum only.
+// kBlockRows rows; each block is summed in float (vectorised over channels) into its own slot, and
+// the block sums are added in double in block order at the end: no locks, the rounding of a short
+// float sum only, and the same bits whatever thread took which block (parallel.h, determinism).
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -31,24 +31,21 @@ void sumRows(int64_t b0, int64_t b1, int64_t c, float* __restrict block, AddRow 
 }
 
 // Σ over all rows of addRow (see sumRows); returns kTerms*c doubles. Blocks of kBlockRows rows are
-// shared out by the pool; each thread slot adds its blocks into its own double partials.
+// shared out by the pool; each block's float sums go to its own slot, added in block order.
 template <int64_t kC, int64_t kTerms, typename AddRow>
 std::vector<double> channelSums(int threads, int64_t rows, int64_t c, AddRow addRow) {
   const int64_t width = kTerms * c;
   const int64_t blocks = (rows + kBlockRows - 1) / kBlockRows;
-  std::vector<double> partial(size_t(threads) * width, 0.0);
-  parallelFor(threads, blocks, [&](int slot, int64_t first, int64_t last) {
-    std::vector<float> block(width);
-    double* mine = partial.data() + slot * width;
+  std::vector<float> blockSums(size_t(blocks) * width);
+  parallelFor(threads, blocks, [&](int64_t first, int64_t last) {
     for (int64_t b = first; b < last; ++b) {
       const int64_t b0 = b * kBlockRows;
-      sumRows<kC, kTerms>(b0, std::min(rows, b0 + kBlockRows), c, block.data(), addRow);
-      for (int64_t j = 0; j < width; ++j) mine[j] += block[j];
+      sumRows<kC, kTerms>(b0, std::min(rows, b0 + kBlockRows), c, blockSums.data() + b * width, addRow);
     }
   });
   std::vector<double> total(width, 0.0);
-  for (int t = 0; t < threads; ++t)
-    for (int64_t j = 0; j < width; ++j) total[j] += partial[t * width + j];
+  for (int64_t b = 0; b < blocks; ++b)
+    for (int64_t j = 0; j < width; ++j) total[j] += blockSums[b * width + j];
   return total;
 }
 
@@ -70,7 +67,7 @@ void train(int threads, int64_t rows, int64_t channels, const float* x, float* y
     }
   });
   for (int64_t ch = 0; ch < c; ++ch) invStd[ch] = float(1.0 / std::sqrt(squares[ch] / double(rows) + kEps));
-  parallelFor(threads, rows, [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, rows, [&](int64_t first, int64_t last) {
     for (int64_t r = first; r < last; ++r) {
       const float* __restrict xr = x + r * c;
       float* __restrict yr = y + r * c;
@@ -98,7 +95,7 @@ void trainGrad(int threads, int64_t rows, int64_t channels, const float* dy, con
   const float* __restrict u = meanDy.data();
   const float* __restrict v = meanDot.data();
   const float* __restrict s = invStd;
-  parallelFor(threads, rows, [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, rows, [&](int64_t first, int64_t last) {
     for (int64_t r = first; r < last; ++r) {
       const float* __restrict g = dy + r * c;
       const float* __restrict yr = y + r * c;

@@ -17,7 +17,7 @@ namespace {
 
 void forwardGeneric(int threads, const Geometry& g, const float* x, const float* f, float* out) {
   const int64_t c = g.c, co = g.co;
-  parallelFor(threads, g.n * g.oh, [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, g.n * g.oh, [&](int64_t first, int64_t last) {
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.oh, oy = row % g.oh;
       for (int64_t ox = 0; ox < g.ow; ++ox) {
@@ -46,7 +46,7 @@ void backpropInputGeneric(int threads, const Geometry& g, const float* dy, const
     for (int64_t i = 0; i < c; ++i)
       for (int64_t j = 0; j < co; ++j) transposed[(t * co + j) * c + i] = f[(t * c + i) * co + j];
   const float* ft = transposed.data();
-  parallelFor(threads, g.n * g.h, [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, g.n * g.h, [&](int64_t first, int64_t last) {
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.h, iy = row % g.h;
       for (int64_t ix = 0; ix < g.w; ++ix) {
@@ -69,9 +69,7 @@ void backpropInputGeneric(int threads, const Geometry& g, const float* dy, const
 
 void backpropFilterGeneric(int threads, const Geometry& g, const float* x, const float* dy, float* df) {
   const int64_t c = g.c, co = g.co, size = g.fh * g.fw * c * co;
-  std::vector<float> buffers(size_t(threads) * size, 0.f);
-  parallelFor(threads, g.n * g.oh, [&](int slot, int64_t first, int64_t last) {
-    float* __restrict a = buffers.data() + slot * size;
+  parallelReduce(threads, g.n * g.oh, size, df, [&](int64_t first, int64_t last, float* __restrict a) {
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.oh, oy = row % g.oh;
       for (int64_t ox = 0; ox < g.ow; ++ox) {
@@ -89,7 +87,6 @@ void backpropFilterGeneric(int threads, const Geometry& g, const float* x, const
       }
     }
   });
-  sumSlots(buffers.data(), threads, size, df);
 }
 
 #ifdef NAS_POINTWISE_AVX
@@ -171,7 +168,8 @@ void pointwiseInputRows(const Geometry& g, const float* dy, const float* ft, flo
   }
 }
 
-// df[i][j] += x[pixel][i] · dy[pixel][j] over the rows' pixels; stride 1 takes the rows as one run.
+// df[i][j] += x[pixel][i] · dy[pixel][j] over the rows' pixels; stride 1 takes the rows as one run
+// (the rows of one fixed reduction chunk, so the run lengths do not depend on the threads).
 template <int G>
 void pointwiseFilterRows(const Geometry& g, const float* x, const float* dy, float* a, int64_t first, int64_t last) {
   constexpr int P = G == 1 ? 8 : G == 4 ? 2 : 4;
@@ -196,7 +194,7 @@ void conv2dForward(int threads, const Geometry& g, const float* x, const float* 
   if (pointwise(g)) {
     const int group = groupOf(g.co);
     auto rows = group == 4 ? pointwiseForwardRows<4> : group == 3 ? pointwiseForwardRows<3> : group == 2 ? pointwiseForwardRows<2> : pointwiseForwardRows<1>;
-    parallelFor(threads, g.n * g.oh, [&](int, int64_t first, int64_t last) { rows(g, x, f, out, first, last); });
+    parallelFor(threads, g.n * g.oh, [&](int64_t first, int64_t last) { rows(g, x, f, out, first, last); });
     return;
   }
 #endif
@@ -211,7 +209,7 @@ void conv2dBackpropInput(int threads, const Geometry& g, const float* dy, const 
       for (int64_t j = 0; j < g.co; ++j) ft[j * g.c + i] = f[i * g.co + j];
     const int group = groupOf(g.c);
     auto rows = group == 4 ? pointwiseInputRows<4> : group == 3 ? pointwiseInputRows<3> : group == 2 ? pointwiseInputRows<2> : pointwiseInputRows<1>;
-    parallelFor(threads, g.n * g.h, [&](int, int64_t first, int64_t last) { rows(g, dy, ft.data(), dx, first, last); });
+    parallelFor(threads, g.n * g.h, [&](int64_t first, int64_t last) { rows(g, dy, ft.data(), dx, first, last); });
     return;
   }
 #endif
@@ -221,12 +219,9 @@ void conv2dBackpropInput(int threads, const Geometry& g, const float* dy, const 
 void conv2dBackpropFilter(int threads, const Geometry& g, const float* x, const float* dy, float* df) {
 #ifdef NAS_POINTWISE_AVX
   if (pointwise(g)) {
-    const int64_t size = g.c * g.co;
-    std::vector<float> buffers(size_t(threads) * size, 0.f);
     const int group = groupOf(g.co);
     auto rows = group == 4 ? pointwiseFilterRows<4> : group == 3 ? pointwiseFilterRows<3> : group == 2 ? pointwiseFilterRows<2> : pointwiseFilterRows<1>;
-    parallelFor(threads, g.n * g.oh, [&](int slot, int64_t first, int64_t last) { rows(g, x, dy, buffers.data() + slot * size, first, last); });
-    sumSlots(buffers.data(), threads, size, df);
+    parallelReduce(threads, g.n * g.oh, g.c * g.co, df, [&](int64_t first, int64_t last, float* a) { rows(g, x, dy, a, first, last); });
     return;
   }
 #endif

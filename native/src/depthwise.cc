@@ -18,7 +18,7 @@ namespace {
 
 void forwardGeneric(int threads, const Geometry& g, const float* x, const float* f, float* out) {
   const int64_t c = g.c;
-  parallelFor(threads, g.n * g.oh, [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, g.n * g.oh, [&](int64_t first, int64_t last) {
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.oh, oy = row % g.oh;
       for (int64_t ox = 0; ox < g.ow; ++ox) {
@@ -38,7 +38,7 @@ void forwardGeneric(int threads, const Geometry& g, const float* x, const float*
 // Gathers, for each input pixel, the output pixels whose window covers it: no write conflicts.
 void backpropInputGeneric(int threads, const Geometry& g, const float* dy, const float* f, float* dx) {
   const int64_t c = g.c;
-  parallelFor(threads, g.n * g.h, [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, g.n * g.h, [&](int64_t first, int64_t last) {
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.h, iy = row % g.h;
       for (int64_t ix = 0; ix < g.w; ++ix) {
@@ -55,12 +55,10 @@ void backpropInputGeneric(int threads, const Geometry& g, const float* dy, const
   });
 }
 
-// Each thread sums into its own fh*fw*c buffer (a few KB), then the buffers are added.
+// Each fixed chunk of rows sums into its own fh*fw*c partial (a few KB), added in chunk order.
 void backpropFilterGeneric(int threads, const Geometry& g, const float* x, const float* dy, float* df) {
   const int64_t c = g.c, size = g.fh * g.fw * c;
-  std::vector<float> buffers(size_t(threads) * size, 0.f);
-  parallelFor(threads, g.n * g.oh, [&](int slot, int64_t first, int64_t last) {
-    float* __restrict a = buffers.data() + slot * size;
+  parallelReduce(threads, g.n * g.oh, size, df, [&](int64_t first, int64_t last, float* __restrict a) {
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.oh, oy = row % g.oh;
       for (int64_t ox = 0; ox < g.ow; ++ox) {
@@ -74,7 +72,6 @@ void backpropFilterGeneric(int threads, const Geometry& g, const float* x, const
       }
     }
   });
-  sumSlots(buffers.data(), threads, size, df);
 }
 
 #ifdef NAS_DEPTHWISE_AVX
@@ -144,7 +141,7 @@ void forwardFast(int threads, const Geometry& g, const float* x, const float* f,
   const int64_t c = g.c;
   int64_t lo, hi;
   interior(g, lo, hi);
-  parallelFor(threads, g.n * g.oh, [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, g.n * g.oh, [&](int64_t first, int64_t last) {
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.oh, oy = row % g.oh;
       const float* xr[kMaxTaps];
@@ -178,7 +175,7 @@ void backpropInputStrided(int threads, const Geometry& g, const float* dy, const
   const int64_t c = g.c, sw = g.sw;
   int64_t lo, hi;
   interior(g, lo, hi);
-  parallelFor(threads, g.n * g.h, [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, g.n * g.h, [&](int64_t first, int64_t last) {
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.h, iy = row % g.h;
       float* d = dx + row * g.w * c;
@@ -213,15 +210,13 @@ void backpropInputStrided(int threads, const Geometry& g, const float* dy, const
 }
 
 // Filter gradient: per output row and window row, FW accumulators per 8 channels summed over the
-// row's pixels (two sets, to keep two FMAs in flight), then added to the thread's buffer.
+// row's pixels (two sets, to keep two FMAs in flight), then added to the chunk's partial.
 template <int FW, int D, int S>
 void backpropFilterFast(int threads, const Geometry& g, const float* x, const float* dy, float* df) {
   const int64_t c = g.c, size = g.fh * FW * c;
   int64_t lo, hi;
   interior(g, lo, hi);
-  std::vector<float> buffers(size_t(threads) * size, 0.f);
-  parallelFor(threads, g.n * g.oh, [&](int slot, int64_t first, int64_t last) {
-    float* a = buffers.data() + slot * size;
+  parallelReduce(threads, g.n * g.oh, size, df, [&](int64_t first, int64_t last, float* a) {
     for (int64_t row = first; row < last; ++row) {
       const int64_t b = row / g.oh, oy = row % g.oh;
       const float* gr = dy + row * g.ow * c;
@@ -266,7 +261,6 @@ void backpropFilterFast(int threads, const Geometry& g, const float* x, const fl
       }
     }
   });
-  sumSlots(buffers.data(), threads, size, df);
 }
 
 using Kernel = void (*)(int, const Geometry&, const float*, const float*, float*);

@@ -17,7 +17,7 @@ constexpr int64_t kDepth = 256;
 std::vector<float> packTransposed(int threads, const float* src, int64_t batch, int64_t rows, int64_t cols) {
   std::vector<float> dst(batch * rows * cols);
   float* d = dst.data();
-  parallelFor(threads, batch * rows, [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, batch * rows, [&](int64_t first, int64_t last) {
     for (int64_t br = first; br < last; ++br) {
       const int64_t b = br / rows, r = br % rows;
       const float* s = src + b * rows * cols;
@@ -78,7 +78,7 @@ void batchMatMul(int threads, int64_t batchA, int64_t batchB, int64_t m, int64_t
     b = packedB.data();
   }
   const int64_t batch = std::max(batchA, batchB), blocks = (m + kRows - 1) / kRows;
-  parallelFor(threads, batch * blocks, [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, batch * blocks, [&](int64_t first, int64_t last) {
     for (int64_t task = first; task < last; ++task) {
       const int64_t bi = task / blocks, r0 = (task % blocks) * kRows, rows = std::min(kRows, m - r0);
       const float* ab = a + (batchA == 1 ? 0 : bi) * m * k;

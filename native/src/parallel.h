@@ -22,8 +22,9 @@
 
 namespace nas {
 
-// body(slot, begin, end): slot 0 is the caller, helpers are 1..threads-1 (per-slot buffers).
-using RangeBody = void (*)(void* context, int slot, int64_t begin, int64_t end);
+// body(begin, end). Which thread runs which range depends on scheduling, so a body must never
+// accumulate into per-thread state: reductions go through parallelReduce (determinism, below).
+using RangeBody = void (*)(void* context, int64_t begin, int64_t end);
 
 class Pool {
  public:
@@ -34,11 +35,11 @@ class Pool {
 
   void run(int threads, int64_t count, RangeBody body, void* context) {
     if (threads <= 1 || count <= 1) {
-      if (count > 0) body(context, 0, 0, count);
+      if (count > 0) body(context, 0, count);
       return;
     }
     if (busy_.test_and_set(std::memory_order_acquire)) {  // a call from another JS thread: run it here
-      body(context, 0, 0, count);
+      body(context, 0, count);
       return;
     }
     ensureHelpers(threads - 1);
@@ -57,7 +58,7 @@ class Pool {
       std::lock_guard<std::mutex> lock(mutex_);
       wake_.notify_all();
     }
-    work(0);
+    work();
     // Close the job once no helper is inside it; a helper that joined has claimed live chunks.
     uint32_t open = 0;
     while (!state_.compare_exchange_weak(open, kClosed, std::memory_order_acq_rel)) {
@@ -78,11 +79,11 @@ class Pool {
     if (spin != nullptr && *spin != 0) spin_ = std::atoi(spin);
   }
 
-  void work(int slot) {
+  void work() {
     for (;;) {
       const int64_t begin = next_.fetch_add(chunk_, std::memory_order_relaxed);
       if (begin >= count_) return;
-      body_(context_, slot, begin, std::min(begin + chunk_, count_));
+      body_(context_, begin, std::min(begin + chunk_, count_));
     }
   }
 
@@ -114,7 +115,7 @@ class Pool {
       bool joined = false;
       while (!(state & kClosed) && !joined) joined = state_.compare_exchange_weak(state, state + 1, std::memory_order_acq_rel);
       if (!joined) continue;
-      if (slot < threads_) work(slot);
+      if (slot < threads_) work();
       state_.fetch_sub(1, std::memory_order_release);
     }
   }
@@ -134,19 +135,53 @@ class Pool {
   int threads_ = 1;
 };
 
-// Runs fn(slot, begin, end) over [0, count) on up to `threads` threads (see Pool).
+// Runs fn(begin, end) over [0, count) on up to `threads` threads (see Pool). Each index is
+// processed once, by some thread: fn may write only what its indices own.
 template <typename F>
 void parallelFor(int threads, int64_t count, F&& fn) {
-  Pool::instance().run(threads, count, [](void* c, int slot, int64_t b, int64_t e) { (*static_cast<F*>(c))(slot, b, e); },
+  Pool::instance().run(threads, count, [](void* c, int64_t b, int64_t e) { (*static_cast<F*>(c))(b, e); },
                        const_cast<void*>(static_cast<const void*>(&fn)));
 }
 
-// out = the sum of per-thread-slot buffers (slot-major, `size` floats each), as the filter
-// gradients accumulate them inside parallelFor.
-inline void sumSlots(const float* buffers, int slots, int64_t size, float* out) {
-  for (int64_t i = 0; i < size; ++i) out[i] = buffers[i];
-  for (int s = 1; s < slots; ++s)
-    for (int64_t i = 0; i < size; ++i) out[i] += buffers[s * size + i];
+// Determinism: a reduction over [0, count) is cut into chunks that depend only on count (never on
+// the thread count or on which thread is free), each chunk sums into its own zeroed partial, and
+// the partials are added in chunk order. Same inputs, same bits, on 1 or 2 threads, under any load.
+// 16 chunks: enough to balance 2 threads when the helper joins late; more made the 2-thread
+// filter gradients slower (each chunk's partial crosses cores once per call; docs/native.md).
+constexpr int64_t kReductionChunks = 16;
+
+inline int64_t reductionChunks(int64_t count) { return std::min(count, kReductionChunks); }
+
+// out[0..size) = Σ over the fixed chunks [begin, end) of [0, count), in chunk order, of what
+// fn(begin, end, partial) adds into its zeroed `size` floats. The partials live in a buffer kept
+// per calling thread (allocated once, not per call), each on its own cache lines: two threads
+// writing neighbouring partials must not share a line (the generic filter gradients rewrite their
+// whole partial for every pixel).
+template <typename F>
+void parallelReduce(int threads, int64_t count, int64_t size, float* out, F&& fn) {
+  const int64_t chunks = reductionChunks(count);
+  if (chunks <= 0) {
+    std::fill(out, out + size, 0.f);
+    return;
+  }
+  constexpr int64_t kLine = 64 / sizeof(float);
+  const int64_t stride = (size + kLine - 1) / kLine * kLine;
+  thread_local std::vector<float> scratch;
+  if (scratch.size() < size_t(chunks * stride + kLine)) scratch.resize(size_t(chunks * stride + kLine));
+  float* partials = scratch.data() + (kLine - (reinterpret_cast<uintptr_t>(scratch.data()) / sizeof(float)) % kLine) % kLine;
+  parallelFor(threads, chunks, [&](int64_t first, int64_t last) {
+    for (int64_t i = first; i < last; ++i) {
+      float* partial = partials + i * stride;
+      std::fill(partial, partial + size, 0.f);
+      fn(count * i / chunks, count * (i + 1) / chunks, partial);
+    }
+  });
+  std::copy(partials, partials + size, out);
+  for (int64_t i = 1; i < chunks; ++i) {
+    const float* __restrict p = partials + i * stride;
+#pragma omp simd
+    for (int64_t j = 0; j < size; ++j) out[j] += p[j];
+  }
 }
 
 }  // namespace nas

@@ -18,7 +18,7 @@ int64_t tasksOf(const Geometry& g) { return g.n * ((g.c + kChannelBlock - 1) / k
 // dy goes to the first strictly largest element of each window, as tfjs's cpu kernel does.
 void maxPoolGrad(int threads, const Geometry& g, const float* x, const float* dy, float* dx) {
   const int64_t c = g.c, blocks = (c + kChannelBlock - 1) / kChannelBlock;
-  parallelFor(threads, tasksOf(g), [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, tasksOf(g), [&](int64_t first, int64_t last) {
     for (int64_t task = first; task < last; ++task) {
       const int64_t b = task / blocks, c0 = (task % blocks) * kChannelBlock, c1 = std::min(c, c0 + kChannelBlock);
       const float* xb = x + b * g.h * g.w * c;
@@ -52,7 +52,7 @@ void maxPoolGrad(int threads, const Geometry& g, const float* x, const float* dy
 
 void avgPoolGrad(int threads, const Geometry& g, bool excludePad, const float* dy, float* dx) {
   const int64_t c = g.c, blocks = (c + kChannelBlock - 1) / kChannelBlock;
-  parallelFor(threads, tasksOf(g), [&](int, int64_t first, int64_t last) {
+  parallelFor(threads, tasksOf(g), [&](int64_t first, int64_t last) {
     for (int64_t task = first; task < last; ++task) {
       const int64_t b = task / blocks, c0 = (task % blocks) * kChannelBlock, c1 = std::min(c, c0 + kChannelBlock);
       float* dxb = dx + b * g.h * g.w * c;

@@ -8,6 +8,7 @@ import { resolveDataDir } from '../host/paths';
 import { CliError, describeFailure } from './cli-error';
 import { runBenchmarkCommand } from './commands/benchmark';
 import { runLandscapeCommand } from './commands/landscape';
+import { INSPECT_USAGE, runInspectCommand } from './commands/inspect';
 import type { Nb201Dataset } from '../engine/benchmarks/nb201';
 import { followRun, loadRunConfig, resumeRun, startRun } from './run-command';
 
@@ -25,6 +26,7 @@ Commands:
                       black-box strategies over many seeds on the tabular benchmark: mean ± std table
   landscape --space nb201 --dataset cifar10 --metric val|test
                       local optima and local-search descents of the benchmark's landscape
+${INSPECT_USAGE}
 
 Every command takes --data-dir DIR (default: $NAS_WORKBENCH_DATA_DIR or ~/.local/share/nas-workbench),
 --json (machine-readable output on stdout) and --verbose (a failure prints its stack trace too).
@@ -54,6 +56,7 @@ async function withHost<T>(dataDir: string | undefined, readonly: true | undefin
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'inspect') return runInspectCommand(argv.slice(1), out); // its own options (--genotype, --channels, --layers)
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -7,6 +7,7 @@ import { SnasConfig } from './algorithms/snas';
 import { PvllConfig } from './algorithms/pvll';
 import { SdartsAdvConfig, SdartsRsConfig } from './algorithms/sdarts';
 import { DrnasConfig } from './algorithms/drnas';
+import { EvaluationConfig } from './algorithms/evaluation';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -25,6 +26,7 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   SdartsRsConfig,
   SdartsAdvConfig,
   DrnasConfig,
+  EvaluationConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

@@ -12,8 +12,7 @@ import { ROOT, expect, test } from './fixtures';
  */
 
 const tsx = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
-// One native thread: see test/unit/resume/kill-resume.test.ts.
-const env = { ...process.env, NAS_WORKBENCH_DATA_DIR: '', NAS_NATIVE_THREADS: '1' };
+const env = { ...process.env, NAS_WORKBENCH_DATA_DIR: '' };
 const cli = (args: string[]) => spawnSync(process.execPath, [tsx, 'src-main/cli/main.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
 
 function metricsOf(dataDir: string): { key: string; step: number; value: number }[] {

@@ -10,8 +10,12 @@ import { dilatedDepthwiseConv } from './dilated-depthwise';
 
 /** The composite blocks of DARTS's `operations.py`, NHWC, weights created in the op's context. */
 
-/** BatchNorm over channels; with `affine`, a learnable scale (init 1) and shift (init 0). */
+/**
+ * BatchNorm over channels; with `affine`, a learnable scale (init 1) and shift (init 0); the
+ * context's own `batchNorm` builder when it has one (the evaluation network's running statistics).
+ */
 export function batchNorm(channels: number, ctx: OpContext, name: string): Op {
+  if (ctx.batchNorm) return ctx.batchNorm(channels, `${ctx.name}.${name}`);
   if (!ctx.affine) return batchNormNoAffine;
   const gamma = ctx.params.constant(`${ctx.name}.${name}.gamma`, channels, 1);
   const beta = ctx.params.constant(`${ctx.name}.${name}.beta`, channels, 0);

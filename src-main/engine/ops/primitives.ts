@@ -112,7 +112,7 @@ function inside(size: number, stride: Stride): number[] {
  * [0, 1, 2] transposes the reduced axes to the end first (the fastest formulation measured on wasm,
  * docs/performance.md). The AvgPool kernel is called directly: tf.avgPool adds a Cast per call.
  */
-function channelMean(x: tf.Tensor4D): tf.Tensor4D {
+export function channelMean(x: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
   const stacked = tf.reshape(x, [1, n * h, w, c]);
   return tf.engine().runKernel(tf.AvgPool, { x: stacked }, { filterSize: [n * h, w], strides: 1, pad: 'valid' }) as tf.Tensor4D;

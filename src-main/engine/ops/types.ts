@@ -15,6 +15,11 @@ export interface OpContext {
   affine: boolean;
   /** Randomness drawn while the op runs (RobustDARTS's noise op). */
   rng: Rng;
+  /**
+   * Builds every batch norm of the op instead of the default (batch statistics only), given the
+   * channels and the norm's full dotted name: the evaluation network's norms keep running statistics.
+   */
+  batchNorm?: (channels: number, name: string) => Op;
 }
 
 /** A factory like DARTS's `OPS['sep_conv_3x3'] = lambda C, stride, affine: ...`: C in = C out. */

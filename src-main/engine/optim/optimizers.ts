@@ -8,11 +8,12 @@ import { fusedAdamL2, fusedSgdMomentum, fusedSumOfSquares, hasFusedKernel, NAS_A
  * architecture step reads the weights' momentum buffer, which tfjs's optimizers keep private.
  */
 
-/** SGD with momentum and L2 weight decay (torch.optim.SGD). */
+/** SGD with momentum and L2 weight decay (torch.optim.SGD), optionally with Nesterov momentum. */
 export class SgdMomentum {
   private readonly buffers = new Map<tf.Variable, tf.Tensor>();
 
-  constructor(private readonly momentum: number, private readonly weightDecay: number) {}
+  /** `nesterov`: torch's nesterov=True, the step is d + μ·buf instead of buf (NAS-Bench-201's training). */
+  constructor(private readonly momentum: number, private readonly weightDecay: number, private readonly nesterov = false) {}
 
   /**
    * d = g·gradScale + wd·w; buf = μ·buf + d; w ← w − lr·buf. `gradScale` is gradient clipping's
@@ -20,7 +21,8 @@ export class SgdMomentum {
    * caller disposes `grads`.
    */
   step(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], lr: number, gradScale = 1): void {
-    if (hasFusedKernel(NAS_SGD_MOMENTUM)) this.fusedStep(variables, grads, lr, gradScale);
+    // The fused kernel has no Nesterov form.
+    if (!this.nesterov && hasFusedKernel(NAS_SGD_MOMENTUM)) this.fusedStep(variables, grads, lr, gradScale);
     else this.composedStep(variables, grads, lr, gradScale);
   }
 
@@ -39,14 +41,14 @@ export class SgdMomentum {
   private composedStep(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], lr: number, gradScale: number): void {
     variables.forEach((v, i) => {
       const prev = this.buffers.get(v);
-      const buf = tf.tidy(() => {
+      const [buf, next] = tf.tidy(() => {
         const g = gradScale === 1 ? grads[i] : tf.mul(grads[i], gradScale);
         const d = tf.add(g, tf.mul(v, this.weightDecay));
-        return prev ? tf.add(tf.mul(prev, this.momentum), d) : d;
+        const b = prev ? tf.add(tf.mul(prev, this.momentum), d) : d;
+        return [b, tf.sub(v, tf.mul(this.nesterov ? tf.add(d, tf.mul(b, this.momentum)) : b, lr))];
       });
       prev?.dispose();
       this.buffers.set(v, buf);
-      const next = tf.tidy(() => tf.sub(v, tf.mul(buf, lr)));
       v.assign(next);
       next.dispose();
     });

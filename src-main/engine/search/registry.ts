@@ -8,6 +8,7 @@ import { createSnasStrategy } from './sampled/snas';
 import { createPvllStrategy } from './sampled/pvll';
 import { createSdartsAdvStrategy, createSdartsRsStrategy } from './oneshot/sdarts';
 import { createDrnasStrategy } from './oneshot/drnas';
+import { createEvaluationStrategy } from './evaluation';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -26,6 +27,7 @@ export const strategies = {
   'sdarts-rs': createSdartsRsStrategy,
   'sdarts-adv': createSdartsAdvStrategy,
   drnas: createDrnasStrategy,
+  evaluation: createEvaluationStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {

@@ -107,7 +107,7 @@ export class Nb201Supernet implements Supernet {
  * NB201's ResNetBasicblock at stride 2: ReLUConvBN 3×3 stride 2 → ReLUConvBN 3×3, plus a shortcut
  * of 2×2 average pooling and a 1×1 conv.
  */
-function residualReduction(inC: number, outC: number, ctx: OpContext): Op {
+export function residualReduction(inC: number, outC: number, ctx: OpContext): Op {
   const convA = reluConvBn(inC, outC, 3, 2, { ...ctx, name: `${ctx.name}.conv_a` });
   const convB = reluConvBn(outC, outC, 3, 1, { ...ctx, name: `${ctx.name}.conv_b` });
   const shortcut = convFilter(ctx, 'downsample', 1, inC, outC);

@@ -19,11 +19,24 @@ export interface Record {
   data: unknown;
 }
 
+/**
+ * Wall-clock measurements (metric keys `*.seconds`, artifact fields `*Seconds`) differ between any
+ * two runs; they are replaced by a marker so that only their presence is compared.
+ */
+const WALL_CLOCK = 'wall-clock';
+function maskWallClock(data: unknown): unknown {
+  if (Array.isArray(data)) return data.map(maskWallClock);
+  if (data === null || typeof data !== 'object') return data;
+  const o = data as { [k: string]: unknown };
+  if (typeof o.key === 'string' && o.key.endsWith('.seconds')) return { ...o, value: WALL_CLOCK };
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, k.endsWith('Seconds') ? WALL_CLOCK : maskWallClock(v)]));
+}
+
 /** A reporter that keeps every metric, genotype and artifact (logs carry timings: left out). */
 function recorder(): { reporter: Reporter; records: Record[]; at: { step: number } } {
   const records: Record[] = [];
   const at = { step: 0 };
-  const push = (what: Record['what'], data: unknown) => records.push({ during: at.step, what, data: structuredClone(data) });
+  const push = (what: Record['what'], data: unknown) => records.push({ during: at.step, what, data: maskWallClock(structuredClone(data)) });
   const reporter: Reporter = {
     metrics: (points) => push('metrics', points),
     genotype: (genotype, info) => push('genotype', { genotype, ...info }),

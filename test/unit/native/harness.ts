@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { Worker } from 'node:worker_threads';
 import '@tensorflow/tfjs-backend-wasm';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { loadAddon, type NativeAddon } from '../../../src-main/engine/backend/native/addon';
@@ -56,3 +57,21 @@ export async function runNativeDirect(kernelName: string, inputs: Record<string,
 }
 
 export { Rng };
+
+/**
+ * Starts a worker thread that spins until stopped, so the native pool's helper has to compete for
+ * a core and the chunks fall to the threads differently from call to call. Returns the stop.
+ */
+export function startBusyThread(): () => Promise<number> {
+  const worker = new Worker('for (;;) {}', { eval: true });
+  return () => worker.terminate();
+}
+
+/** Index of the first element whose float32 bits differ, or -1 when the arrays are bit-identical. */
+export function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return 0;
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return i;
+  return -1;
+}

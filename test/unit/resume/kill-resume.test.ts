@@ -22,9 +22,7 @@ const rng = new Rng(killSeed);
 const root = mkdtempSync(join(tmpdir(), 'nas-kill-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-// One native thread until the native kernels' reductions are independent of scheduling: on two
-// threads two uninterrupted runs of one seed already differ in the last bits (docs/checkpoints.md).
-const env = { ...process.env, NAS_WORKBENCH_DATA_DIR: '', NAS_NATIVE_THREADS: '1' };
+const env = { ...process.env, NAS_WORKBENCH_DATA_DIR: '' };
 const cliArgs = (args: string[]) => [tsx, 'src-main/cli/main.ts', ...args];
 
 function cliSync(args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -1,0 +1,154 @@
+import * as tf from '@tensorflow/tfjs';
+import { resolveEvaluation, type EvaluationConfig } from '../../../src-shared/model/algorithms/evaluation';
+import type { MetricPoint } from '../../../src-shared/model/metrics';
+import { BatchIterator, orderedBatches, type Batch } from '../data/batches';
+import { loadDataset } from '../data/datasets';
+import { buildEvaluationNetwork } from '../evaluate/build';
+import { correctCount, crossEntropy } from '../evaluate/classification';
+import { measureComplexity } from '../evaluate/complexity';
+import { scoreNetwork } from '../evaluate/score';
+import { clipScale, cosineLearningRate, globalNorm, gradsInOrder, SgdMomentum } from '../optim/optimizers';
+import type { SearchStrategy, StrategyFactory } from './strategy';
+
+/** Classes from which the report also gives top-5 accuracy (ImageNet's and CIFAR-100's convention). */
+const TOP5_FROM_CLASSES = 100;
+
+/**
+ * Trains a genotype from scratch (DARTS's train.py; NAS-Bench-201's recipe for its cells): one
+ * step is one batch; per epoch the learning rate follows the cosine schedule and the drop-path
+ * probability grows linearly (dropPathProb · epoch / epochs, as train.py sets it at each epoch's
+ * start); the loss is the classifier's cross-entropy plus auxiliaryWeight times the auxiliary
+ * head's; gradients are clipped to gradClip; SGD with momentum (Nesterov for NAS-Bench-201) and
+ * weight decay on every weight. At each epoch's end the test set is scored in evaluation mode.
+ *
+ * Reports, per epoch (step = the global batch count): `train.loss`, `train.acc` (means over the
+ * epoch's batches, training mode), `test.loss`, `test.acc` (and `test.top5` for ≥ 100 classes),
+ * `lr`, `drop_path_prob`, `epoch.seconds`. Artifacts: `evaluation.network` at the start (recipe,
+ * dataset, params, auxParams, multiplyAdds) and `evaluation.report` at the end (top1, top5 when ≥ 100
+ * classes, params, multiplyAdds, epochs, trainSeconds, the genotype).
+ */
+export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async ({ config, rng, reporter, resourcesDir }) => {
+  const { training, dataset } = resolveEvaluation(config);
+  const data = await loadDataset(dataset, resourcesDir, rng.fork('dataset'));
+  const [height, width, channels] = data.shape;
+  const net = buildEvaluationNetwork(
+    config.genotype,
+    { height, width, channels, classes: data.classes },
+    { channels: training.channels, layers: training.layers, network: training.network, auxiliary: training.auxiliaryWeight > 0 },
+    rng.fork('network'),
+  );
+  let optimizer: SgdMomentum | null = null;
+  try {
+    const complexity = await measureComplexity(net);
+    const top5 = data.classes >= TOP5_FROM_CLASSES;
+    reporter.log(
+      'info',
+      `evaluation network: ${complexity.params} parameters (${complexity.auxParams} more in the auxiliary head), ${(complexity.multiplyAdds / 1e6).toFixed(1)} M multiply-adds; ` +
+        `${data.train.count} train, ${data.test.count} test images of ${data.shape.join('×')}`,
+    );
+    reporter.artifact('evaluation.network', 0, { preset: config.preset, training, dataset: { ...dataset, name: data.name }, ...complexity });
+    const batches = new BatchIterator(data.train, data.shape, data.normalization, { batchSize: training.batchSize, rng: rng.fork('batches'), augment: dataset.augment });
+    const sgd = (optimizer = new SgdMomentum(training.momentum, training.weightDecay, training.nesterov));
+    const weights = net.trainableVariables();
+    const perEpoch = batches.batchesPerEpoch;
+    const totalSteps = training.epochs * perEpoch;
+    let step = 0;
+    let epochSums = { loss: 0, correct: 0, count: 0 };
+    let epochStart = Date.now();
+    let trainSeconds = 0;
+
+    const trainStep = (batch: Batch, lr: number, dropPathProb: number): { loss: number; correct: number } => {
+      let correct = 0;
+      const { value, grads } = tf.variableGrads(() => {
+        const { logits, auxLogits } = net.forward(batch.x, { training: true, dropPathProb });
+        correct = tf.tidy(() => correctCount(logits, batch.y).dataSync()[0]);
+        const loss = crossEntropy(logits, batch.y);
+        return auxLogits ? tf.add(loss, tf.mul(crossEntropy(auxLogits, batch.y), training.auxiliaryWeight)) : loss;
+      }, weights);
+      const loss = value.dataSync()[0];
+      value.dispose();
+      const ordered = gradsInOrder(weights, grads);
+      sgd.step(weights, ordered, lr, training.gradClip > 0 ? clipScale(globalNorm(ordered), training.gradClip) : 1);
+      tf.dispose(ordered);
+      return { loss, correct };
+    };
+
+    const strategy: SearchStrategy = {
+      totalSteps,
+      async step() {
+        if (step >= totalSteps) return { done: true };
+        const epoch = Math.floor(step / perEpoch);
+        const lr = cosineLearningRate(epoch, training.epochs, training.learningRate, training.learningRateMin);
+        const dropPathProb = (training.dropPathProb * epoch) / training.epochs;
+        const batch = batches.next();
+        try {
+          const { loss, correct } = trainStep(batch, lr, dropPathProb);
+          if (!Number.isFinite(loss)) throw new Error(`the training loss became ${loss} at step ${step + 1}: lower learningRate`);
+          epochSums = { loss: epochSums.loss + loss * batch.y.shape[0], correct: epochSums.correct + correct, count: epochSums.count + batch.y.shape[0] };
+        } finally {
+          tf.dispose([batch.x, batch.y]);
+        }
+        step++;
+        if (step % perEpoch === 0) {
+          const seconds = (Date.now() - epochStart) / 1000;
+          trainSeconds += seconds;
+          const test = await scoreNetwork(net, orderedBatches(data.test, data.shape, data.normalization, config.testBatchSize), top5);
+          const at = { step, epoch: epoch + 1 };
+          const point = (key: string, value: number): MetricPoint => ({ ...at, key, value });
+          reporter.metrics([
+            point('train.loss', epochSums.loss / epochSums.count),
+            point('train.acc', epochSums.correct / epochSums.count),
+            point('test.loss', test.loss),
+            point('test.acc', test.acc),
+            ...(test.top5 !== undefined ? [point('test.top5', test.top5)] : []),
+            point('lr', lr),
+            point('drop_path_prob', dropPathProb),
+            point('epoch.seconds', seconds),
+          ]);
+          epochSums = { loss: 0, correct: 0, count: 0 };
+          if (step === totalSteps) {
+            reporter.artifact('evaluation.report', step, {
+              top1: test.acc,
+              ...(test.top5 !== undefined ? { top5: test.top5 } : {}),
+              testLoss: test.loss,
+              testImages: test.count,
+              params: complexity.params,
+              multiplyAdds: complexity.multiplyAdds,
+              epochs: training.epochs,
+              trainSeconds,
+              genotype: config.genotype,
+            });
+            reporter.log('info', `test accuracy ${(100 * test.acc).toFixed(2)} % after ${training.epochs} epochs (${trainSeconds.toFixed(0)} s of training)`);
+          }
+          epochStart = Date.now();
+        }
+        reporter.progress(step, totalSteps);
+        return { done: step >= totalSteps, epochEnd: step % perEpoch === 0 };
+      },
+      // The cell is this run's input, not an answer it found.
+      genotype: () => null,
+      saveState(out) {
+        out.json('progress', { step, epochSums, trainSeconds });
+        net.saveState(out.scope('network'));
+        sgd.saveState(out.scope('sgd'), weights);
+        batches.saveState(out.scope('batches'));
+      },
+      loadState(from) {
+        ({ step, epochSums, trainSeconds } = from.json<{ step: number; epochSums: typeof epochSums; trainSeconds: number }>('progress'));
+        net.loadState(from.scope('network'));
+        sgd.loadState(from.scope('sgd'), weights);
+        batches.loadState(from.scope('batches'));
+        epochStart = Date.now();
+      },
+      dispose() {
+        sgd.dispose();
+        net.dispose();
+      },
+    };
+    return strategy;
+  } catch (err) {
+    optimizer?.dispose();
+    net.dispose();
+    throw err;
+  }
+};

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { DatasetConfig } from '../dataset';
+import { Genotype } from '../genotype';
+import { checkpointEvery } from './checkpoint-every';
+
+/**
+ * Evaluation: a fixed cell (a genotype) trained from scratch in its space's evaluation network, the
+ * number NAS papers report. A DARTS-space cell trains in DARTS's NetworkCIFAR (or NetworkImageNet),
+ * a NAS-Bench-201 cell in NAS-Bench-201's own network. A preset gives the whole recipe and the
+ * data; `training` and `dataset` override parts of it (resolveEvaluation gives the result).
+ */
+export const EVALUATION_PRESETS = ['paper', 'fmnist-cpu', 'fmnist-quick', 'tiny'] as const;
+export type EvaluationPreset = (typeof EVALUATION_PRESETS)[number];
+
+export const EvaluationTraining = z
+  .object({
+    /** DARTS: initial channels C; NAS-Bench-201: channels of the first stage. */
+    channels: z.number().int().min(1).max(512),
+    /** DARTS: number of cells; NAS-Bench-201: cells per stage (N). */
+    layers: z.number().int().min(1).max(100),
+    /** DARTS cells only: NetworkCIFAR's stem or NetworkImageNet's (three stride-2 convolutions, for 224×224 inputs). */
+    network: z.enum(['cifar', 'imagenet']),
+    epochs: z.number().int().min(1).max(10_000),
+    batchSize: z.number().int().min(1).max(4096),
+    /** Cosine-annealed per epoch from learningRate to learningRateMin. */
+    learningRate: z.number().positive().max(10),
+    learningRateMin: z.number().min(0).max(10),
+    momentum: z.number().min(0).max(1),
+    nesterov: z.boolean(),
+    weightDecay: z.number().min(0).max(1),
+    /** Gradient clipping to this joint L2 norm; 0: none. */
+    gradClip: z.number().min(0),
+    /** Weight of the auxiliary head's loss (DARTS: 0.4); 0: no auxiliary head. DARTS cells only. */
+    auxiliaryWeight: z.number().min(0).max(10),
+    /** Drop-path probability reached at the last epoch, growing linearly from 0. DARTS cells only. */
+    dropPathProb: z.number().min(0).max(0.9),
+  })
+  .strict();
+export type EvaluationTraining = z.infer<typeof EvaluationTraining>;
+
+export const EvaluationConfig = z
+  .object({
+    algorithm: z.literal('evaluation'),
+    name: z.string().max(200).optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    genotype: Genotype,
+    /** The search run whose cell this trains, when there is one. */
+    searchRunId: z.number().int().min(1).optional(),
+    preset: z.enum(EVALUATION_PRESETS).default('tiny'),
+    /** The preset's data when absent. */
+    dataset: DatasetConfig.optional(),
+    /** Overrides of the preset's recipe. */
+    training: EvaluationTraining.partial().default({}),
+    /** Test images per scoring batch (scoring only, no effect on the result). */
+    testBatchSize: z.number().int().min(1).max(4096).default(250),
+    checkpointEvery,
+  })
+  .strict();
+export type EvaluationConfig = z.infer<typeof EvaluationConfig>;
+
+/** Debian's dataset-fashion-mnist package puts the full Fashion-MNIST here (docs/datasets.md). */
+export const DEBIAN_FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+
+type Space = Genotype['space'];
+type PresetRecipe = { training: EvaluationTraining; dataset: DatasetConfig };
+
+const CIFAR10_AUGMENT = { cropPadding: 4, horizontalFlip: true, cutout: 16 };
+const FMNIST = (augment: DatasetConfig['augment']): DatasetConfig => ({ name: 'fashion-mnist', dir: DEBIAN_FASHION_MNIST, augment });
+const NO_REGULARIZERS = { auxiliaryWeight: 0, dropPathProb: 0, gradClip: 0 };
+
+/**
+ * The presets per cell space. 'paper': DARTS's train.py with the paper's flags (--auxiliary
+ * --cutout: C=36, 20 cells, batch 96, 600 epochs, SGD lr 0.025 cosine to 0, momentum 0.9, weight
+ * decay 3e-4, clip 5, auxiliary 0.4, drop-path 0.2, crop 4 + flip + cutout 16 on CIFAR-10) and
+ * NAS-Bench-201's recipe (C=16, N=5, 200 epochs, batch 256, Nesterov SGD lr 0.1 cosine to 0,
+ * momentum 0.9, weight decay 5e-4, crop 4 + flip) on CIFAR-10 from `data/cifar-10-batches-bin`
+ * (set `dataset.dir` to yours). 'fmnist-cpu' and 'fmnist-quick': the full Fashion-MNIST from
+ * Debian's package, sized for a CPU (docs/evaluation.md has the times). 'tiny': the embedded
+ * sample, 512 images, seconds; for tests and a first look.
+ */
+export function presetRecipe(preset: EvaluationPreset, space: Space): PresetRecipe {
+  const darts = space === 'darts';
+  const base = { network: 'cifar' as const, learningRateMin: 0, momentum: 0.9 };
+  switch (preset) {
+    case 'paper':
+      return darts
+        ? {
+            training: { ...base, channels: 36, layers: 20, epochs: 600, batchSize: 96, learningRate: 0.025, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0.4, dropPathProb: 0.2 },
+            dataset: { name: 'cifar10', dir: 'data/cifar-10-batches-bin', augment: CIFAR10_AUGMENT },
+          }
+        : {
+            training: { ...base, ...NO_REGULARIZERS, channels: 16, layers: 5, epochs: 200, batchSize: 256, learningRate: 0.1, nesterov: true, weightDecay: 5e-4 },
+            dataset: { name: 'cifar10', dir: 'data/cifar-10-batches-bin', augment: { ...CIFAR10_AUGMENT, cutout: 0 } },
+          };
+    case 'fmnist-cpu':
+      return {
+        training: darts
+          ? { ...base, channels: 16, layers: 8, epochs: 5, batchSize: 96, learningRate: 0.05, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0, dropPathProb: 0 }
+          : { ...base, ...NO_REGULARIZERS, channels: 8, layers: 2, epochs: 5, batchSize: 128, learningRate: 0.1, nesterov: true, weightDecay: 5e-4 },
+        dataset: FMNIST({ cropPadding: 2, horizontalFlip: true, cutout: 0 }),
+      };
+    case 'fmnist-quick':
+      return {
+        training: darts
+          ? { ...base, channels: 8, layers: 5, epochs: 1, batchSize: 64, learningRate: 0.05, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0, dropPathProb: 0 }
+          : { ...base, ...NO_REGULARIZERS, channels: 8, layers: 1, epochs: 1, batchSize: 64, learningRate: 0.1, nesterov: true, weightDecay: 5e-4 },
+        dataset: FMNIST({ cropPadding: 0, horizontalFlip: false, cutout: 0 }),
+      };
+    case 'tiny':
+      return {
+        training: darts
+          ? { ...base, channels: 4, layers: 3, epochs: 3, batchSize: 32, learningRate: 0.05, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0.4, dropPathProb: 0.2 }
+          : { ...base, ...NO_REGULARIZERS, channels: 4, layers: 1, epochs: 3, batchSize: 32, learningRate: 0.1, nesterov: true, weightDecay: 5e-4 },
+        dataset: { name: 'embedded', trainLimit: 512, testLimit: 200, augment: { cropPadding: 0, horizontalFlip: false, cutout: 0 } },
+      };
+  }
+}
+
+/** The recipe and data an evaluation run uses: the preset's for its cell space, overridden by the config. */
+export function resolveEvaluation(config: EvaluationConfig): PresetRecipe {
+  const preset = presetRecipe(config.preset, config.genotype.space);
+  const training = EvaluationTraining.parse({ ...preset.training, ...config.training });
+  if (training.learningRateMin > training.learningRate) {
+    throw new Error(`learningRateMin (${training.learningRateMin}) is above learningRate (${training.learningRate})`);
+  }
+  if (config.genotype.space === 'nb201' && (training.auxiliaryWeight > 0 || training.dropPathProb > 0 || training.network !== 'cifar')) {
+    throw new Error('NAS-Bench-201 cells train in NAS-Bench-201\'s network: it has no auxiliary head, no drop-path and no ImageNet stem; set auxiliaryWeight and dropPathProb to 0');
+  }
+  return { training, dataset: config.dataset ?? preset.dataset };
+}
