@@ -125,6 +125,39 @@ export const RUN_FORMS: AlgorithmForm[] = [
     fields: [{ path: 'unrolled', label: 'Second order (unrolled)', kind: 'boolean' }, ...ONE_SHOT_FIELDS],
   },
   {
+    algorithm: 'sdarts-rs',
+    label: 'SDARTS-RS',
+    description: 'DARTS whose weight step sees randomly perturbed edge weights (Chen and Hsieh, ICML 2020): a smoother, more robust search.',
+    fields: [
+      { path: 'epsilon', label: 'Perturbation radius at the end', kind: 'number' },
+      { path: 'epsilonMin', label: 'Perturbation radius at the start', kind: 'number' },
+      { path: 'unrolled', label: 'Second order (unrolled)', kind: 'boolean' },
+      ...ONE_SHOT_FIELDS,
+    ],
+  },
+  {
+    algorithm: 'sdarts-adv',
+    label: 'SDARTS-ADV',
+    description: 'DARTS whose weight step sees the worst edge weights a few PGD steps find within the radius (Chen and Hsieh, ICML 2020).',
+    fields: [
+      { path: 'epsilon', label: 'Perturbation radius at the end', kind: 'number' },
+      { path: 'epsilonMin', label: 'Perturbation radius at the start', kind: 'number' },
+      { path: 'attackSteps', label: 'PGD steps', kind: 'int' },
+      { path: 'unrolled', label: 'Second order (unrolled)', kind: 'boolean' },
+      ...ONE_SHOT_FIELDS,
+    ],
+  },
+  {
+    algorithm: 'drnas',
+    label: 'DrNAS',
+    description: 'Dirichlet-distributed edge weights learned by their pathwise gradient, with a KL pull to a prior (Chen et al., ICLR 2021).',
+    fields: [
+      { path: 'klScale', label: 'KL weight', kind: 'number' },
+      { path: 'klPrior', label: 'Prior concentration', kind: 'number' },
+      ...ONE_SHOT_FIELDS,
+    ],
+  },
+  {
     algorithm: 'gdas',
     label: 'GDAS',
     description: 'One sampled op per edge (Gumbel-max, straight-through gradient; Dong and Yang, CVPR 2019): cheaper steps than DARTS.',

@@ -6,26 +6,57 @@ import type { RunConfigInput } from './run-config';
  * presets use only the fields every one-shot search shares (algorithms/one-shot.ts), so
  * `--algorithm gdas|snas|pvll` runs the same setting with another method.
  */
+/**
+ * A real DARTS search in a few minutes on one CPU core (docs/engine.md has the measurements): all
+ * eight DARTS ops on a 3-cell supernet with 2 nodes per cell, 128 embedded images split in half,
+ * 4 epochs of 8 batches of 8. α's learning rate is 20× DARTS's so that 32 Adam steps move it visibly.
+ */
+const QUICK = {
+  dataset: { name: 'embedded', trainLimit: 128 },
+  space: { kind: 'darts', nodes: 2, layers: 3, channels: 4, stemMultiplier: 3 },
+  epochs: 4,
+  batchSize: 8,
+  archLearningRate: 6e-3,
+  reportEvery: 2,
+  validBatches: 4,
+  hessianEvery: 2,
+  hessianIters: 3,
+} as const;
+
+/**
+ * A search worth training the cell of, sized for a laptop: the full Fashion-MNIST (`dataset.dir`:
+ * the folder with its four IDX files; set it to yours), 3 nodes on 5 cells of C=8, 12 epochs of 40
+ * batches of 32 with a Hessian every 2 epochs, α's learning rate 10× DARTS's for the shorter run.
+ * Its wall time is not measured yet (docs/oneshot.md).
+ */
+const LAPTOP = {
+  dataset: { name: 'fashion-mnist', dir: 'data/fashion-mnist' },
+  space: { kind: 'darts', nodes: 3, layers: 5, channels: 8, stemMultiplier: 3 },
+  epochs: 12,
+  batchSize: 32,
+  batchesPerEpoch: 40,
+  archLearningRate: 3e-3,
+  reportEvery: 10,
+  validBatches: 8,
+  hessianEvery: 2,
+  hessianIters: 5,
+} as const;
+
 export const PRESETS: Record<string, RunConfigInput> = {
   /** The smallest real run: a small convnet on the embedded Fashion-MNIST sample, a minute on a CPU. */
   'train-small': { algorithm: 'train', steps: 300, batchSize: 32, evalEvery: 50 },
-  /**
-   * A real DARTS search in a few minutes on one CPU core (docs/engine.md has the measurements): all
-   * eight DARTS ops on a 3-cell supernet with 2 nodes per cell, 128 embedded images split in half,
-   * 4 epochs of 8 batches of 8. α's learning rate is 20× DARTS's so that 32 Adam steps move it visibly.
-   */
-  quick: {
-    algorithm: 'darts',
-    dataset: { name: 'embedded', trainLimit: 128 },
-    space: { kind: 'darts', nodes: 2, layers: 3, channels: 4, stemMultiplier: 3 },
-    epochs: 4,
-    batchSize: 8,
-    archLearningRate: 6e-3,
-    reportEvery: 2,
-    validBatches: 4,
-    hessianEvery: 2,
-    hessianIters: 3,
-  },
+  /** The quick search (above) with DARTS. */
+  quick: { algorithm: 'darts', ...QUICK },
+  /** The laptop-sized search (below) with DARTS. */
+  laptop: { algorithm: 'darts', ...LAPTOP },
+  /** `quick` and `laptop` with SDARTS's random smoothing and adversarial perturbation (docs/oneshot.md). */
+  'sdarts-rs-quick': { algorithm: 'sdarts-rs', ...QUICK },
+  'sdarts-rs-laptop': { algorithm: 'sdarts-rs', ...LAPTOP },
+  'sdarts-adv-quick': { algorithm: 'sdarts-adv', ...QUICK },
+  'sdarts-adv-laptop': { algorithm: 'sdarts-adv', ...LAPTOP },
+  /** `quick` and `laptop` with DrNAS's Dirichlet edges (docs/oneshot.md). */
+  'drnas-quick': { algorithm: 'drnas', ...QUICK },
+  'drnas-laptop': { algorithm: 'drnas', ...LAPTOP },
   /**
    * DARTS's CIFAR-10 search (Liu et al. 2019, `train_search.py`): C=16, 8 cells, 4 nodes, batch 64,
    * 50 epochs, half of the training set for α, crop with padding 4 and horizontal flip (no cutout in

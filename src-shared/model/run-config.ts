@@ -5,6 +5,8 @@ import { BananasConfig, LocalSearchConfig, RandomSearchConfig, RegularizedEvolut
 import { GdasConfig } from './algorithms/gdas';
 import { SnasConfig } from './algorithms/snas';
 import { PvllConfig } from './algorithms/pvll';
+import { SdartsAdvConfig, SdartsRsConfig } from './algorithms/sdarts';
+import { DrnasConfig } from './algorithms/drnas';
 import { EvaluationConfig } from './algorithms/evaluation';
 
 /**
@@ -21,6 +23,9 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   GdasConfig,
   SnasConfig,
   PvllConfig,
+  SdartsRsConfig,
+  SdartsAdvConfig,
+  DrnasConfig,
   EvaluationConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;

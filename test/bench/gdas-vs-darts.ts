@@ -7,9 +7,9 @@ import { selectBackend } from '../../src-main/engine/backend/select';
 import { DartsConfig } from '../../src-shared/model/algorithms/darts';
 import { GdasConfig } from '../../src-shared/model/algorithms/gdas';
 import { Rng } from '../../src-shared/model/rng';
-import { DartsStrategy } from '../../src-main/engine/search/darts';
-import { GdasStrategy } from '../../src-main/engine/search/gdas';
-import type { DartsData } from '../../src-main/engine/search/darts';
+import { DartsStrategy } from '../../src-main/engine/search/oneshot/darts';
+import { GdasStrategy } from '../../src-main/engine/search/sampled/gdas';
+import type { DartsData } from '../../src-main/engine/search/oneshot/data';
 import type { Reporter } from '../../src-main/engine/search/strategy';
 
 const [layers, channels, batch, steps] = process.argv.slice(2).map(Number);

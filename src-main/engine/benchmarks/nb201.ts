@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Nb201Cells } from '../search/blackbox/cells';
+import { Nb201Cells } from '../search/blackbox/spaces/nb201-cells';
 
 export const NB201_DATASETS = ['cifar10', 'cifar100', 'imagenet16-120'] as const;
 export type Nb201Dataset = (typeof NB201_DATASETS)[number];

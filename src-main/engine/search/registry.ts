@@ -1,11 +1,13 @@
 import type { Algorithm, RunConfig } from '../../../src-shared/model/run-config';
 import type { StrategyFactory } from './strategy';
 import { createTrainStrategy } from './train';
-import { dartsOnDataset } from './darts-data';
+import { createDartsStrategy } from './oneshot/darts';
 import { blackBoxFactory } from './blackbox/factory';
-import { createGdasStrategy } from './gdas';
-import { createSnasStrategy } from './snas';
-import { createPvllStrategy } from './pvll';
+import { createGdasStrategy } from './sampled/gdas';
+import { createSnasStrategy } from './sampled/snas';
+import { createPvllStrategy } from './sampled/pvll';
+import { createSdartsAdvStrategy, createSdartsRsStrategy } from './oneshot/sdarts';
+import { createDrnasStrategy } from './oneshot/drnas';
 import { createEvaluationStrategy } from './evaluation';
 
 /**
@@ -14,7 +16,7 @@ import { createEvaluationStrategy } from './evaluation';
  */
 export const strategies = {
   train: createTrainStrategy,
-  darts: dartsOnDataset(),
+  darts: createDartsStrategy,
   random: blackBoxFactory,
   rea: blackBoxFactory,
   ls: blackBoxFactory,
@@ -22,6 +24,9 @@ export const strategies = {
   gdas: createGdasStrategy,
   snas: createSnasStrategy,
   pvll: createPvllStrategy,
+  'sdarts-rs': createSdartsRsStrategy,
+  'sdarts-adv': createSdartsAdvStrategy,
+  drnas: createDrnasStrategy,
   evaluation: createEvaluationStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkpointEvery } from './checkpoint-every';
 import { DatasetConfig } from '../dataset';
 import { SearchSpace } from '../space';
+import { EarlyStopConfig } from './early-stop';
 
 /**
  * The fields every one-shot (weight-sharing) search shares, with the defaults of DARTS's
@@ -44,12 +45,17 @@ export const oneShotFields = {
   hessianEvery: z.number().int().min(0).default(0),
   /** Power-iteration steps of that eigenvalue (each two gradient evaluations). */
   hessianIters: z.number().int().min(1).max(200).default(20),
+  /** DARTS-ES: stop when the eigenvalue grows past a ratio and answer the epoch before (absent: run every epoch). */
+  earlyStop: EarlyStopConfig.optional(),
 } as const;
 
 /** The cross-field checks of the shared fields, for each algorithm's `.superRefine`. */
-export function checkOneShot(c: { learningRate: number; learningRateMin: number }, ctx: z.RefinementCtx): void {
+export function checkOneShot(c: { learningRate: number; learningRateMin: number; hessianEvery: number; earlyStop?: EarlyStopConfig }, ctx: z.RefinementCtx): void {
   if (c.learningRateMin > c.learningRate) {
     ctx.addIssue({ code: 'custom', path: ['learningRateMin'], message: `learningRateMin (${c.learningRateMin}) must not exceed learningRate (${c.learningRate})` });
+  }
+  if (c.earlyStop && c.hessianEvery === 0) {
+    ctx.addIssue({ code: 'custom', path: ['earlyStop'], message: 'earlyStop watches the Hessian eigenvalue: set hessianEvery to a positive number of epochs' });
   }
 }
 

@@ -29,5 +29,8 @@ export const PvllConfig = z
     weightedLoss: z.boolean().default(true),
   })
   .strict()
-  .superRefine((c, ctx) => checkOneShot(c, ctx));
+  .superRefine((c, ctx) => {
+    checkOneShot(c, ctx);
+    if (c.earlyStop) ctx.addIssue({ code: 'custom', path: ['earlyStop'], message: 'PVLL-NAS has no per-epoch gradient search to stop early: remove earlyStop' });
+  });
 export type PvllConfig = z.infer<typeof PvllConfig>;

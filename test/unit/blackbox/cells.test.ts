@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { Nb201Genotype } from '../../../src-shared/model/genotype';
-import { Nb201Cells } from '../../../src-main/engine/search/blackbox/cells';
+import { Nb201Cells } from '../../../src-main/engine/search/blackbox/spaces/nb201-cells';
 import { hamming } from './fake-benchmark';
 
 const cells = new Nb201Cells();

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { RunConfig } from '../../../src-shared/model/run-config';
-import type { BlackBoxStrategy } from '../../../src-main/engine/search/blackbox/base';
+import type { BlackBoxStrategy } from '../../../src-main/engine/search/blackbox/strategies/base';
 import { blackBoxFactory } from '../../../src-main/engine/search/blackbox/factory';
 import { initBackends } from '../backend/compare';
 import { recordingReporter } from './fake-benchmark';

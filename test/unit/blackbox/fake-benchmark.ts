@@ -2,8 +2,8 @@ import { Rng } from '../../../src-shared/model/rng';
 import type { MetricPoint } from '../../../src-shared/model/metrics';
 import type { Genotype } from '../../../src-shared/model/genotype';
 import type { Reporter } from '../../../src-main/engine/search/strategy';
-import { Nb201Cells } from '../../../src-main/engine/search/blackbox/cells';
-import type { LookupTable } from '../../../src-main/engine/search/blackbox/tabular-evaluator';
+import { Nb201Cells } from '../../../src-main/engine/search/blackbox/spaces/nb201-cells';
+import type { LookupTable } from '../../../src-main/engine/search/blackbox/evaluators/tabular-evaluator';
 
 /**
  * A hand-made benchmark: the NB201 cell with two ops per edge (64 cells, 6 neighbours each). The

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NB201_OPS } from '../../../src-shared/model/space';
-import { Nb201Cells } from '../../../src-main/engine/search/blackbox/cells';
+import { Nb201Cells } from '../../../src-main/engine/search/blackbox/spaces/nb201-cells';
 import { analyseLandscape } from '../../../src-main/engine/search/blackbox/landscape';
 import { runLandscapeCommand } from '../../../src-main/cli/commands/landscape';
 import { fakeTable, opsOf } from './fake-benchmark';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadNb201, parseNb201 } from '../../../src-main/engine/benchmarks/nb201';
-import { TabularEvaluator } from '../../../src-main/engine/search/blackbox/tabular-evaluator';
+import { TabularEvaluator } from '../../../src-main/engine/search/blackbox/evaluators/tabular-evaluator';
 import { nb201Table } from '../../fixtures/published';
 
 const source = () => nb201Table('cifar10');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
-import { Nb201Cells } from '../../../src-main/engine/search/blackbox/cells';
+import { Nb201Cells } from '../../../src-main/engine/search/blackbox/spaces/nb201-cells';
 import { loadNb201 } from '../../../src-main/engine/benchmarks/nb201';
 import { SparseInputMlp } from '../../../src-main/engine/search/blackbox/predictors/mlp';
 import { Nb201Gcn, nb201Adjacency } from '../../../src-main/engine/search/blackbox/predictors/gcn';
 import type { FlatNetwork } from '../../../src-main/engine/search/blackbox/predictors/network';
 import { EnsemblePredictor, type PredictorOptions } from '../../../src-main/engine/search/blackbox/predictors/ensemble';
-import { acquire, normalCdf } from '../../../src-main/engine/search/blackbox/acquisition';
+import { acquire, normalCdf } from '../../../src-main/engine/search/blackbox/predictors/acquisition';
 import { spearman } from '../../../src-main/engine/diagnostics/spearman';
 
 /** Central finite differences of the output against every parameter, compared with `backward`. */

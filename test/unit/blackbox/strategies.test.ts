@@ -4,9 +4,9 @@ import { BananasConfig, type BlackBoxConfig, LocalSearchConfig, RandomSearchConf
 import { RunConfig } from '../../../src-shared/model/run-config';
 import { blackBoxFactory, createBlackBoxStrategy } from '../../../src-main/engine/search/blackbox/factory';
 import { QueryLog } from '../../../src-main/engine/search/blackbox/query-log';
-import { TabularEvaluator } from '../../../src-main/engine/search/blackbox/tabular-evaluator';
-import type { RegularizedEvolution } from '../../../src-main/engine/search/blackbox/regularized-evolution';
-import type { BlackBoxStrategy } from '../../../src-main/engine/search/blackbox/base';
+import { TabularEvaluator } from '../../../src-main/engine/search/blackbox/evaluators/tabular-evaluator';
+import type { RegularizedEvolution } from '../../../src-main/engine/search/blackbox/strategies/regularized-evolution';
+import type { BlackBoxStrategy } from '../../../src-main/engine/search/blackbox/strategies/base';
 import { fakeTable, hamming, recordingReporter } from './fake-benchmark';
 
 const table = fakeTable();

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BlackBoxEvaluatorConfig, Nb201TrainingEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
 import { Rng } from '../../../src-shared/model/rng';
-import { Nb201Cells } from '../../../src-main/engine/search/blackbox/cells';
-import { loadTrainingData, type TrainingData } from '../../../src-main/engine/search/blackbox/nb201-training';
-import { TrainingEvaluator } from '../../../src-main/engine/search/blackbox/training-evaluator';
+import { Nb201Cells } from '../../../src-main/engine/search/blackbox/spaces/nb201-cells';
+import { loadTrainingData, type TrainingData } from '../../../src-main/engine/search/blackbox/evaluators/nb201-training';
+import { TrainingEvaluator } from '../../../src-main/engine/search/blackbox/evaluators/training-evaluator';
 import { initBackends } from '../backend/compare';
 import { ALL_CONV, ALL_NONE } from './reference-cells';
 

@@ -33,6 +33,9 @@ describe('resume of one-shot search', () => {
     ['SNAS sf', { algorithm: 'snas', space: TINY_NB201, estimator: 'sf', varianceDraws: 2 }],
     ['SNAS relax', { algorithm: 'snas', space: TINY_NB201, estimator: 'relax', varianceDraws: 2 }],
     ['SNAS ram', { algorithm: 'snas', space: TINY_NB201, estimator: 'ram', varianceDraws: 2 }],
+    ['SDARTS-RS', { algorithm: 'sdarts-rs', space: TINY_DARTS }],
+    ['SDARTS-ADV (second order)', { algorithm: 'sdarts-adv', space: TINY_NB201, unrolled: true, attackSteps: 2 }],
+    ['DrNAS (Hessian eigenvalue each epoch)', { algorithm: 'drnas', space: TINY_DARTS, hessianEvery: 1, hessianIters: 2 }],
   ];
   for (const [name, config] of cases) {
     it(`${name} continues exactly from steps 1, 2 (epoch end) and 3`, async () => {
@@ -40,6 +43,12 @@ describe('resume of one-shot search', () => {
       expect(epochEnds).toEqual([2, 4]);
     });
   }
+
+  it('DARTS-ES continues exactly, its eigenvalue trace and answer included', async () => {
+    // Factor 0 from epoch 0: the search stops at epoch 2 if the first eigenvalue is positive, else runs on.
+    const es = { algorithm: 'darts', ...oneShot, epochs: 3, space: TINY_NB201, hessianEvery: 1, hessianIters: 2, earlyStop: { factor: 0, window: 1, delta: 1, startEpoch: 0 } };
+    await expectResumeExact(es, [1, 2, 3]);
+  });
 
   it('PVLL-NAS continues exactly from the warm-up, a search iteration and an iteration end', async () => {
     const pvll = { algorithm: 'pvll', ...oneShot, space: TINY_NB201, epochs: 2, batchesPerEpoch: 1, warmupSize: 2, warmupBatches: 1, landscapeFitSteps: 3, hiddenUnits: 4 };

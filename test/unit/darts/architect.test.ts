@@ -4,7 +4,7 @@ import { Rng } from '../../../src-shared/model/rng';
 import { DartsSupernet } from '../../../src-main/engine/supernet/darts-network';
 import { archVariables, softmaxWeights } from '../../../src-main/engine/supernet/arch-params';
 import { crossEntropy } from '../../../src-main/engine/evaluate/classification';
-import { Architect, type Batch } from '../../../src-main/engine/search/architect';
+import { Architect, type Batch } from '../../../src-main/engine/search/oneshot/architect';
 import { SgdMomentum } from '../../../src-main/engine/optim/optimizers';
 import { randn } from '../ops/gradcheck';
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { deriveDartsGenotype } from '../../../src-shared/model/genotype-derive';
 import { DartsSupernet } from '../../../src-main/engine/supernet/darts-network';
-import { EpochReport, softmaxView } from '../../../src-main/engine/search/epoch-report';
+import { EpochReport, softmaxView } from '../../../src-main/engine/search/oneshot/epoch-report';
 import { TINY_SPACE, recorder, validationSplit } from './fixtures';
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import type { Genotype } from '../../../src-shared/model/genotype';
 import type { MetricPoint } from '../../../src-shared/model/metrics';
 import { Rng } from '../../../src-shared/model/rng';
 import type { Batch as DataBatch } from '../../../src-main/engine/data/batches';
-import type { BatchSource } from '../../../src-main/engine/search/darts';
+import type { BatchSource } from '../../../src-main/engine/search/oneshot/data';
 import type { Reporter } from '../../../src-main/engine/search/strategy';
 import { randn } from '../ops/gradcheck';
 

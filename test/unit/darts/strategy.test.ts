@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { DartsConfig } from '../../../src-shared/model/algorithms/darts';
-import { DartsStrategy } from '../../../src-main/engine/search/darts';
+import { DartsStrategy } from '../../../src-main/engine/search/oneshot/darts';
 import { AdamL2, SgdMomentum, cosineLearningRate } from '../../../src-main/engine/optim/optimizers';
 import { crossEntropy } from '../../../src-main/engine/evaluate/classification';
 import { TINY_SPACE, recorder, synthetic, validationSplit } from './fixtures';
@@ -87,7 +87,7 @@ describe('optimizers follow the PyTorch update rules', () => {
 
 describe('genotype of the current α', () => {
   it('derives a DARTS cell pair whose edges use only each edge’s candidate ops', async () => {
-    const { deriveGenotype } = await import('../../../src-main/engine/search/epoch-report');
+    const { deriveGenotype } = await import('../../../src-main/engine/search/oneshot/epoch-report');
     const { robustDartsSpace } = await import('../../../src-shared/model/robust-darts');
     const { DartsSupernet } = await import('../../../src-main/engine/supernet/darts-network');
     const net = new DartsSupernet(robustDartsSpace('S2', { channels: 2, layers: 3 }), { inChannels: 1, numClasses: 3 }, new Rng(3));

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../../../src-shared/model/rng';
 import type { Genotype } from '../../../src-shared/model/genotype';
 import type { MetricPoint } from '../../../src-shared/model/metrics';
-import type { DartsData } from '../../../src-main/engine/search/darts';
+import type { DartsData } from '../../../src-main/engine/search/oneshot/data';
 import type { Reporter } from '../../../src-main/engine/search/strategy';
 
 /** A DARTS space small enough for the cpu backend: 3 cells (two reductions), one node, C = 2. */

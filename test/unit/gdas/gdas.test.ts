@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GdasConfig } from '../../../src-shared/model/algorithms/gdas';
 import { Rng } from '../../../src-shared/model/rng';
-import { GdasStrategy, gdasTau } from '../../../src-main/engine/search/gdas';
+import { GdasStrategy, gdasTau } from '../../../src-main/engine/search/sampled/gdas';
 import { argmaxRows, gumbelNoise, gumbelSoftmaxTensor, softmaxRow, softmaxVjp, straightThrough } from '../../../src-main/engine/search/sampled/gumbel';
 import { TINY_SPACE, recordingReporter, syntheticData, tensorCounts } from '../estimators/tiny-supernet';
 

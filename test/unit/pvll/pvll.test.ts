@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PvllConfig } from '../../../src-shared/model/algorithms/pvll';
 import { Rng } from '../../../src-shared/model/rng';
-import { PvllStrategy } from '../../../src-main/engine/search/pvll';
+import { PvllStrategy } from '../../../src-main/engine/search/sampled/pvll';
 import { spearman } from '../../../src-main/engine/diagnostics/spearman';
 import { Landscape, fittingLoss, importanceWeights } from '../../../src-main/engine/search/sampled/landscape';
 import { PvllSearch, type PvllOptions } from '../../../src-main/engine/search/sampled/pvll-search';

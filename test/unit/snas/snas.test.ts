@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SnasConfig } from '../../../src-shared/model/algorithms/snas';
 import { Rng } from '../../../src-shared/model/rng';
-import { SnasStrategy, snasTau } from '../../../src-main/engine/search/snas';
+import { SnasStrategy, snasTau } from '../../../src-main/engine/search/sampled/snas';
 import { DartsSupernet } from '../../../src-main/engine/supernet/darts-network';
 import { archRows, supernetObjective } from '../../../src-main/engine/search/sampled/supernet-objective';
 import { oneHotRows } from '../../../src-main/engine/search/sampled/gumbel';

@@ -3,18 +3,19 @@ import type { BlackBoxConfig, BlackBoxEvaluatorConfig } from '../../../../src-sh
 import type { Rng } from '../../../../src-shared/model/rng';
 import { loadNb201 } from '../../benchmarks/nb201';
 import type { Reporter, StrategyContext, StrategyFactory } from '../strategy';
-import { Bananas } from './bananas';
-import type { BlackBoxStrategy } from './base';
-import { Nb201Cells } from './cells';
-import type { Evaluator } from './evaluator';
-import { LocalSearch } from './local-search';
+import { Bananas } from './strategies/bananas';
+import type { BlackBoxStrategy } from './strategies/base';
+import type { CellSpaceKind } from './spaces/cell-space';
+import { Nb201Cells } from './spaces/nb201-cells';
+import type { Evaluator } from './evaluators/evaluator';
+import { LocalSearch } from './strategies/local-search';
 import { QueryLog } from './query-log';
-import { RandomSearch } from './random-search';
-import { RegularizedEvolution } from './regularized-evolution';
-import { TabularEvaluator } from './tabular-evaluator';
-import { TrainingEvaluator } from './training-evaluator';
-import { loadTrainingData } from './nb201-training';
-import { createSupernetEvaluator } from './supernet-evaluator';
+import { RandomSearch } from './strategies/random-search';
+import { RegularizedEvolution } from './strategies/regularized-evolution';
+import { TabularEvaluator } from './evaluators/tabular-evaluator';
+import { TrainingEvaluator } from './evaluators/training-evaluator';
+import { loadTrainingData } from './evaluators/nb201-training';
+import { createSupernetEvaluator } from './evaluators/supernet-evaluator';
 
 /**
  * The evaluator a config asks for, and the cell space it evaluates (the whole NB201 space for the
@@ -48,8 +49,23 @@ export async function createEvaluator(
   }
 }
 
-/** The strategy a config names, over a query log that already holds its evaluator and budget. */
-export function createBlackBoxStrategy(config: BlackBoxConfig, log: QueryLog, rng: Rng, reporter: Reporter): BlackBoxStrategy {
+/** The cell spaces each black-box algorithm can search, as its strategy states them. */
+export const STRATEGY_SPACES = {
+  random: RandomSearch.spaces,
+  rea: RegularizedEvolution.spaces,
+  ls: LocalSearch.spaces,
+  bananas: Bananas.spaces,
+} satisfies Record<BlackBoxConfig['algorithm'], readonly CellSpaceKind[]>;
+
+/**
+ * The strategy a config names, over a query log that already holds its evaluator and budget;
+ * refuses a cell space the strategy does not support.
+ */
+export function createBlackBoxStrategy<A>(config: BlackBoxConfig, log: QueryLog<A>, rng: Rng, reporter: Reporter): BlackBoxStrategy<A> {
+  const supported: readonly CellSpaceKind[] = STRATEGY_SPACES[config.algorithm];
+  if (!supported.includes(log.cells.kind)) {
+    throw new RangeError(`${config.algorithm} searches the ${supported.join(' and ')} cell space${supported.length > 1 ? 's' : ''}, not ${log.cells.kind}: pick another algorithm`);
+  }
   switch (config.algorithm) {
     case 'random':
       return new RandomSearch(log, rng, reporter);
@@ -58,7 +74,8 @@ export function createBlackBoxStrategy(config: BlackBoxConfig, log: QueryLog, rn
     case 'ls':
       return new LocalSearch(log, rng, reporter);
     case 'bananas':
-      return new Bananas(log, rng, reporter, config);
+      // Bananas.spaces is nb201 alone, whose cells are indices: A is number here.
+      return new Bananas(log as unknown as QueryLog<number>, rng, reporter, config) as unknown as BlackBoxStrategy<A>;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Nb201Cells } from './cells';
+import type { Nb201Cells } from './spaces/nb201-cells';
 
 export interface LandscapeSummary {
   /** Cells no one-edge neighbour of which is strictly better. */

@@ -1,10 +1,11 @@
 import type { StateReader, StateWriter } from '../../checkpoint/state';
 import type { Reporter } from '../strategy';
-import type { Nb201Cells } from './cells';
-import type { Evaluation, Evaluator } from './evaluator';
+import type { CellSpace } from './spaces/cell-space';
+import type { Evaluation, Evaluator } from './evaluators/evaluator';
 
-export interface Queried extends Evaluation {
-  arch: number;
+/** One evaluated cell; `A` is its space's representation (NB201: the cell index). */
+export interface Queried<A = number> extends Evaluation {
+  arch: A;
 }
 
 /**
@@ -13,13 +14,14 @@ export interface Queried extends Evaluation {
  * fresh query is reported as an `evaluation` artifact plus `search.best_val` / `search.best_test`
  * (the incumbent: the best metric so far, first found on ties, and its test figure).
  */
-export class QueryLog {
-  private readonly seen = new Map<number, Queried>();
-  private readonly order: number[] = [];
-  private best: Queried | null = null;
+export class QueryLog<A = number> {
+  /** Every queried cell by its space's key. */
+  private readonly seen = new Map<string, Queried<A>>();
+  private readonly order: A[] = [];
+  private best: Queried<A> | null = null;
 
   constructor(
-    readonly cells: Nb201Cells,
+    readonly cells: CellSpace<A>,
     private readonly evaluator: Evaluator,
     private readonly reporter: Reporter,
     readonly budget: number,
@@ -46,62 +48,69 @@ export class QueryLog {
     return this.used >= this.limit;
   }
 
-  get incumbent(): Queried | null {
+  get incumbent(): Queried<A> | null {
     return this.best;
   }
 
   /** The cells queried so far, in query order. */
-  get history(): readonly number[] {
+  get history(): readonly A[] {
     return this.order;
   }
 
-  has(arch: number): boolean {
-    return this.seen.has(arch);
+  has(arch: A): boolean {
+    return this.seen.has(this.cells.key(arch));
   }
 
-  get(arch: number): Queried | undefined {
-    return this.seen.get(arch);
+  get(arch: A): Queried<A> | undefined {
+    return this.seen.get(this.cells.key(arch));
   }
 
   /** Every queried cell with its evaluation, in query order. */
-  entries(): Queried[] {
-    return this.order.map((a) => this.seen.get(a) as Queried);
+  entries(): Queried<A>[] {
+    return this.order.map((a) => this.get(a) as Queried<A>);
   }
 
   /** Every evaluation in query order (the incumbent follows from them). */
   saveState(out: StateWriter): void {
     out.json('entries', this.entries());
-    out.json('best', this.best?.arch ?? null);
+    out.json('best', this.best ? this.cells.key(this.best.arch) : null);
   }
 
   loadState(from: StateReader): void {
-    const entries = from.json<Queried[]>('entries');
+    const entries = from.json<Queried<A>[]>('entries');
     if (entries.length > this.limit) throw new Error(`checkpoint ${from.source} holds ${entries.length} queries, more than this run's ${this.limit}`);
     this.seen.clear();
     this.order.length = 0;
     for (const q of entries) {
-      if (!Number.isInteger(q.arch) || q.arch < 0 || q.arch >= this.cells.size) throw new Error(`checkpoint ${from.source} holds cell ${q.arch}, outside this space of ${this.cells.size}`);
-      this.seen.set(q.arch, q);
+      let key: string;
+      try {
+        key = this.cells.key(q.arch);
+      } catch (error) {
+        throw new Error(`checkpoint ${from.source} holds cell ${JSON.stringify(q.arch)}, not one of this ${this.cells.kind} space: ${(error as Error).message}`);
+      }
+      this.seen.set(key, q);
       this.order.push(q.arch);
     }
-    const best = from.json<number | null>('best');
-    this.best = best === null ? null : (this.seen.get(best) ?? null);
+    const best = from.json<string | number | null>('best');
+    // Checkpoints written before cells were keyed name the best by its NB201 index.
+    this.best = best === null ? null : (this.seen.get(typeof best === 'number' ? this.cells.key(best as A) : best) ?? null);
   }
 
-  async query(arch: number): Promise<{ result: Queried; fresh: boolean }> {
-    const known = this.seen.get(arch);
+  async query(arch: A): Promise<{ result: Queried<A>; fresh: boolean }> {
+    const key = this.cells.key(arch);
+    const known = this.seen.get(key);
     if (known) return { result: known, fresh: false };
     if (this.exhausted) throw new Error(`the query budget of ${this.limit} is spent; a strategy must stop when the log is exhausted`);
     const genotype = this.cells.toGenotype(arch);
     const evaluation = await this.evaluator.evaluate(genotype);
-    const result: Queried = { arch, ...evaluation };
-    this.seen.set(arch, result);
+    const result: Queried<A> = { arch, ...evaluation };
+    this.seen.set(key, result);
     this.order.push(arch);
     const step = this.order.length;
     const improved = this.best === null || result.metric > this.best.metric;
     if (improved) this.best = result;
-    const inc = this.best as Queried;
-    this.reporter.artifact('evaluation', step, { arch: genotype.arch, metric: result.metric, cost: result.cost, test: result.test });
+    const inc = this.best as Queried<A>;
+    this.reporter.artifact('evaluation', step, { arch: key, metric: result.metric, cost: result.cost, test: result.test });
     this.reporter.metrics([
       { step, epoch: 0, key: 'search.best_val', value: inc.metric },
       ...(inc.test === undefined ? [] : [{ step, epoch: 0, key: 'search.best_test', value: inc.test }]),

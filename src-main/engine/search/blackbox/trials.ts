@@ -3,7 +3,7 @@ import { Rng } from '../../../../src-shared/model/rng';
 import type { Reporter } from '../strategy';
 import { createBlackBoxStrategy } from './factory';
 import { QueryLog } from './query-log';
-import { type LookupTable, TabularEvaluator } from './tabular-evaluator';
+import { type LookupTable, TabularEvaluator } from './evaluators/tabular-evaluator';
 
 export interface TrialsSummary {
   trials: number;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../../evaluate/classification';
 import type { CellWeights, Supernet } from '../../supernet/types';
-import type { Batch } from '../architect';
+import type { Batch } from '../oneshot/architect';
 import type { SampledObjective } from './estimators';
 import type { Rows } from './gumbel';
 

@@ -1,5 +1,5 @@
 import type { Rng } from '../../../../../src-shared/model/rng';
-import type { Nb201Cells } from '../cells';
+import type { Nb201Cells } from '../spaces/nb201-cells';
 import { Nb201Gcn } from './gcn';
 import { SparseInputMlp } from './mlp';
 import { type FlatNetwork, trainL1 } from './network';

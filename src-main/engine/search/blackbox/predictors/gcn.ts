@@ -1,5 +1,5 @@
 import type { Rng } from '../../../../../src-shared/model/rng';
-import { NB201_EDGES } from '../cells';
+import { NB201_EDGES } from '../spaces/nb201-cells';
 import { type FlatNetwork, glorot } from './network';
 
 /** Nodes of an NB201 cell as a graph with ops on nodes: the input, one node per edge, the output. */

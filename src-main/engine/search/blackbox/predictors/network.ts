@@ -1,4 +1,5 @@
 import type { Rng } from '../../../../../src-shared/model/rng';
+import { FlatAdam } from '../../../optim/flat-adam';
 
 /**
  * A small network whose parameters live in one flat array, with a hand-written gradient. Plain
@@ -20,31 +21,21 @@ export interface TrainOptions {
 }
 
 /**
- * Fits a network by Adam (Kingma and Ba; β1 0.9, β2 0.999, ε 1e-7 as Keras, which BANANAS used) on
+ * Fits a network by Adam (optim/flat-adam.ts: β1 0.9, β2 0.999, ε 1e-7 as Keras, which BANANAS used) on
  * the mean absolute error, BANANAS's loss, over shuffled mini-batches.
  */
 export function trainL1<X>(net: FlatNetwork<X>, xs: readonly X[], ys: readonly number[], options: TrainOptions, rng: Rng): void {
   const { epochs, batchSize, learningRate } = options;
-  const p = net.params;
-  const grads = new Float64Array(p.length);
-  const m = new Float64Array(p.length);
-  const v = new Float64Array(p.length);
+  const grads = new Float64Array(net.params.length);
+  const adam = new FlatAdam(net.params, learningRate);
   const order = xs.map((_, i) => i);
-  let t = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     rng.shuffle(order);
     for (let start = 0; start < order.length; start += batchSize) {
       const batch = order.slice(start, start + batchSize);
       grads.fill(0);
       for (const i of batch) net.backward(xs[i], grads, (out) => Math.sign(out - ys[i]) / batch.length);
-      t++;
-      const c1 = 1 - 0.9 ** t;
-      const c2 = 1 - 0.999 ** t;
-      for (let k = 0; k < p.length; k++) {
-        m[k] = 0.9 * m[k] + 0.1 * grads[k];
-        v[k] = 0.999 * v[k] + 0.001 * grads[k] * grads[k];
-        p[k] -= (learningRate * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + 1e-7);
-      }
+      adam.step(grads);
     }
   }
 }

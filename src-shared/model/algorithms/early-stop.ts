@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/**
+ * DARTS-ES (Zela et al., ICLR 2020, "Understanding and Robustifying DARTS"; automl/RobustDARTS
+ * `EVLocalAvg.early_stop`): stop a differentiable search once the dominant Hessian eigenvalue of the
+ * validation loss has grown by more than `factor` and answer the architecture of the epoch before.
+ * Each eigenvalue (every `hessianEvery` epochs) joins a trailing local average of the last `window`
+ * values; the search stops when that average exceeds `factor` times the one `delta` measurements
+ * earlier, provided the earlier one ends at or after epoch `startEpoch`. The authors' defaults:
+ * factor 1.3, window 5, delta 2, start epoch 20 (their local average is centred, ours trails, so
+ * a measurement counts at once).
+ */
+export const EarlyStopConfig = z
+  .object({
+    factor: z.number().min(0).default(1.3),
+    window: z.number().int().min(1).max(50).default(5),
+    delta: z.number().int().min(1).max(50).default(2),
+    startEpoch: z.number().int().min(0).default(20),
+  })
+  .strict();
+export type EarlyStopConfig = z.infer<typeof EarlyStopConfig>;
