@@ -3,7 +3,7 @@ import { DARTS_OPS, DartsOp, NB201_OPS } from '../../src-shared/model/space';
 import { NB201_EDGES } from '../../src-shared/model/genotype-derive';
 
 /**
- * The `alphas` artifact a one-shot run reports every epoch (src-main/engine/search/epoch-report.ts,
+ * The `alphas` artifact a one-shot run reports every epoch (src-main/engine/search/oneshot/epoch-report.ts,
  * `AlphaSnapshot`): the space and, per cell type, each edge's op names and raw α row. Parsed here
  * because artifacts cross the contract as `unknown`.
  */
