@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { DartsGenotype } from '../../../src-shared/model/genotype';
 import { DARTS_GENOTYPE_OPS, formatDartsPython, formatGenotypeJson, parseGenotype } from '../../../src-shared/model/genotype-codec';
+import { countNetworkCifarParams } from '../../../src-shared/model/param-count';
 import { Rng } from '../../../src-shared/model/rng';
 import { DartsEvalNetwork } from '../../../src-main/engine/evaluate/darts-eval-network';
 import { EVAL_OP_FACTORIES } from '../../../src-main/engine/ops/eval-ops';
@@ -93,7 +94,7 @@ describe('genotype codec: published cells outside the search set', () => {
   it.each([
     ['NASNet', NASNET],
     ['AmoebaNet', AMOEBANET],
-  ])('builds %s in the evaluation network, which classifies', (_name, text) => {
+  ])('builds %s in the evaluation network, which classifies and has the closed-form parameter count', (_name, text) => {
     tf.setBackend('cpu');
     const before = tf.memory().numTensors;
     const net = new DartsEvalNetwork(parseGenotype(text) as DartsGenotype, { height: 8, width: 8, channels: 1, classes: 3 }, { channels: 2, layers: 3, auxiliary: false, variant: 'cifar' }, new Rng(1));
@@ -101,6 +102,8 @@ describe('genotype codec: published cells outside the search set', () => {
     expect(logits).toHaveLength(2);
     expect(logits[0]).toHaveLength(3);
     expect(logits.flat().every(Number.isFinite)).toBe(true);
+    // The closed-form count the Genotype view shows (param-count.ts) agrees with the built network.
+    expect(countNetworkCifarParams(parseGenotype(text) as DartsGenotype, { channels: 2, layers: 3, classes: 3, inputChannels: 1, stemMultiplier: 3 }).total).toBe(net.params.count());
     net.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
