@@ -9,6 +9,8 @@ import { CliError, describeFailure } from './cli-error';
 import { runBenchmarkCommand } from './commands/benchmark';
 import { runLandscapeCommand } from './commands/landscape';
 import { INSPECT_USAGE, runInspectCommand } from './commands/inspect';
+import { copyRunWeights, WEIGHTS_USAGE } from './commands/weights';
+import { EVALUATE_USAGE, hasStore, planEvaluation, runEvaluations, searchRunGenotype } from './commands/evaluate';
 import type { Nb201Dataset } from '../engine/benchmarks/nb201';
 import { followRun, loadRunConfig, resumeRun, startRun } from './run-command';
 
@@ -27,6 +29,8 @@ Commands:
   landscape --space nb201 --dataset cifar10 --metric val|test
                       local optima and local-search descents of the benchmark's landscape
 ${INSPECT_USAGE}
+${EVALUATE_USAGE}
+${WEIGHTS_USAGE}
 
 Every command takes --data-dir DIR (default: $NAS_WORKBENCH_DATA_DIR or ~/.local/share/nas-workbench),
 --json (machine-readable output on stdout) and --verbose (a failure prints its stack trace too).
@@ -78,6 +82,10 @@ export async function main(argv: string[]): Promise<number> {
       budget: { type: 'string', default: '150' },
       seed: { type: 'string', default: '0' },
       metric: { type: 'string', default: 'val' },
+      genotype: { type: 'string' },
+      run: { type: 'string' },
+      seeds: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   const [command, sub] = positionals;
@@ -103,6 +111,18 @@ export async function main(argv: string[]): Promise<number> {
       const runId = intArg(sub, 'RUN_ID');
       if (runId === undefined) throw new CliError('resume needs a RUN_ID (see `runs list`)');
       return withHost(values['data-dir'], undefined, (host) => followRun(host, resumeRun(host, runId), json, out));
+    }
+    case 'evaluate': {
+      const plan = planEvaluation({ ...values, experiment: intArg(values.experiment, '--experiment') }); // checked before the store is opened
+      const dataDir = resolveDataDir(values['data-dir']);
+      if (plan.searchRunId !== undefined && !hasStore(dataDir)) throw new CliError(`run ${plan.searchRunId} does not exist: ${dataDir} holds no runs yet`);
+      const genotype = plan.genotype ?? (await withHost(dataDir, true, async (host) => searchRunGenotype(host, plan.searchRunId!)));
+      return withHost(dataDir, undefined, (host) => runEvaluations(host, plan, genotype, json, out));
+    }
+    case 'weights': {
+      const runId = intArg(sub, 'RUN_ID');
+      if (runId === undefined || !values.out) throw new CliError(`weights needs a RUN_ID and --out FILE\n\n${WEIGHTS_USAGE}`);
+      return withHost(values['data-dir'], true, async (host) => copyRunWeights(host, runId, values.out!, json, out));
     }
     case 'runs': {
       if (sub !== 'list') throw new CliError(`unknown 'runs ${sub ?? ''}': use 'runs list'`);

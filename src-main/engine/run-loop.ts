@@ -78,7 +78,7 @@ export async function runStrategy(opts: RunLoopOptions): Promise<'completed' | '
   const reporter = new ProtocolReporter((m) => (held ? held.push(m) : opts.send(m)));
   const build = async (): Promise<SearchStrategy> => {
     held = [];
-    return strategyFor(config)({ config, rng: new Rng(config.seed), reporter, resourcesDir: opts.resourcesDir });
+    return strategyFor(config)({ config, rng: new Rng(config.seed), reporter, resourcesDir: opts.resourcesDir, outputDir: opts.checkpointDir });
   };
   let strategy: SearchStrategy | null = null;
   try {

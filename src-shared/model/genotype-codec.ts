@@ -14,7 +14,13 @@ export class GenotypeFormatError extends Error {}
 /** The longest pasted text read, as the contract's genotypes.import allows; real genotypes are ~1 kB. */
 export const MAX_GENOTYPE_TEXT_CHARS = 100_000;
 
-const DARTS_VOCABULARY: readonly string[] = DartsOp.options;
+/**
+ * Ops a DARTS-space genotype may name: the search vocabulary (RobustDARTS's `noise` included, so a
+ * searched cell always reads back) plus the ops of DARTS's `operations.py` OPS that the search set
+ * leaves out and published cells of other methods use (NASNet's and AmoebaNet's sep_conv_7x7 and
+ * conv_7x1_1x7). The evaluation network builds every one of them but `noise`.
+ */
+export const DARTS_GENOTYPE_OPS: readonly string[] = [...DartsOp.options, 'sep_conv_7x7', 'conv_7x1_1x7'];
 const CELLS = ['normal', 'reduce'] as const;
 type Cell = (typeof CELLS)[number];
 
@@ -44,8 +50,8 @@ function checkCellEdges(cell: Cell, items: RawItem[], form: Form): [string, numb
     if (item.pairLength !== 2 || typeof item.op !== 'string' || typeof item.input !== 'number') {
       throw new GenotypeFormatError(`${where}: expected ${PAIR_SHAPE[form]}, got ${item.describe}`);
     }
-    if (!DARTS_VOCABULARY.includes(item.op)) {
-      throw new GenotypeFormatError(`${where}: unknown op '${item.op}'; DARTS ops are ${DARTS_VOCABULARY.join(', ')}`);
+    if (!DARTS_GENOTYPE_OPS.includes(item.op)) {
+      throw new GenotypeFormatError(`${where}: unknown op '${item.op}'; DARTS-space ops are ${DARTS_GENOTYPE_OPS.join(', ')}`);
     }
     const readable = Math.floor(edge / 2) + 2;
     if (!Number.isInteger(item.input) || item.input < 0 || item.input >= readable) {

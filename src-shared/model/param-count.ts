@@ -40,7 +40,7 @@ const dilConv = (c: number, k: number): number => c * k * k + c * c + batchNorm(
 /** DARTS's SepConv stacks the depthwise-pointwise-BN block twice. */
 const sepConv = (c: number, k: number): number => 2 * dilConv(c, k);
 
-/** Parameters of one candidate op with C channels; pools, zero, identity and RobustDARTS's noise have none. */
+/** Parameters of one op with C channels (the search set and DARTS's evaluation-only ops); pools, zero, identity and RobustDARTS's noise have none. */
 export function opParams(op: string, c: number, stride: 1 | 2): number {
   switch (op) {
     case 'none':
@@ -58,6 +58,11 @@ export function opParams(op: string, c: number, stride: 1 | 2): number {
       return dilConv(c, 3);
     case 'dil_conv_5x5':
       return dilConv(c, 5);
+    case 'sep_conv_7x7':
+      return sepConv(c, 7);
+    case 'conv_7x1_1x7':
+      // ReLU, conv 1×7, conv 7×1 (C to C each, no bias), BN.
+      return 2 * 7 * c * c + batchNorm(c);
     default:
       throw new Error(`no parameter count for op '${op}'`);
   }

@@ -63,10 +63,62 @@ function permute(data: Float32Array, shape: number[], perm: number[]): Float32Ar
   return out;
 }
 
-/** Our layout → PyTorch's: conv HWIO → OIHW, depthwise [k, k, C, 1] → [C, 1, k, k], dense [in, out] → [out, in]. */
-function toPytorchLayout(leaf: string, data: Float32Array, shape: number[]): { data: Float32Array; shape: number[] } {
-  const perm = shape.length === 4 ? (leaf.startsWith('dw') ? [2, 3, 0, 1] : [3, 2, 0, 1]) : shape.length === 2 ? [1, 0] : null;
+/** The axis permutation from our layout to PyTorch's: conv HWIO → OIHW, depthwise [k, k, C, 1] → [C, 1, k, k], dense [in, out] → [out, in]; null: same layout. */
+function pytorchPerm(leaf: string, rank: number): number[] | null {
+  return rank === 4 ? (leaf.startsWith('dw') ? [2, 3, 0, 1] : [3, 2, 0, 1]) : rank === 2 ? [1, 0] : null;
+}
+
+/** Our layout → PyTorch's (`leaf`: our weight's leaf name, which tells a depthwise filter apart). */
+export function toPytorchLayout(leaf: string, data: Float32Array, shape: number[]): { data: Float32Array; shape: number[] } {
+  const perm = pytorchPerm(leaf, shape.length);
   return perm ? { data: permute(data, shape, perm), shape: perm.map((p) => shape[p]) } : { data, shape };
+}
+
+/** PyTorch's layout → ours: the inverse of toPytorchLayout, for loading a saved state_dict. */
+export function fromPytorchLayout(leaf: string, data: Float32Array, shape: number[]): { data: Float32Array; shape: number[] } {
+  const perm = pytorchPerm(leaf, shape.length);
+  if (!perm) return { data, shape };
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  return { data: permute(data, shape, inverse), shape: inverse.map((p) => shape[p]) };
+}
+
+/** One weight or buffer of a network with the PyTorch key it is saved under. */
+export interface KeyedWeight {
+  store: ParamStore;
+  /** Our name in `store`. */
+  name: string;
+  /** Our leaf module name (`dw1`, `conv`, `bn`, ...): it decides the layout. */
+  leaf: string;
+  key: string;
+}
+
+/** Every weight, auxiliary weight and BN buffer of a DARTS evaluation network with its NetworkCIFAR/NetworkImageNet state_dict key. */
+export function dartsWeightKeys(net: DartsEvalNetwork): KeyedWeight[] {
+  const stores: ParamStore[] = [net.params, net.auxParams, net.buffers];
+  const names = stores.flatMap((s) => s.names().map((n) => ({ store: s, name: n })));
+  const leavesOf = new Map<string, Set<string>>();
+  for (const { name } of names) {
+    const { module, leaf } = split(name);
+    leavesOf.set(module, (leavesOf.get(module) ?? new Set()).add(leaf));
+  }
+  return names.map(({ store, name }) => ({ store, name, leaf: split(name).leaf, key: pytorchKey(name, leavesOf) }));
+}
+
+/**
+ * Weights and buffers as safetensors entries under their keys, in PyTorch's layouts; each BN's
+ * `running_var` is followed by its `num_batches_tracked` (`batchesTracked`), as PyTorch keeps it.
+ */
+export function stateDictOf(weights: readonly KeyedWeight[], batchesTracked: number): SafeTensor[] {
+  const out: SafeTensor[] = [];
+  for (const { store, name, leaf, key } of weights) {
+    const v = store.get(name);
+    const { data, shape } = toPytorchLayout(leaf, v.dataSync() as Float32Array, v.shape);
+    out.push({ name: key, dtype: 'F32', shape, data });
+    if (key.endsWith('.running_var')) {
+      out.push({ name: key.replace(/running_var$/, 'num_batches_tracked'), dtype: 'I64', shape: [], data: BigInt64Array.of(BigInt(batchesTracked)) });
+    }
+  }
+  return out;
 }
 
 /**
@@ -75,23 +127,5 @@ function toPytorchLayout(leaf: string, data: Float32Array, shape: number[]): { d
  * has the head) takes them without renaming. `batchesTracked` fills every BN's num_batches_tracked.
  */
 export function dartsStateDict(net: DartsEvalNetwork, batchesTracked: number): SafeTensor[] {
-  const stores: ParamStore[] = [net.params, net.auxParams, net.buffers];
-  const names = stores.flatMap((s) => s.names().map((n) => ({ store: s, name: n })));
-  const leavesOf = new Map<string, Set<string>>();
-  for (const { name } of names) {
-    const { module, leaf } = split(name);
-    leavesOf.set(module, (leavesOf.get(module) ?? new Set()).add(leaf));
-  }
-  const out: SafeTensor[] = [];
-  for (const { store, name } of names) {
-    const v = store.get(name);
-    const { leaf } = split(name);
-    const { data, shape } = toPytorchLayout(leaf, v.dataSync() as Float32Array, v.shape);
-    const key = pytorchKey(name, leavesOf);
-    out.push({ name: key, dtype: 'F32', shape, data });
-    if (key.endsWith('.running_var')) {
-      out.push({ name: key.replace(/running_var$/, 'num_batches_tracked'), dtype: 'I64', shape: [], data: BigInt64Array.of(BigInt(batchesTracked)) });
-    }
-  }
-  return out;
+  return stateDictOf(dartsWeightKeys(net), batchesTracked);
 }

@@ -7,6 +7,7 @@ import { buildEvaluationNetwork } from '../evaluate/build';
 import { correctCount, crossEntropy } from '../evaluate/classification';
 import { measureComplexity } from '../evaluate/complexity';
 import { scoreNetwork } from '../evaluate/score';
+import { saveTrainedNetwork } from '../evaluate/trained-weights';
 import { clipScale, cosineLearningRate, globalNorm, gradsInOrder, SgdMomentum } from '../optim/optimizers';
 import type { SearchStrategy, StrategyFactory } from './strategy';
 
@@ -25,9 +26,10 @@ const TOP5_FROM_CLASSES = 100;
  * epoch's batches, training mode), `test.loss`, `test.acc` (and `test.top5` for ≥ 100 classes),
  * `lr`, `drop_path_prob`, `epoch.seconds`. Artifacts: `evaluation.network` at the start (recipe,
  * dataset, params, auxParams, multiplyAdds) and `evaluation.report` at the end (top1, top5 when ≥ 100
- * classes, params, multiplyAdds, epochs, trainSeconds, the genotype).
+ * classes, params, multiplyAdds, epochs, trainSeconds, the genotype) and, when the run has a folder,
+ * `evaluation.weights` (the trained network saved as `<outputDir>/weights.safetensors`).
  */
-export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async ({ config, rng, reporter, resourcesDir }) => {
+export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async ({ config, rng, reporter, resourcesDir, outputDir }) => {
   const { training, dataset } = resolveEvaluation(config);
   const data = await loadDataset(dataset, resourcesDir, rng.fork('dataset'));
   const [height, width, channels] = data.shape;
@@ -56,6 +58,16 @@ export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async
     let epochSums = { loss: 0, correct: 0, count: 0 };
     let epochStart = Date.now();
     let trainSeconds = 0;
+
+    // The trained network, beside the run's checkpoints; a failed write is a warning: the run's result stands.
+    const saveWeights = (dir: string, steps: number): void => {
+      try {
+        const info = { preset: config.preset, seed: config.seed, training, dataset, input: net.input, normalization: data.normalization, steps };
+        reporter.artifact('evaluation.weights', steps, saveTrainedNetwork(dir, net, config.genotype, info));
+      } catch (error) {
+        reporter.log('warn', `the trained network was not saved: ${(error as Error).message}`);
+      }
+    };
 
     const trainStep = (batch: Batch, lr: number, dropPathProb: number): { loss: number; correct: number } => {
       let correct = 0;
@@ -119,6 +131,7 @@ export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async
               genotype: config.genotype,
             });
             reporter.log('info', `test accuracy ${(100 * test.acc).toFixed(2)} % after ${training.epochs} epochs (${trainSeconds.toFixed(0)} s of training)`);
+            if (outputDir) saveWeights(outputDir, step);
           }
           epochStart = Date.now();
         }

@@ -30,6 +30,8 @@ export interface StrategyContext<C extends RunConfig = RunConfig> {
   reporter: Reporter;
   /** Folder of the app's resources (the embedded dataset, the NB201 tables). */
   resourcesDir: string;
+  /** The run's own folder (its checkpoint folder), for files it leaves behind (an evaluation's weights); absent: none are written. */
+  outputDir?: string;
 }
 
 /** What one step did. `epochEnd` marks the step that completed an epoch (the run loop checkpoints there). */

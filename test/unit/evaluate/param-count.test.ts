@@ -22,7 +22,10 @@ describe('NetworkCIFAR parameter count', () => {
     expect(opParams('skip_connect', 36, 2)).toBe(1368);
     expect(opParams('skip_connect', 36, 1)).toBe(0);
     expect(opParams('max_pool_3x3', 36, 2)).toBe(0);
-    expect(() => opParams('sep_conv_7x7', 36, 1)).toThrow(/no parameter count for op 'sep_conv_7x7'/);
+    // Evaluation-only ops of DARTS's operations.py: SepConv 7×7 2 × (36·49 + 36·36 + 72); conv_7x1_1x7 2 × 7·36·36 + 72.
+    expect(opParams('sep_conv_7x7', 36, 1)).toBe(6264);
+    expect(opParams('conv_7x1_1x7', 36, 2)).toBe(18_216);
+    expect(() => opParams('sep_conv_9x9', 36, 1)).toThrow(/no parameter count for op 'sep_conv_9x9'/);
   });
 
   it('splits the total into stem, cells and classifier', () => {

@@ -107,7 +107,7 @@ describe('genotype codec: errors say what and where', () => {
     ['not a genotype', 'hello world', /unrecognised genotype text/],
     ['python: one-element tuple', v2.replace("('sep_conv_3x3', 1)", "('sep_conv_3x3',)"), /edge 1 of 'normal' \(node 0\): expected \('op', input\), got \('sep_conv_3x3',\) \(line 1, column \d+\)/],
     ['python: swapped pair', v2.replace("('dil_conv_3x3', 2)", "(2, 'dil_conv_3x3')"), /edge 7 of 'normal' \(node 3\): expected \('op', input\), got \(2, 'dil_conv_3x3'\)/],
-    ['python: unknown op', v2.replace("('dil_conv_3x3', 2)", "('sep_conv_7x7', 2)"), /edge 7 of 'normal' \(node 3\): unknown op 'sep_conv_7x7'; DARTS ops are none, max_pool_3x3/],
+    ['python: unknown op', v2.replace("('dil_conv_3x3', 2)", "('sep_conv_9x9', 2)"), /edge 7 of 'normal' \(node 3\): unknown op 'sep_conv_9x9'; DARTS-space ops are none, max_pool_3x3, .*, sep_conv_7x7, conv_7x1_1x7$/],
     ['python: input of a later node', v2.replace("('sep_conv_3x3', 1), ('skip_connect', 0)", "('sep_conv_3x3', 1), ('skip_connect', 4)"), /edge 5 of 'normal' \(node 2\): input 4 does not exist; node 2 reads 0..3 \(0 and 1 are the two previous cells/],
     ['python: odd number of edges', v2.replace(", ('dil_conv_3x3', 2)]", ']'), /'normal' has 7 edges; a DARTS cell lists two \('op', input\) per intermediate node/],
     ['python: unclosed string', "Genotype(normal=[('sep_conv_3x3, 0)])", /string opened with ' at line 1, column 19 is never closed/],
