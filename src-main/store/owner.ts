@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /**
@@ -11,8 +12,23 @@ export function newOwnerId(): string {
 }
 
 /**
+ * Linux: a killed process stays a zombie (state Z, or X while it is being reaped) until its parent
+ * reaps it, and kill(pid, 0) still succeeds then; an orphan waits for init. It runs no code: gone.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false; // no procfs (macOS, Windows) or already gone: kill(pid, 0) decides
+  }
+}
+
+/**
  * True when the owner ran on this machine and its process no longer exists (kill(pid, 0) answers
- * ESRCH). An owner on another machine, or one whose pid still exists, is judged by its lease expiry.
+ * ESRCH) or is a zombie. An owner on another machine, or one whose pid still runs, is judged by its
+ * lease expiry.
  */
 export function ownerProcessGone(owner: string): boolean {
   const parts = owner.split(':');
@@ -22,7 +38,7 @@ export function ownerProcessGone(owner: string): boolean {
   if (host !== hostname() || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return false;
+    return isZombie(pid);
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }

@@ -89,8 +89,10 @@ async function killAndResume(name: string, configArgs: string[]) {
   await run.exited;
   console.log(`kill-resume ${name}: killed at step ${killedAt!.done} of ${progressOf(victim)!.total}, newest checkpoint ${killedAt!.checkpoint}`);
 
-  const listed = JSON.parse(cliSync(['runs', 'list', '--json', '--data-dir', victim]).stdout) as { status: string; resumable: boolean }[];
-  expect(listed[0]).toMatchObject({ status: 'interrupted', resumable: true });
+  // The CLI's host runs in a grandchild (tsx's); SIGKILL reaches it at once, but the kernel may take
+  // a moment to end it after its parent's exit event. A read-only list then shows it interrupted.
+  const listed = () => (JSON.parse(cliSync(['runs', 'list', '--json', '--data-dir', victim]).stdout) as { status: string; resumable: boolean }[])[0];
+  await expect.poll(listed, { timeout: 5000 }).toMatchObject({ status: 'interrupted', resumable: true });
   expect(readDb(victim, (db) => db.pragma('integrity_check', { simple: true }))).toBe('ok');
 
   const resumed = cliSync(['resume', '1', '--data-dir', victim]);

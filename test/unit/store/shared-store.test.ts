@@ -59,6 +59,20 @@ describe('a store several processes share', () => {
     raw.close();
   });
 
+  it('counts a killed owner that is still a zombie (not yet reaped) as gone', async () => {
+    // sh starts a child that exits at once, then becomes `sleep`, which never reaps it: a zombie.
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number(await new Promise<string>((r) => parent.stdout!.once('data', (d: Buffer) => r(d.toString().trim()))));
+      await expect.poll(() => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0]).toBe('Z');
+      expect(() => process.kill(pid, 0)).not.toThrow(); // the pid still exists for kill(2)
+      expect(ownerProcessGone(`${hostname()}:${pid}:n`)).toBe(true);
+      expect(ownerProcessGone(`${hostname()}:${parent.pid}:n`)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   it("sees at once that an owner on this machine was killed, and otherwise waits for the lease's expiry", async () => {
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     await new Promise((r) => child.once('spawn', r));
