@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../engine/checkpoint/atomic-write';
 import { resolve } from 'node:path';
 import type { Host } from '../../host/host';
 import { CliError } from '../cli-error';
@@ -29,13 +30,11 @@ export function copyRunWeights(host: Host, runId: number, out: string, json: boo
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== artifact.sha256) throw new CliError(`the weights file of run ${runId}, ${artifact.file}, is damaged: its SHA-256 is ${sha256}, ${artifact.sha256} was recorded when it was written`);
   const target = resolve(out);
-  const temp = `${target}.tmp-${process.pid}`;
   try {
-    writeFileSync(temp, bytes);
-    renameSync(temp, target);
+    writeFileAtomic(target, bytes);
   } catch (err) {
-    rmSync(temp, { force: true });
-    throw new CliError(`cannot write ${target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const cause = (err as Error).cause as NodeJS.ErrnoException | undefined;
+    throw new CliError(`cannot write ${target}: ${cause?.code ?? (err as Error).message}`);
   }
   if (json) print(JSON.stringify({ runId, file: target, bytes: bytes.length, sha256 }));
   else print(`run ${runId}: ${bytes.length.toLocaleString('en-US')} bytes (sha256 ${sha256}) copied to ${target}`);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-write';
 import type { StateBundle, TensorDtype } from './state';
 
 /**
@@ -109,29 +110,9 @@ export const sha256 = (bytes: Buffer): string => createHash('sha256').update(byt
  * complete one (plus at most a temporary file, which no reader opens).
  */
 export function writeCheckpoint(dir: string, info: CheckpointInfo, bundle: StateBundle): WrittenCheckpoint {
-  mkdirSync(dir, { recursive: true });
   const bytes = encodeCheckpoint(info, bundle);
   const file = join(dir, checkpointName(info.step));
-  const temp = `${file}.tmp-${process.pid}`;
-  try {
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw new Error(`could not write checkpoint ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  const dirFd = openSync(dir, 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
+  writeFileAtomic(file, bytes);
   return { file, bytes: bytes.length, sha256: sha256(bytes) };
 }
 

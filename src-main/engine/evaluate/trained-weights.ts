@@ -1,9 +1,9 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvaluationPreset, EvaluationTraining } from '../../../src-shared/model/algorithms/evaluation';
 import type { DatasetConfig } from '../../../src-shared/model/dataset';
 import type { Genotype } from '../../../src-shared/model/genotype';
 import { formatGenotypeJson } from '../../../src-shared/model/genotype-codec';
+import { writeFileAtomic } from '../checkpoint/atomic-write';
 import { sha256 } from '../checkpoint/file';
 import type { Normalization } from '../data/types';
 import { DartsEvalNetwork } from './darts-eval-network';
@@ -64,31 +64,6 @@ export function weightNamesOf(net: EvaluationNetwork): WeightNames {
   return net.shape.variant === 'imagenet' ? 'darts-NetworkImageNet' : 'darts-NetworkCIFAR';
 }
 
-/** Writes `bytes` to `file` atomically: a temporary file beside it, fsync, rename, fsync the folder. */
-function writeAtomically(file: string, dir: string, bytes: Uint8Array): void {
-  mkdirSync(dir, { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
-  try {
-    const fd = openSync(temp, 'w');
-    try {
-      writeSync(fd, bytes);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw new Error(`could not write ${file}: ${(error as Error).message}`, { cause: error });
-  }
-  const dirFd = openSync(dir, 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
-}
-
 /**
  * Saves a trained network as `<dir>/weights.safetensors`: the weights, the auxiliary head's and the
  * BN running statistics (each BN's num_batches_tracked = `info.steps`) under `keyedWeights`' keys,
@@ -104,6 +79,6 @@ export function saveTrainedNetwork(dir: string, net: EvaluationNetwork, genotype
     evaluation: JSON.stringify(info),
   });
   const file = join(dir, WEIGHTS_FILE_NAME);
-  writeAtomically(file, dir, bytes);
+  writeFileAtomic(file, bytes);
   return { file, bytes: bytes.length, sha256: sha256(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), format: 'safetensors', names: tensors.length };
 }
