@@ -52,6 +52,8 @@ test('a run killed with its process resumes from the dashboard to the uninterrup
     await expect(page.locator('[data-testid=metric-chart]').first()).toBeVisible();
     const resume = page.getByTestId('resume-run');
     await expect(resume).toHaveText(/Resume from step \d+/);
+    // Its process is gone: what is left is to cancel it for good, not to stop it.
+    await expect(page.getByTestId('stop-run')).toHaveText('Cancel');
     await page.screenshot({ path: testInfo.outputPath('interrupted.png') });
 
     const ref = cli(['run', '--preset', 'quick', '--data-dir', reference]);
