@@ -3,7 +3,7 @@ import ts from 'typescript';
 
 /**
  * Finds the paths a source file builds that point outside the repository. A user's clone has
- * nothing beside it, so code and tests must never read `../shared` or any other sibling folder.
+ * nothing beside it, so code and tests must never read a sibling folder (the team's shared data, say).
  *
  * It evaluates, with the TypeScript parser, the path expressions a file can build without running
  * it: string literals, `__dirname`, `import.meta.dirname`, `dirname(fileURLToPath(import.meta.url))`,

@@ -32,16 +32,16 @@ describe('the path scan', () => {
   const scan = (code: string, file = '/repo/test/unit/x/a.test.ts') => findEscapes(code, file, root).map((e) => e.resolved);
 
   it('finds a sibling folder reached from the file, the root, the working directory or a URL', () => {
-    expect(scan("readFileSync(resolve(__dirname, '../../../../shared/data/a.json'))")).toEqual(['/shared/data/a.json']);
-    expect(scan("const HERE = dirname(fileURLToPath(import.meta.url)); const f = join(HERE, '..', '..', '..', '..', 'shared', 'b');")).toEqual([
-      '/shared/b',
+    expect(scan("readFileSync(resolve(__dirname, '../../../../sibling/data/a.json'))")).toEqual(['/sibling/data/a.json']);
+    expect(scan("const HERE = dirname(fileURLToPath(import.meta.url)); const f = join(HERE, '..', '..', '..', '..', 'sibling', 'b');")).toEqual([
+      '/sibling/b',
     ]);
     const fixtures = '/repo/test/e2e/fixtures.ts';
-    expect(scan("const ROOT = fileURLToPath(new URL('../..', import.meta.url)); join(ROOT, '../shared/c.json');", fixtures)).toEqual([
-      '/shared/c.json',
+    expect(scan("const ROOT = fileURLToPath(new URL('../..', import.meta.url)); join(ROOT, '../sibling/c.json');", fixtures)).toEqual([
+      '/sibling/c.json',
     ]);
-    expect(scan("readFileSync('../shared/data/nb201/cifar10.json', 'utf8')")).toEqual(['/shared/data/nb201/cifar10.json']);
-    expect(scan("const src = resolve(process.argv[2] ?? join(process.cwd(), '..', 'shared'));")).toEqual(['/shared']);
+    expect(scan("readFileSync('../sibling/data/nb201/cifar10.json', 'utf8')")).toEqual(['/sibling/data/nb201/cifar10.json']);
+    expect(scan("const src = resolve(process.argv[2] ?? join(process.cwd(), '..', 'sibling'));")).toEqual(['/sibling']);
     expect(scan("join(import.meta.dirname, '../../../../elsewhere')")).toEqual(['/elsewhere']);
   });
 
