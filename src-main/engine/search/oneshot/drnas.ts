@@ -1,8 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DrnasConfig } from '../../../../src-shared/model/algorithms/drnas';
-import type { Rng, RngState } from '../../../../src-shared/model/rng';
-import type { StateReader, StateWriter } from '../../checkpoint/state';
-import { AdamL2 } from '../../optim/optimizers';
 import { archVariables } from '../../supernet/arch-params';
 import type { Supernet } from '../../supernet/types';
 import { archRows, cellWeights, rowTensors, supernetObjective } from '../sampled/supernet-objective';
@@ -11,7 +8,8 @@ import type { StrategyContext } from '../strategy';
 import { loadOneShotData, type DartsData } from './data';
 import { concentration, dirichletKl, dirichletKlGrad, dirichletSample, dirichletVjp, type DirichletDraw } from './dirichlet';
 import { alphaSnapshot, deriveGenotype, type OneShotView } from './epoch-report';
-import { OneShotSearch, type OneShotStep, type Relaxation, type StepFigure } from './template';
+import { SampledArchSearch } from './sampled-arch';
+import type { OneShotStep, Relaxation, StepFigure } from './template';
 
 /**
  * The deterministic view the diagnostics need (validation, Hessian): edges weighted by the
@@ -35,16 +33,10 @@ export function dirichletMeanView(net: Supernet): OneShotView {
  * of β on L_val at a fresh Dirichlet draw (pathwise gradient) plus klScale·KL to the prior, then one
  * weight step at another fresh draw.
  */
-export class DrnasStrategy extends OneShotSearch<DrnasConfig> {
-  private readonly archOptimizer: AdamL2;
-  /** The Dirichlet draws' own generator. */
-  private readonly sampling: Rng;
-
+export class DrnasStrategy extends SampledArchSearch<DrnasConfig> {
   constructor(ctx: StrategyContext<DrnasConfig>, data: DartsData) {
-    super(ctx, data, { label: 'DrNAS', order: 'arch-first', view: dirichletMeanView });
+    super(ctx, data, { label: 'DrNAS', order: 'arch-first', view: dirichletMeanView }, 'dirichlet');
     const { config } = ctx;
-    this.archOptimizer = new AdamL2(config.archLearningRate, config.archBeta1, config.archBeta2, config.archWeightDecay);
-    this.sampling = ctx.rng.fork('dirichlet');
     ctx.reporter.log('info', `DrNAS supernet: ${this.net.params.count()} weights, KL ×${config.klScale} to Dir(${config.klPrior}), ${this.totalSteps} steps`);
   }
 
@@ -80,20 +72,6 @@ export class DrnasStrategy extends OneShotSearch<DrnasConfig> {
       tf.dispose(grads);
     }
     return [['search.valid.loss', value], ['drnas.kl', kl]];
-  }
-
-  protected saveMethodState(out: StateWriter): void {
-    this.archOptimizer.saveState(out.scope('adam'), archVariables(this.net));
-    out.json('sampling', this.sampling.getState());
-  }
-
-  protected loadMethodState(from: StateReader): void {
-    this.archOptimizer.loadState(from.scope('adam'), archVariables(this.net));
-    this.sampling.setState(from.json<RngState>('sampling'));
-  }
-
-  protected disposeMethod(): void {
-    this.archOptimizer.dispose();
   }
 }
 

@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GdasConfig } from '../../../../src-shared/model/algorithms/gdas';
-import type { Rng, RngState } from '../../../../src-shared/model/rng';
-import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { crossEntropy } from '../../evaluate/classification';
-import { AdamL2 } from '../../optim/optimizers';
 import { archVariables } from '../../supernet/arch-params';
 import type { Batch } from '../oneshot/architect';
 import { loadOneShotData, type DartsData } from '../oneshot/data';
-import { OneShotSearch, type OneShotStep, type Relaxation, type StepFigure } from '../oneshot/template';
+import { SampledArchSearch } from '../oneshot/sampled-arch';
+import type { OneShotStep, Relaxation, StepFigure } from '../oneshot/template';
 import type { StrategyContext } from '../strategy';
 import { argmaxRows, gumbelNoise, gumbelSoftmaxTensor, straightThrough } from './gumbel';
 import { cellWeights, splitRows } from './supernet-objective';
@@ -34,16 +32,10 @@ interface Draw {
  * edge. Only the sampled op runs; hardwts = one_hot − stop_grad(soft) + soft carries the gradient
  * of softmax((α + G)/τ) back to α (straight-through).
  */
-export class GdasStrategy extends OneShotSearch<GdasConfig> {
-  private readonly archOptimizer: AdamL2;
-  /** The Gumbel draws' own generator, so other draws never shift them. */
-  private readonly sampling: Rng;
-
+export class GdasStrategy extends SampledArchSearch<GdasConfig> {
   constructor(ctx: StrategyContext<GdasConfig>, data: DartsData) {
-    super(ctx, data, { label: 'GDAS', order: 'weights-first' });
+    super(ctx, data, { label: 'GDAS', order: 'weights-first' }, 'gumbel');
     const { config } = ctx;
-    this.archOptimizer = new AdamL2(config.archLearningRate, config.archBeta1, config.archBeta2, config.archWeightDecay);
-    this.sampling = ctx.rng.fork('gumbel');
     ctx.reporter.log('info', `GDAS supernet: ${this.net.params.count()} weights, τ ${config.tauMax} → ${config.tauMin}, ${this.totalSteps} steps`);
   }
 
@@ -68,20 +60,6 @@ export class GdasStrategy extends OneShotSearch<GdasConfig> {
     } finally {
       disposeDraw(draw);
     }
-  }
-
-  protected saveMethodState(out: StateWriter): void {
-    this.archOptimizer.saveState(out.scope('adam'), archVariables(this.net));
-    out.json('sampling', this.sampling.getState());
-  }
-
-  protected loadMethodState(from: StateReader): void {
-    this.archOptimizer.loadState(from.scope('adam'), archVariables(this.net));
-    this.sampling.setState(from.json<RngState>('sampling'));
-  }
-
-  protected disposeMethod(): void {
-    this.archOptimizer.dispose();
   }
 
   /** Gumbel-max: G per (edge, op), the op of largest α + G per edge (GDAS's index of max probs). */

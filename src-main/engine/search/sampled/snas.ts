@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SnasConfig } from '../../../../src-shared/model/algorithms/snas';
 import type { MetricPoint } from '../../../../src-shared/model/metrics';
-import type { Rng, RngState } from '../../../../src-shared/model/rng';
 import type { StateReader, StateWriter } from '../../checkpoint/state';
-import { AdamL2 } from '../../optim/optimizers';
 import { archVariables } from '../../supernet/arch-params';
 import { loadOneShotData, type DartsData } from '../oneshot/data';
-import { OneShotSearch, type OneShotStep, type Relaxation, type StepFigure } from '../oneshot/template';
+import { SampledArchSearch } from '../oneshot/sampled-arch';
+import type { OneShotStep, Relaxation, StepFigure } from '../oneshot/template';
 import type { WeightStepResult } from '../oneshot/weight-trainer';
 import type { StrategyContext } from '../strategy';
 import { createEstimator, estimatorVariance, type GradientEstimator } from './estimators';
@@ -24,17 +23,12 @@ export function snasTau(epoch: number, temperature: number, decay: number): numb
  * With `estimator: 'gumbel'` (SNAS's own) one backward pass gives both gradients; 'sf', 'relax' and
  * 'ram' replace α's gradient by that estimator of ∇α E_b[L(b)] on the same batch (Huang 2019).
  */
-export class SnasStrategy extends OneShotSearch<SnasConfig> {
-  private readonly archOptimizer: AdamL2;
+export class SnasStrategy extends SampledArchSearch<SnasConfig> {
   private readonly estimator: GradientEstimator;
-  /** The Gumbel draws' own generator, so other draws never shift them. */
-  private readonly sampling: Rng;
 
   constructor(ctx: StrategyContext<SnasConfig>, data: DartsData) {
-    super(ctx, data, { label: 'SNAS', order: 'weights-first' });
+    super(ctx, data, { label: 'SNAS', order: 'weights-first' }, 'gumbel');
     const { config } = ctx;
-    this.archOptimizer = new AdamL2(config.archLearningRate, config.archBeta1, config.archBeta2, config.archWeightDecay);
-    this.sampling = ctx.rng.fork('gumbel');
     this.estimator = createEstimator(config.estimator, config);
     ctx.reporter.log('info', `SNAS supernet: ${this.net.params.count()} weights, estimator ${config.estimator}, τ0 ${config.temperature} ×${config.temperatureDecay}/epoch, ${this.totalSteps} steps`);
   }
@@ -73,20 +67,14 @@ export class SnasStrategy extends OneShotSearch<SnasConfig> {
     return [['search.loss', estimate.loss], ['tau', tau]];
   }
 
-  protected saveMethodState(out: StateWriter): void {
-    this.archOptimizer.saveState(out.scope('adam'), archVariables(this.net));
-    out.json('sampling', this.sampling.getState());
+  protected override saveMethodState(out: StateWriter): void {
+    super.saveMethodState(out);
     this.estimator.saveState(out.scope('estimator'));
   }
 
-  protected loadMethodState(from: StateReader): void {
-    this.archOptimizer.loadState(from.scope('adam'), archVariables(this.net));
-    this.sampling.setState(from.json<RngState>('sampling'));
+  protected override loadMethodState(from: StateReader): void {
+    super.loadMethodState(from);
     this.estimator.loadState(from.scope('estimator'));
-  }
-
-  protected disposeMethod(): void {
-    this.archOptimizer.dispose();
   }
 
   /** Each chosen estimator's gradient variance over repeated draws on one batch. */
