@@ -9,7 +9,7 @@ import type { StateReader, StateWriter } from '../checkpoint/state';
 import { ParamStore } from '../ops/params';
 import { conv2d } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
-import { residualReduction } from '../supernet/nb201-network';
+import { nb201CellForward, residualReduction } from '../supernet/nb201-network';
 import { runningBatchNorm, type NetworkMode } from './batch-norm';
 import type { EvalForwardOptions, EvalOutput, EvaluationNetwork, ImageInput } from './network';
 
@@ -102,15 +102,7 @@ export class Nb201EvalNetwork implements EvaluationNetwork {
         h = stage.block(h);
         continue;
       }
-      const nodes: tf.Tensor4D[] = [h];
-      for (let to = 1; to <= 3; to++) {
-        const terms: tf.Tensor4D[] = [];
-        EDGES.forEach((edge, e) => {
-          if (edge.to === to && this.edgeOps[e] !== 'none') terms.push(stage.ops[e](nodes[edge.from]));
-        });
-        nodes.push(terms.length > 0 ? tf.addN(terms) : tf.zerosLike(h));
-      }
-      h = nodes[3];
+      h = nb201CellForward(h, EDGES, (e, input) => (this.edgeOps[e] === 'none' ? null : stage.ops[e](input)));
     }
     const pooled = tf.mean(tf.relu(this.lastBn(h)), [1, 2]) as tf.Tensor2D;
     const logits = tf.add(tf.matMul(pooled, this.classifier.w as tf.Tensor2D), this.classifier.b) as tf.Tensor2D;

@@ -83,15 +83,7 @@ export class Nb201Supernet implements Supernet {
         h = stage.block(h);
         continue;
       }
-      const nodes: tf.Tensor4D[] = [h];
-      for (let to = 1; to <= 3; to++) {
-        const terms: tf.Tensor4D[] = [];
-        this.edgeEnds.forEach((end, e) => {
-          if (end.to === to) terms.push(mixedEdge(stage.edges[e], 1, nodes[end.from], rows[e], w.activeOp?.[e]));
-        });
-        nodes.push(tf.addN(terms));
-      }
-      h = nodes[3];
+      h = nb201CellForward(h, this.edgeEnds, (e, input) => mixedEdge(stage.edges[e], 1, input, rows[e], w.activeOp?.[e]));
     }
     const pooled = tf.mean(tf.relu(this.lastBn(h)), [1, 2]) as tf.Tensor2D;
     return tf.add(tf.matMul(pooled, this.classifier.w as tf.Tensor2D), this.classifier.b) as tf.Tensor2D;
@@ -101,6 +93,30 @@ export class Nb201Supernet implements Supernet {
     this.params.dispose();
     for (const a of this.arch) a.alpha.dispose();
   }
+}
+
+/**
+ * One NAS-Bench-201 cell: node 0 is the input, node j (1..3) the sum of its incoming edges'
+ * outputs, the cell's output node 3. `edgeOutput(e, x)` is edge e applied to its source node's
+ * tensor, or null for an edge that adds nothing (a discrete `none`); a node with no term is zeros.
+ * Shared by the supernet (mixed edges) and the evaluation network (one op per edge).
+ */
+export function nb201CellForward(
+  input: tf.Tensor4D,
+  edges: readonly { from: number; to: number }[],
+  edgeOutput: (e: number, x: tf.Tensor4D) => tf.Tensor4D | null,
+): tf.Tensor4D {
+  const nodes: tf.Tensor4D[] = [input];
+  for (let to = 1; to <= 3; to++) {
+    const terms: tf.Tensor4D[] = [];
+    edges.forEach((edge, e) => {
+      if (edge.to !== to) return;
+      const out = edgeOutput(e, nodes[edge.from]);
+      if (out) terms.push(out);
+    });
+    nodes.push(terms.length > 0 ? tf.addN(terms) : tf.zerosLike(input));
+  }
+  return nodes[3];
 }
 
 /**
