@@ -102,6 +102,12 @@ const BLACK_BOX_FIELDS: FieldSpec[] = [
  */
 export const STARTED_ELSEWHERE: readonly Algorithm[] = ['evaluation'];
 
+/** SDARTS's perturbation radius, growing linearly over the search (both variants). */
+const SDARTS_RADIUS_FIELDS: FieldSpec[] = [
+  { path: 'epsilon', label: 'Perturbation radius at the end', kind: 'number' },
+  { path: 'epsilonMin', label: 'Perturbation radius at the start', kind: 'number' },
+];
+
 export const RUN_FORMS: AlgorithmForm[] = [
   {
     algorithm: 'train',
@@ -128,20 +134,14 @@ export const RUN_FORMS: AlgorithmForm[] = [
     algorithm: 'sdarts-rs',
     label: 'SDARTS-RS',
     description: 'DARTS whose weight step sees randomly perturbed edge weights (Chen and Hsieh, ICML 2020): a smoother, more robust search.',
-    fields: [
-      { path: 'epsilon', label: 'Perturbation radius at the end', kind: 'number' },
-      { path: 'epsilonMin', label: 'Perturbation radius at the start', kind: 'number' },
-      { path: 'unrolled', label: 'Second order (unrolled)', kind: 'boolean' },
-      ...ONE_SHOT_FIELDS,
-    ],
+    fields: [...SDARTS_RADIUS_FIELDS, { path: 'unrolled', label: 'Second order (unrolled)', kind: 'boolean' }, ...ONE_SHOT_FIELDS],
   },
   {
     algorithm: 'sdarts-adv',
     label: 'SDARTS-ADV',
     description: 'DARTS whose weight step sees the worst edge weights a few PGD steps find within the radius (Chen and Hsieh, ICML 2020).',
     fields: [
-      { path: 'epsilon', label: 'Perturbation radius at the end', kind: 'number' },
-      { path: 'epsilonMin', label: 'Perturbation radius at the start', kind: 'number' },
+      ...SDARTS_RADIUS_FIELDS,
       { path: 'attackSteps', label: 'PGD steps', kind: 'int' },
       { path: 'unrolled', label: 'Second order (unrolled)', kind: 'boolean' },
       ...ONE_SHOT_FIELDS,
