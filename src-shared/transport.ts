@@ -1,4 +1,5 @@
 import type { AppError, Channel, EventName, EventOf, Reply, RequestOf } from './contract';
+import type { DesktopBridge } from './desktop';
 
 /**
  * The wire format of web mode's WebSocket (`/ws?token=…`) and the shape the Electron preload exposes.
@@ -35,6 +36,8 @@ export const TOKEN_PARAM = 'token';
 export type PreloadBridge = {
   requests: { [C in Channel]: (request: RequestOf<C>) => Promise<Reply<C>> };
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
+  /** Native dialogs and menu commands (src-shared/desktop.ts); only the Electron preload has them. */
+  desktop?: DesktopBridge;
 };
 
 export function unauthorizedError(): AppError {

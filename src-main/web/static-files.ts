@@ -47,32 +47,42 @@ function reply(res: ServerResponse, status: number, message: string): void {
   res.end(message);
 }
 
+/** A renderer file to send, or the status and message to answer instead. */
+export type RendererFile = { file: string; size: number; contentType: string } | { status: 400 | 403 | 404; message: string };
+
 /**
- * GET a file of the built renderer; client-side routes fall back to index.html. A path that does
- * not decode or points outside the renderer's folder is answered, never thrown.
+ * The file of the built renderer a URL path names; client-side routes fall back to index.html. A
+ * path that does not decode or points outside the renderer's folder is answered, never thrown.
+ * Shared by web mode and the desktop app's app:// protocol, so both serve exactly the same files.
  */
-export function serveStatic(res: ServerResponse, rendererDir: string, pathname: string, headOnly: boolean): void {
+export function resolveRendererFile(rendererDir: string, pathname: string): RendererFile {
   let rel: string;
   try {
     rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
   } catch {
-    return reply(res, 400, 'malformed URL: the path is not valid percent-encoded UTF-8');
+    return { status: 400, message: 'malformed URL: the path is not valid percent-encoded UTF-8' };
   }
-  if (rel.includes('\0')) return reply(res, 400, 'malformed URL: the path contains a NUL character');
+  if (rel.includes('\0')) return { status: 400, message: 'malformed URL: the path contains a NUL character' };
   let file = join(rendererDir, rel);
-  if (!(file + sep).startsWith(rendererDir + sep) && file !== rendererDir) return reply(res, 403, 'outside the renderer folder');
-  let size: number;
+  if (!(file + sep).startsWith(rendererDir + sep) && file !== rendererDir) return { status: 403, message: 'outside the renderer folder' };
   try {
     const stat = statSync(file, { throwIfNoEntry: false });
     if (!stat || stat.isDirectory()) file = join(rendererDir, 'index.html');
-    size = statSync(file).size;
+    return { file, size: statSync(file).size, contentType: MIME[extname(file)] ?? 'application/octet-stream' };
   } catch {
-    return reply(res, 404, 'not found');
+    return { status: 404, message: 'not found' };
   }
+}
+
+/** GET a file of the built renderer (resolveRendererFile), with the security headers. */
+export function serveStatic(res: ServerResponse, rendererDir: string, pathname: string, headOnly: boolean): void {
+  const found = resolveRendererFile(rendererDir, pathname);
+  if ('status' in found) return reply(res, found.status, found.message);
+  const { file } = found;
   res.writeHead(200, {
     ...SECURITY_HEADERS,
-    'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-    'content-length': String(size),
+    'content-type': found.contentType,
+    'content-length': String(found.size),
   });
   if (headOnly) return void res.end();
   const stream = createReadStream(file);
