@@ -2,12 +2,17 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { createApi } from './api/client';
-import { setApi } from './api/current';
+import { setApi, useApi } from './api/current';
+import { installMenuCommands } from './lib/desktop';
+import { downloadText } from './lib/save-text';
 import { createAppRouter } from './router';
 import './styles.css';
 
 setApi(createApi());
-const app = createApp(App).use(createPinia()).use(createAppRouter());
+const router = createAppRouter();
+const app = createApp(App).use(createPinia()).use(router);
+// The desktop app's menu (New run, Import, Export, ...); nothing in web mode.
+installMenuCommands(router, useApi(), downloadText);
 // A bug in a view must not leave a blank page or a stack trace: log it, the views show their own errors.
 app.config.errorHandler = (err) => console.error('[workbench]', err);
 app.mount('#app');

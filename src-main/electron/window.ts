@@ -50,7 +50,8 @@ export function createMainWindow(entryUrl: string, preload: string): BrowserWind
       webSecurity: true,
       allowRunningInsecureContent: false,
       experimentalFeatures: false,
-      enableBlinkFeatures: '',
+      // Middle-click would open links in a new window (refused anyway by the window-open handler).
+      disableBlinkFeatures: 'Auxclick',
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
