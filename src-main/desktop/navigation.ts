@@ -27,13 +27,16 @@ export function externalUrl(url: string): string | null {
   return u.href;
 }
 
-/** `will-navigate` / `will-frame-navigate`: the app's own origin (a reload) stays, an http(s) link goes to the browser. */
+/** `will-navigate` (the main frame): the app's own origin (a reload) stays, an http(s) link goes to the browser. */
 export function decideNavigation(url: string, appOrigin: string): NavigationDecision {
   if (isTrustedUrl(url, appOrigin)) return { allow: true, openExternally: null };
   return { allow: false, openExternally: externalUrl(url) };
 }
 
-/** `will-redirect`: only within the app's origin; a redirect is never the user's click, so nothing opens. */
+/**
+ * `will-redirect` and a sub-frame's `will-frame-navigate`: only within the app's origin; neither is
+ * the user's click, so nothing opens in the browser.
+ */
 export function decideRedirect(url: string, appOrigin: string): NavigationDecision {
   return { allow: isTrustedUrl(url, appOrigin), openExternally: null };
 }

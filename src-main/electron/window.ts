@@ -16,7 +16,11 @@ function enforce(decision: NavigationDecision, event: { preventDefault(): void }
  */
 export function guardWebContents(contents: WebContents, appOrigin: string): void {
   contents.on('will-navigate', (event, url) => enforce(decideNavigation(url, appOrigin), event));
-  contents.on('will-frame-navigate', (event) => enforce(decideNavigation(event.url, appOrigin), event));
+  // Sub-frames only (the main frame's navigation is will-navigate's), and never to the browser: the
+  // app has no frames, so a frame navigating is not the user's click.
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame) enforce(decideRedirect(event.url, appOrigin), event);
+  });
   contents.on('will-redirect', (event, url) => enforce(decideRedirect(url, appOrigin), event));
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
