@@ -23,7 +23,8 @@ const pkgDir = dirname(require.resolve('@doyensec/electronegativity/package.json
 // The tool fetches translations from the network at every start (one-second timeout); its bundled
 // en-US strings are all it needs, so its i18n module is replaced by one that only reads those.
 const i18nModule = join(pkgDir, 'dist/locales/i18n.js');
-const i18n = require('i18n');
+// The same i18n instance the tool's modules use (resolved from its own folder).
+const i18n = createRequire(join(pkgDir, 'package.json'))('i18n');
 require.cache[i18nModule] = {
   id: i18nModule,
   filename: i18nModule,
