@@ -57,12 +57,13 @@ function start(): void {
   let win: BrowserWindow | null = null;
   const dialogs: Dialogs = {
     async saveFile(opts) {
-      const r = await (win ? dialog.showSaveDialog(win, { title: opts.title, defaultPath: join(app.getPath('documents'), opts.defaultName), filters: opts.filters }) : dialog.showSaveDialog({ title: opts.title, filters: opts.filters }));
+      const options = { title: opts.title, defaultPath: join(app.getPath('documents'), opts.defaultName), filters: opts.filters };
+      const r = await (win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options));
       return r.canceled || !r.filePath ? null : r.filePath;
     },
     async pickFolder(opts) {
-      const props: ('openDirectory' | 'createDirectory')[] = ['openDirectory', 'createDirectory'];
-      const r = await (win ? dialog.showOpenDialog(win, { title: opts.title, properties: props }) : dialog.showOpenDialog({ title: opts.title, properties: props }));
+      const options = { title: opts.title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+      const r = await (win ? dialog.showOpenDialog(win, options) : dialog.showOpenDialog(options));
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
   };
