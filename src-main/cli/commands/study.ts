@@ -53,7 +53,7 @@ async function followStudy(host: Host, request: StudyRequest & { experimentId?: 
   }
   const log = (s: string) => (json ? process.stderr.write(`${s}\n`) : out(s));
   for (const s of started.skipped) log(`skipped ${s.strategy}: ${s.reason}`);
-  log(`experiment ${started.experimentId}: ${started.runs.length} runs queued`);
+  log(`experiment ${started.experimentId}: ${started.runs.length} run${started.runs.length === 1 ? '' : 's'} queued`);
   const stopAll = (): void => {
     process.stderr.write('\nstopping the study…\n');
     for (const r of started.runs) host.runs.stop(r.id).catch(() => {});
