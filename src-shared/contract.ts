@@ -3,6 +3,7 @@ import { RunConfig } from './model/run-config';
 import { ArtifactRecord, Experiment, GenotypeRecord, LogLine, MetricSeries, Run } from './model/records';
 import { MetricPoint } from './model/metrics';
 import { Genotype } from './model/genotype';
+import { StudyRequest, StudyRow } from './model/study';
 
 /**
  * THE typed contract between the renderer (or any client) and main: every request channel with its
@@ -92,6 +93,14 @@ export const requests = {
     request: z.object({ id: Id, kind: z.string().min(1).max(100).optional() }).strict(),
     response: z.array(ArtifactRecord),
   },
+
+  /** Starts a study's runs (every strategy on the same seeds) in the experiment, or in a new one. */
+  'studies.start': {
+    request: StudyRequest.safeExtend({ experimentId: Id.optional() }),
+    response: z.object({ experimentId: Id, runs: z.array(Run), skipped: z.array(z.object({ strategy: z.string(), reason: z.string() })) }),
+  },
+  /** Per algorithm, the experiment's search runs: parameter-free share, eigenvalues, time, benchmark and evaluated accuracy. */
+  'studies.summary': { request: z.object({ experimentId: Id }).strict(), response: z.array(StudyRow) },
 
   'metrics.query': {
     request: z

@@ -2,10 +2,11 @@ import { parseArgs } from 'node:util';
 import { formatGenotypeJson } from '../../src-shared/model/genotype-codec';
 import { PRESETS } from '../../src-shared/model/presets';
 import { describeIssues, requests } from '../../src-shared/contract';
-import { createHost, type Host } from '../host/host';
 import { HostError } from '../host/host-error';
 import { resolveDataDir } from '../host/paths';
 import { CliError, describeFailure } from './cli-error';
+import { withHost } from './with-host';
+import { runStudyCommand, STUDY_USAGE } from './commands/study';
 import { runBenchmarkCommand } from './commands/benchmark';
 import { runLandscapeCommand } from './commands/landscape';
 import { INSPECT_USAGE, runInspectCommand } from './commands/inspect';
@@ -30,6 +31,7 @@ Commands:
                       local optima and local-search descents of the benchmark's landscape
 ${INSPECT_USAGE}
 ${EVALUATE_USAGE}
+${STUDY_USAGE}
 ${WEIGHTS_USAGE}
 
 Every command takes --data-dir DIR (default: $NAS_WORKBENCH_DATA_DIR or ~/.local/share/nas-workbench),
@@ -45,22 +47,9 @@ function intArg(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
-/**
- * A host for one command. Commands that only read open the store read-only (nothing is written,
- * not even beside the file); the others open it writable unless the data dir cannot be written, in
- * which case they answer why.
- */
-async function withHost<T>(dataDir: string | undefined, readonly: true | undefined, work: (host: Host) => Promise<T>): Promise<T> {
-  const host = createHost({ dataDir: resolveDataDir(dataDir), mode: 'cli', readonly, watch: false });
-  try {
-    return await work(host);
-  } finally {
-    await host.close();
-  }
-}
-
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'inspect') return runInspectCommand(argv.slice(1), out); // its own options (--genotype, --channels, --layers)
+  if (argv[0] === 'study') return runStudyCommand(argv.slice(1), out); // its own options and defaults (--strategies, --seeds)
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

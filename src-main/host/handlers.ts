@@ -5,12 +5,14 @@ import { countNetworkCifarParams } from '../../src-shared/model/param-count';
 import type { Store } from '../store';
 import { HostError } from './host-error';
 import type { RunManager } from './run-manager';
+import type { StudyService } from './study';
 
 export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
 
 export interface HandlerDeps {
   store: Store;
   runs: RunManager;
+  studies: StudyService;
   appInfo: () => Promise<AppInfo>;
 }
 
@@ -20,7 +22,7 @@ function found<T>(value: T | null, what: string, field = 'id'): T {
 }
 
 /** The contract's handlers, free of any transport: Electron IPC, web mode and tests call the same ones. */
-export function createHandlers({ store, runs, appInfo }: HandlerDeps): Handlers {
+export function createHandlers({ store, runs, studies, appInfo }: HandlerDeps): Handlers {
   return {
     'app.info': () => appInfo(),
 
@@ -62,6 +64,9 @@ export function createHandlers({ store, runs, appInfo }: HandlerDeps): Handlers 
       found(store.runs.get(r.id), `run ${r.id}`);
       return store.artifacts.list(r.id, r.kind);
     },
+
+    'studies.start': (r) => studies.start(r),
+    'studies.summary': (r) => studies.summary(r.experimentId),
 
     'metrics.query': (r) => {
       found(store.runs.get(r.runId), `run ${r.runId}`, 'runId');

@@ -7,6 +7,7 @@ import { dispatch } from './dispatch';
 import { forkLauncher, type EngineLauncher } from './engine-launcher';
 import { EventBus } from './event-bus';
 import { createHandlers, type Handlers } from './handlers';
+import { createStudyService } from './study';
 import { appVersion, resourcesDir as defaultResourcesDir, CHECKPOINTS_DIR, STORE_FILE } from './paths';
 import { RunManager } from './run-manager';
 import { StoreWatcher } from './store-watcher';
@@ -82,6 +83,7 @@ export function createHost(opts: HostOptions): Host {
   const handlers = createHandlers({
     store,
     runs,
+    studies: createStudyService(store, runs, opts.resourcesDir ?? defaultResourcesDir()),
     appInfo: async () => {
       backend ??= probeBackend(launcher);
       const b = await backend;

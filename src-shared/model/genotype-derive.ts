@@ -34,6 +34,7 @@ function parseDartsCell(
   edgeOps: readonly (readonly string[])[],
   nodes: number,
   cell: 'normal' | 'reduce',
+  edgeScale?: readonly number[],
 ): [string, number][] {
   const gene: [string, number][] = [];
   let start = 0;
@@ -49,7 +50,8 @@ function parseDartsCell(
       for (let k = 0; k < ops.length; k++) {
         if (ops[k] !== 'none' && (best < 0 || weights[k] > weights[best])) best = k;
       }
-      candidates.push({ input, edge, best, strength: best < 0 ? -Infinity : weights[best] });
+      // PC-DARTS ranks a node's edges by op weight × the edge's normalization weight (its `_parse(W, W2)`).
+      candidates.push({ input, edge, best, strength: best < 0 ? -Infinity : weights[best] * (edgeScale?.[edge] ?? 1) });
     }
     // Array.prototype.sort is stable, like Python's sorted.
     const chosen = candidates.sort((a, b) => b.strength - a.strength).slice(0, 2);
@@ -76,13 +78,15 @@ function edgeOpsFor(ops: DartsEdgeOps, cell: 'normal' | 'reduce', edges: number)
 /**
  * The discrete DARTS cell pair of a search's architecture weights (DARTS, Liu et al. ICLR 2019):
  * `alphaNormal` / `alphaReduce` have one row per edge (node 0's two inputs, node 1's three, ...),
- * one weight per candidate op; concat is every intermediate node, 2..nodes+1.
+ * one weight per candidate op; concat is every intermediate node, 2..nodes+1. `edgeScale`: PC-DARTS's
+ * edge normalization weights per edge (node-wise softmax of β), which weigh each edge's strength.
  */
 export function deriveDartsGenotype(
   alphaNormal: readonly (readonly number[])[],
   alphaReduce: readonly (readonly number[])[],
   ops: DartsEdgeOps,
   nodes: number,
+  edgeScale?: { normal: readonly number[]; reduce: readonly number[] },
 ): DartsGenotype {
   if (!Number.isInteger(nodes) || nodes < 1) throw new Error(`nodes must be a positive integer, got ${nodes}`);
   const edges = dartsEdgeCount(nodes);
@@ -94,9 +98,9 @@ export function deriveDartsGenotype(
   const concat = Array.from({ length: nodes }, (_, i) => i + 2);
   return {
     space: 'darts',
-    normal: parseDartsCell(alphaNormal, edgeOpsFor(ops, 'normal', edges), nodes, 'normal'),
+    normal: parseDartsCell(alphaNormal, edgeOpsFor(ops, 'normal', edges), nodes, 'normal', edgeScale?.normal),
     normal_concat: concat,
-    reduce: parseDartsCell(alphaReduce, edgeOpsFor(ops, 'reduce', edges), nodes, 'reduce'),
+    reduce: parseDartsCell(alphaReduce, edgeOpsFor(ops, 'reduce', edges), nodes, 'reduce', edgeScale?.reduce),
     reduce_concat: [...concat],
   };
 }

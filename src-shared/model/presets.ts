@@ -58,6 +58,12 @@ export const PRESETS: Record<string, RunConfigInput> = {
   'drnas-quick': { algorithm: 'drnas', ...QUICK },
   'drnas-laptop': { algorithm: 'drnas', ...LAPTOP },
   /**
+   * `quick` and `laptop` with PC-DARTS (K=4 on C=4 and C=8), α frozen for the first quarter as its 15
+   * of 50 epochs; DARTS's learning rates, since these batches are far below the 256 PC-DARTS's 0.1 is for.
+   */
+  'pcdarts-quick': { algorithm: 'pcdarts', ...QUICK, archWarmupEpochs: 1, learningRate: 0.025, learningRateMin: 0.001 },
+  'pcdarts-laptop': { algorithm: 'pcdarts', ...LAPTOP, archWarmupEpochs: 3, learningRate: 0.025, learningRateMin: 0.001 },
+  /**
    * DARTS's CIFAR-10 search (Liu et al. 2019, `train_search.py`): C=16, 8 cells, 4 nodes, batch 64,
    * 50 epochs, half of the training set for α, crop with padding 4 and horizontal flip (no cutout in
    * the search). `dataset.dir` is the folder with `data_batch_1..5.bin`; set it to yours. The whole

@@ -7,6 +7,7 @@ import { SnasConfig } from './algorithms/snas';
 import { PvllConfig } from './algorithms/pvll';
 import { SdartsAdvConfig, SdartsRsConfig } from './algorithms/sdarts';
 import { DrnasConfig } from './algorithms/drnas';
+import { PcdartsConfig } from './algorithms/pcdarts';
 import { EvaluationConfig } from './algorithms/evaluation';
 
 /**
@@ -26,6 +27,7 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   SdartsRsConfig,
   SdartsAdvConfig,
   DrnasConfig,
+  PcdartsConfig,
   EvaluationConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;

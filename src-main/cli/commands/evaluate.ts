@@ -4,6 +4,7 @@ import { EVALUATION_PRESETS, type EvaluationPreset } from '../../../src-shared/m
 import type { Genotype } from '../../../src-shared/model/genotype';
 import { formatGenotypeJson, MAX_GENOTYPE_TEXT_CHARS, parseGenotype } from '../../../src-shared/model/genotype-codec';
 import { RunConfig } from '../../../src-shared/model/run-config';
+import { stat } from '../../../src-shared/model/statistics';
 import type { Host } from '../../host/host';
 import { STORE_FILE } from '../../host/paths';
 import { CliError } from '../cli-error';
@@ -92,14 +93,6 @@ export interface EvaluationOutcome {
   weights: string | null;
 }
 
-/** Mean and sample standard deviation (n − 1 in the denominator; null below two values). */
-export function meanAndSampleStd(values: number[]): { mean: number; std: number | null; n: number } {
-  const n = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const std = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : null;
-  return { mean, std, n };
-}
-
 function outcomeOf(host: Host, runId: number, seed: number, status: string): EvaluationOutcome {
   const report = host.store.artifacts.list(runId, 'evaluation.report').at(-1)?.data as Record<string, number> | undefined;
   const weights = host.store.artifacts.list(runId, 'evaluation.weights').at(-1)?.data as { file: string } | undefined;
@@ -138,7 +131,7 @@ export async function runEvaluations(host: Host, plan: EvaluatePlan, genotype: G
     if (!json) out(`seed ${seed}: top-1 ${percent(outcome.top1 ?? NaN)} %  (run ${run.id}${outcome.weights ? `, weights ${outcome.weights}` : ''})`);
   }
   const done = outcomes.filter((o) => o.status === 'completed' && o.top1 !== null);
-  const top1 = done.length > 0 ? meanAndSampleStd(done.map((o) => o.top1!)) : null;
+  const top1 = stat(done.map((o) => o.top1!));
   const size = done[0] ? { params: done[0].params, multiplyAdds: done[0].multiplyAdds } : { params: null, multiplyAdds: null };
   if (json) {
     out(JSON.stringify({ genotype: JSON.parse(formatGenotypeJson(genotype)) as unknown, searchRunId: plan.searchRunId ?? null, preset: plan.preset, runs: outcomes, top1: top1 && { ...top1, std_kind: 'sample' }, ...size }));

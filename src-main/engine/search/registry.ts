@@ -8,6 +8,7 @@ import { createSnasStrategy } from './sampled/snas';
 import { createPvllStrategy } from './sampled/pvll';
 import { createSdartsAdvStrategy, createSdartsRsStrategy } from './oneshot/sdarts';
 import { createDrnasStrategy } from './oneshot/drnas';
+import { createPcdartsStrategy } from './oneshot/pcdarts';
 import { createEvaluationStrategy } from './evaluation';
 
 /**
@@ -27,6 +28,7 @@ export const strategies = {
   'sdarts-rs': createSdartsRsStrategy,
   'sdarts-adv': createSdartsAdvStrategy,
   drnas: createDrnasStrategy,
+  pcdarts: createPcdartsStrategy,
   evaluation: createEvaluationStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 

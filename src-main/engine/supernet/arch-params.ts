@@ -28,6 +28,7 @@ export function alphaValues(net: Supernet): Record<string, number[][]> {
   return out;
 }
 
+/** Every architecture variable: each cell type's α, then PC-DARTS's β where the network has them. */
 export function archVariables(net: Supernet): tf.Variable[] {
-  return net.arch.map((a) => a.alpha);
+  return [...net.arch.map((a) => a.alpha), ...net.arch.flatMap((a) => (a.beta ? [a.beta] : []))];
 }

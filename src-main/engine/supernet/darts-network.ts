@@ -8,6 +8,8 @@ import { conv2d, type Stride } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
 import { planDartsSpace, type DartsEdge } from '../spaces/darts-cells';
 import { initArchParam } from './arch-params';
+import { edgeNormalizationScale, initEdgeBeta } from './edge-normalization';
+import { partialChannelEdge } from './partial-channels';
 import { checkpointed } from './checkpoint';
 import { checkEdgeWeights, edgeRow, edgeRows, mixedEdge, type EdgeCandidate } from './mixed-edge';
 import type { ArchParam, CellKind, CellWeights, EdgeWeights, Supernet } from './types';
@@ -40,6 +42,13 @@ export interface SupernetOptions {
    * supernet/memory-plan.ts. Not with RobustDARTS's `noise` op (it draws anew per call).
    */
   recompute?: 'cells' | 'edges';
+  /**
+   * PC-DARTS's partial channel connections: each edge mixes its ops on 1/K of its channels
+   * (supernet/partial-channels.ts); 1 (the default) is DARTS's full edge.
+   */
+  partialChannels?: number;
+  /** PC-DARTS's edge normalization: a β per edge, node-wise softmax (supernet/edge-normalization.ts). */
+  edgeNormalization?: boolean;
 }
 
 interface BuiltCell {
@@ -72,6 +81,10 @@ export class DartsSupernet implements Supernet {
     const space = plan.space;
     if (options.recompute && dartsPlanUsesNoise(plan)) {
       throw new Error("recompute (gradient checkpointing) cannot be used with the 'noise' op: it draws new noise when a cell is recomputed; remove 'noise' or lower the batch size instead");
+    }
+    const k = options.partialChannels ?? 1;
+    if (!Number.isInteger(k) || k < 1 || space.channels % k !== 0) {
+      throw new Error(`partialChannels K=${k} must be a positive integer dividing the space's channels (${space.channels}): choose K among the divisors of ${space.channels} or change channels`);
     }
     this.space = space;
     this.numClasses = shape.numClasses;
@@ -111,7 +124,12 @@ export class DartsSupernet implements Supernet {
       b: this.params.bias('classifier.b', shape.numClasses, cPrev),
     };
     const archRng = rng.fork('alphas');
-    this.arch = (['normal', 'reduce'] as const).map((kind) => initArchParam(kind, plan.edges[kind].map((e) => e.ops), archRng));
+    const arch = (['normal', 'reduce'] as const).map((kind) => initArchParam(kind, plan.edges[kind].map((e) => e.ops), archRng));
+    if (options.edgeNormalization) {
+      const betaRng = rng.fork('betas');
+      for (const a of arch) a.beta = initEdgeBeta(a.edgeOps.length, betaRng);
+    }
+    this.arch = arch;
   }
 
   forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D {
@@ -126,8 +144,10 @@ export class DartsSupernet implements Supernet {
       const ops = a.edgeOps[0].length;
       // Recomputed cells and edges slice their rows inside the checkpoint: the matrix is their input.
       checkEdgeWeights(w.weights, edges, ops);
-      const rows = this.options.recompute ? [] : edgeRows(w.weights, edges, ops);
-      perKind.set(a.kind, { weights: w.weights, rows, active: w.activeOp });
+      // Edge normalization scales each edge's row by its node-wise softmax(β): the mixed edge is linear in its row.
+      const scaled = a.beta ? (tf.mul(w.weights, edgeNormalizationScale(a.beta, this.space.nodes)) as tf.Tensor2D) : w.weights;
+      const rows = this.options.recompute ? [] : edgeRows(scaled, edges, ops);
+      perKind.set(a.kind, { weights: scaled, rows, active: w.activeOp });
     }
     let s0 = this.stem(x);
     let s1 = s0;
@@ -146,7 +166,10 @@ export class DartsSupernet implements Supernet {
 
   dispose(): void {
     this.params.dispose();
-    for (const a of this.arch) a.alpha.dispose();
+    for (const a of this.arch) {
+      a.alpha.dispose();
+      a.beta?.dispose();
+    }
   }
 
   /** rows: the edges' weight rows, or null to slice them per edge (inside the checkpoint when recomputing). */
@@ -159,7 +182,9 @@ export class DartsSupernet implements Supernet {
       for (let i = 0; i < node + 2; i++, e++) {
         const edge = cell.edges[e];
         const at = e;
-        const run = (x: tf.Tensor4D, m: tf.Tensor2D) => mixedEdge(edge.candidates, edge.stride, x, rows ? rows[at] : edgeRow(m, at), active?.[at]);
+        const k = this.options.partialChannels ?? 1;
+        const mixed = (x: tf.Tensor4D, m: tf.Tensor2D) => mixedEdge(edge.candidates, edge.stride, x, rows ? rows[at] : edgeRow(m, at), active?.[at]);
+        const run = k === 1 ? mixed : (x: tf.Tensor4D, m: tf.Tensor2D) => partialChannelEdge(x, k, edge.stride, (part) => mixed(part, m));
         inputs.push(
           perEdge
             ? (checkpointed(([x, m]) => run(x as tf.Tensor4D, m as tf.Tensor2D), [states[edge.input], weights], edge.variables) as tf.Tensor4D)
@@ -174,7 +199,8 @@ export class DartsSupernet implements Supernet {
   private buildEdge(edge: DartsEdge, c: number, reduction: boolean, ctxFor: (op: string) => OpContext): BuiltEdge {
     const stride: Stride = reduction && edge.input < 2 ? 2 : 1;
     const before = this.params.list().length;
-    const candidates = edge.ops.map((op) => ({ op: dartsEdgeOp(op)(c, stride, ctxFor(op)), zero: op === 'none' }));
+    const width = c / (this.options.partialChannels ?? 1);
+    const candidates = edge.ops.map((op) => ({ op: dartsEdgeOp(op)(width, stride, ctxFor(op)), zero: op === 'none' }));
     return { input: edge.input, stride, candidates, variables: this.params.list().slice(before) };
   }
 }

@@ -29,9 +29,10 @@ export async function planDartsMemory(
   batchSize: number,
   probeSeed: number,
   memory?: BackendMemory,
+  network: Omit<SupernetOptions, 'recompute'> = {},
 ): Promise<MemoryPlan<Recompute>> {
   const measure = async (batch: number, recompute: Recompute | null) => {
-    const net = new DartsSupernet(space, input, new Rng(probeSeed), recompute ? { recompute } : {});
+    const net = new DartsSupernet(space, input, new Rng(probeSeed), recompute ? { ...network, recompute } : network);
     const x = tf.zeros([batch, input.height, input.width, input.inChannels]) as tf.Tensor4D;
     const y = tf.zeros([batch], 'int32') as tf.Tensor1D;
     try {
@@ -45,7 +46,7 @@ export async function planDartsMemory(
     }
   };
   const parameterCount = (() => {
-    const net = new DartsSupernet(space, input, new Rng(probeSeed));
+    const net = new DartsSupernet(space, input, new Rng(probeSeed), network);
     const count = net.params.count();
     net.dispose();
     return count;

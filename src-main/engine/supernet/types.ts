@@ -24,6 +24,8 @@ export type CellWeights = Partial<Record<CellKind, EdgeWeights>>;
 export interface ArchParam {
   kind: CellKind;
   alpha: tf.Variable<tf.Rank.R2>;
+  /** PC-DARTS's edge normalization β [edges], when the network has it (supernet/edge-normalization.ts). */
+  beta?: tf.Variable<tf.Rank.R1>;
   edgeOps: readonly (readonly string[])[];
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkOneShot, oneShotFields } from './one-shot';
+import { checkPartialChannels, partialChannelsField } from './pcdarts';
 
 /**
  * SDARTS (Chen and Hsieh, "Stabilizing Differentiable Architecture Search via Perturbation-based
@@ -12,10 +13,13 @@ const perturbationFields = {
   ...oneShotFields,
   epsilon: z.number().positive().max(1).default(0.3),
   epsilonMin: z.number().min(0).max(1).default(0.03),
+  /** K > 1: SDARTS on PC-DARTS (partial channels and edge normalization, as the SDARTS paper's table). */
+  partialChannels: partialChannelsField.default(1),
 } as const;
 
 function checkPerturbation(c: z.infer<z.ZodObject<typeof perturbationFields>>, ctx: z.RefinementCtx): void {
   checkOneShot(c, ctx);
+  checkPartialChannels(c, ctx);
   if (c.epsilonMin > c.epsilon) ctx.addIssue({ code: 'custom', path: ['epsilonMin'], message: `epsilonMin (${c.epsilonMin}) must not exceed epsilon (${c.epsilon})` });
 }
 

@@ -36,6 +36,8 @@ describe('resume of one-shot search', () => {
     ['SDARTS-RS', { algorithm: 'sdarts-rs', space: TINY_DARTS }],
     ['SDARTS-ADV (second order)', { algorithm: 'sdarts-adv', space: TINY_NB201, unrolled: true, attackSteps: 2 }],
     ['DrNAS (Hessian eigenvalue each epoch)', { algorithm: 'drnas', space: TINY_DARTS, hessianEvery: 1, hessianIters: 2 }],
+    ['PC-DARTS (K=2, α from epoch 1)', { algorithm: 'pcdarts', space: TINY_DARTS, partialChannels: 2, archWarmupEpochs: 1 }],
+    ['SDARTS-ADV on PC-DARTS', { algorithm: 'sdarts-adv', space: TINY_DARTS, partialChannels: 2, attackSteps: 2 }],
   ];
   for (const [name, config] of cases) {
     it(`${name} continues exactly from steps 1, 2 (epoch end) and 3`, async () => {

@@ -58,7 +58,7 @@ export interface DartsData {
  * For the DARTS space it also plans the step's memory (plain, recomputed per cell or per edge) and
  * refuses, before anything trains, a run that would not fit.
  */
-export async function loadOneShotData(config: OneShotCommon, resourcesDir: string, rng: Rng, reporter: Reporter): Promise<DartsData> {
+export async function loadOneShotData(config: OneShotCommon & { partialChannels?: number }, resourcesDir: string, rng: Rng, reporter: Reporter): Promise<DartsData> {
   const data = await loadDataset(config.dataset, resourcesDir, rng.fork('dataset'));
   const halves = splitIndices(data.train.count, config.trainPortion, rng.fork('split'));
   const stream = (indices: number[], label: string) =>
@@ -73,11 +73,13 @@ export async function loadOneShotData(config: OneShotCommon, resourcesDir: strin
   const stepsPerEpoch = Math.min(train.batchesPerEpoch, config.batchesPerEpoch ?? Infinity);
   reporter.log('info', `dataset ${data.name}: ${halves.train.length} images train the weights, ${halves.valid.length} the architecture; ${stepsPerEpoch} steps per epoch`);
   const [height, width, inChannels] = data.shape;
-  let supernetOptions = {};
+  let supernetOptions: SupernetOptions = {};
   if (config.space.kind === 'darts') {
-    const memory = await planDartsMemory(config.space, { height, width, inChannels, numClasses: data.classes }, config.batchSize, rng.fork('memory-probe').uint32());
+    // PC-DARTS's network (partial channels with edge normalization) is planned as it will run.
+    const network = partialChannelNetwork(config.partialChannels ?? 1);
+    const memory = await planDartsMemory(config.space, { height, width, inChannels, numClasses: data.classes }, config.batchSize, rng.fork('memory-probe').uint32(), undefined, network);
     reporter.log('info', memory.note);
-    if (memory.recompute) supernetOptions = { recompute: memory.recompute };
+    supernetOptions = memory.recompute ? { ...network, recompute: memory.recompute } : network;
   }
   return {
     train,
@@ -88,6 +90,16 @@ export async function loadOneShotData(config: OneShotCommon, resourcesDir: strin
     validation: () => orderedBatches(data.train, data.shape, data.normalization, config.batchSize, halves.valid),
     supernetOptions,
   };
+}
+
+/** PC-DARTS's network options for K: partial channels with edge normalization, none for K = 1. */
+export function partialChannelNetwork(k: number): SupernetOptions {
+  return k > 1 ? { partialChannels: k, edgeNormalization: true } : {};
+}
+
+/** The data with PC-DARTS's network for K added to its supernet options (the memory plan's recomputation kept). */
+export function withPartialChannels<D extends Pick<DartsData, 'supernetOptions'>>(data: D, k: number): D {
+  return k > 1 ? { ...data, supernetOptions: { ...data.supernetOptions, ...partialChannelNetwork(k) } } : data;
 }
 
 /** The supernet of a one-shot run's space, with the memory plan's options. */

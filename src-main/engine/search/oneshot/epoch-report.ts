@@ -10,6 +10,7 @@ import { countSkipConnections } from '../../diagnostics/skip-count';
 import type { Batch as DataBatch } from '../../data/batches';
 import { crossEntropy, scoreBatches } from '../../evaluate/classification';
 import { alphaValues, softmaxWeights } from '../../supernet/arch-params';
+import { edgeNormalizationValues } from '../../supernet/edge-normalization';
 import type { Supernet } from '../../supernet/types';
 import type { Batch } from './architect';
 import type { Reporter } from '../strategy';
@@ -18,12 +19,21 @@ import type { StateReader, StateWriter } from '../../checkpoint/state';
 /** Current α of every cell type with each row's op names (the `alphas` artifact). */
 export interface AlphaSnapshot {
   space: Supernet['space'];
-  cells: { kind: string; edgeOps: readonly (readonly string[])[]; alpha: number[][] }[];
+  /** `edgeScale`: PC-DARTS's edge normalization weights, where the network has β. */
+  cells: { kind: string; edgeOps: readonly (readonly string[])[]; alpha: number[][]; edgeScale?: number[] }[];
 }
 
 export function alphaSnapshot(net: Supernet): AlphaSnapshot {
   const values = alphaValues(net);
-  return { space: net.space, cells: net.arch.map((a) => ({ kind: a.kind, edgeOps: a.edgeOps, alpha: values[a.kind] })) };
+  return {
+    space: net.space,
+    cells: net.arch.map((a) => ({
+      kind: a.kind,
+      edgeOps: a.edgeOps,
+      alpha: values[a.kind],
+      ...(a.beta && net.space.kind === 'darts' ? { edgeScale: edgeNormalizationValues(Array.from(a.beta.dataSync()), net.space.nodes) } : {}),
+    })),
+  };
 }
 
 /** The discrete cell(s) of the α: DARTS's `genotype()._parse`, or NAS-Bench-201's arg-max per edge. */
@@ -37,7 +47,8 @@ export function deriveGenotype(snapshot: AlphaSnapshot): Genotype {
   if (space.kind === 'nb201') return deriveNb201Genotype(cell('normal').alpha, cell('normal').edgeOps[0]);
   const normal = cell('normal');
   const reduce = cell('reduce');
-  return deriveDartsGenotype(normal.alpha, reduce.alpha, { normal: normal.edgeOps, reduce: reduce.edgeOps }, space.nodes);
+  const edgeScale = normal.edgeScale && reduce.edgeScale ? { normal: normal.edgeScale, reduce: reduce.edgeScale } : undefined;
+  return deriveDartsGenotype(normal.alpha, reduce.alpha, { normal: normal.edgeOps, reduce: reduce.edgeOps }, space.nodes, edgeScale);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { cellWeights, rowTensors, supernetObjective } from '../sampled/supernet-objective';
 import type { Rows } from '../sampled/gumbel';
 import type { StrategyContext } from '../strategy';
-import { loadOneShotData } from './data';
+import { loadOneShotData, withPartialChannels } from './data';
 import { DartsStrategy, type DartsDeps } from './darts';
 import type { OneShotStep, Relaxation, StepFigure } from './template';
 
@@ -61,7 +61,8 @@ abstract class PerturbedDarts<C extends SdartsRsConfig | SdartsAdvConfig> extend
   private readonly perturbing: Rng;
 
   constructor(ctx: StrategyContext<C>, deps: DartsDeps, label: string) {
-    super(ctx, deps, label);
+    // partialChannels K > 1: SDARTS on PC-DARTS's supernet (the SDARTS paper's PC-DARTS rows).
+    super(ctx, { ...deps, data: withPartialChannels(deps.data, ctx.config.partialChannels) }, ctx.config.partialChannels > 1 ? `${label} on PC-DARTS` : label);
     this.perturbing = ctx.rng.fork('perturbation');
   }
 
