@@ -21,16 +21,17 @@ export function nativeStep(threads: number, steps: number, profile = false): Nat
   return JSON.parse(out.split('\n').pop() ?? '') as NativeStepResult;
 }
 
-export interface GdasVsDarts {
-  /** The child's own lines (ms per step of each). */
+export interface MethodsStep {
+  /** The child's own lines (ms per step and peak bytes of each method). */
   lines: string[];
-  ratio: number;
+  /** `<method>_over_darts_step_cost` and `<method>_over_darts_peak_bytes`, by name. */
+  ratios: Record<string, number>;
 }
 
-/** GDAS's step against DARTS (first order) on the reference supernet, the engine's default backend. */
-export function gdasVsDarts(steps: number, threads: number): GdasVsDarts {
-  const out = runChild('./gdas-vs-darts.ts', ['5', '8', '32', String(steps)], { NAS_NATIVE_THREADS: String(threads) });
-  const lines = out.split('\n').filter((l) => /ms\/step|backend|GDAS \/ DARTS/.test(l));
-  const ratio = Number(/GDAS \/ DARTS step time: ([\d.]+)/.exec(out)?.[1]);
-  return { lines, ratio };
+/** Every one-shot method's step against DARTS (first order) on the reference supernet, the engine's default backend. */
+export function methodsStep(steps: number, threads: number): MethodsStep {
+  const out = runChild('./methods-step.ts', ['5', '8', '32', String(steps)], { NAS_NATIVE_THREADS: String(threads) });
+  const lines = out.split('\n').filter((l) => /ms\/step|backend/.test(l));
+  const ratios = Object.fromEntries([...out.matchAll(/^(\w+_over_darts_\w+)=([\d.]+)$/gm)].map((m) => [m[1], Number(m[2])]));
+  return { lines, ratios };
 }

@@ -2,7 +2,8 @@
  * `npm run bench`: training speed and memory of the DARTS supernet on the wasm backend, against the
  * cpu backend and PyTorch (CPU, 1 and 2 threads) on the same machine in the same run.
  * Interleaved by rounds: PyTorch 1 thread, pure wasm, wasm + native kernels on 1 and 2 threads (own
- * processes), PyTorch 2 threads. Then the native step's profile and GDAS's step against DARTS's.
+ * processes), PyTorch 2 threads. Then the native step's profile and each one-shot method's step and
+ * peak bytes against DARTS's.
  * Flags: `--default-size` also runs one step of DARTS's default search network (slow, own process);
  * `--rounds N` interleaved rounds (default 3); `--skip-cpu` skips the cpu-backend steps (~14 min).
  * Figures: docs/performance.md.
@@ -14,7 +15,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerTrainingKernels } from '../../src-main/engine/backend/kernels/index';
 import { backendMemory } from '../../src-main/engine/backend/memory';
 import { softmaxWeights } from '../../src-main/engine/supernet/arch-params';
-import { gdasVsDarts, nativeStep } from './children';
+import { methodsStep, nativeStep } from './children';
 import { cpuMs, median } from './kernel-timer';
 import { forwardFlops } from './flops';
 import { pytorchStep, pytorchUnavailable } from './pytorch';
@@ -173,9 +174,9 @@ async function main() {
     console.log(`  ${k.name.padEnd(38)} ${k.selfMs.toFixed(0).padStart(6)} ms  ${((100 * k.selfMs) / profiledMs).toFixed(1).padStart(5)} %  ${k.calls.toFixed(0).padStart(5)} calls`);
   }
 
-  const gdas = gdasVsDarts(2, 1);
-  console.log(`\n== GDAS step against a DARTS (first-order) step, reference supernet, engine's default backend, native on 1 thread`);
-  for (const line of gdas.lines) console.log(`  ${line}`);
+  const methods = methodsStep(2, 1);
+  console.log(`\n== each one-shot method's step against DARTS's (first order), reference supernet, engine's default backend, native on 1 thread`);
+  for (const line of methods.lines) console.log(`  ${line}`);
 
   const quick = quickPresetShape();
   console.log(`\n== quick preset`);
@@ -207,7 +208,7 @@ async function main() {
   console.log(`pytorch_over_wasm_step_speedup=${torchMissing ? 'NA' : (median(torch[1]) / wasmMs).toFixed(2)}`);
   console.log(`pytorch_over_native_step_speedup=${torchMissing || nativeMissing ? 'NA' : (median(torch[1]) / nativeMs[1]).toFixed(2)}`);
   console.log(`pytorch2_over_native_step_speedup=${torchMissing || nativeMissing ? 'NA' : (median(torch[2]) / bestNativeMs).toFixed(2)}`);
-  console.log(`gdas_over_darts_step_cost=${gdas.ratio.toFixed(3)}`);
+  for (const [key, value] of Object.entries(methods.ratios)) console.log(`${key}=${value.toFixed(3)}`);
   console.log(`wasm_step_gflops=${gflops.toFixed(2)}`);
   console.log(`matmul_ceiling_gflops=${ceiling.toFixed(1)}`);
   console.log(`peak_heap_mib=${(peakHeap / MiB).toFixed(0)}`);

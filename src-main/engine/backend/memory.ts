@@ -88,7 +88,7 @@ interface TrackingEngine {
  * 4.9 GiB while the whole wasm heap was 3.8 GiB). Hooks the engine's tensor bookkeeping while the
  * step runs; buffers made inside a kernel and freed before it returns are not seen.
  */
-export async function measureStepBytes(batchSize: number, step: () => void): Promise<StepBytes> {
+export async function measureStepBytes(batchSize: number, step: () => void | Promise<unknown>): Promise<StepBytes> {
   const engine = tf.engine() as unknown as TrackingEngine;
   const { trackTensor, disposeTensor } = engine;
   const refs = new Map<object, number>();
@@ -115,7 +115,7 @@ export async function measureStepBytes(batchSize: number, step: () => void): Pro
     disposeTensor.call(this, a);
   };
   try {
-    step();
+    await step();
   } finally {
     engine.trackTensor = trackTensor;
     engine.disposeTensor = disposeTensor;

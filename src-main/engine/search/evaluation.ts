@@ -7,6 +7,7 @@ import { buildEvaluationNetwork } from '../evaluate/build';
 import { correctCount, crossEntropy } from '../evaluate/classification';
 import { measureComplexity } from '../evaluate/complexity';
 import { scoreNetwork } from '../evaluate/score';
+import { predictionReport } from '../evaluate/predictions';
 import { saveTrainedNetwork } from '../evaluate/trained-weights';
 import { clipScale, cosineLearningRate, globalNorm, gradsInOrder, SgdMomentum } from '../optim/optimizers';
 import type { SearchStrategy, StrategyFactory } from './strategy';
@@ -104,7 +105,8 @@ export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async
         if (step % perEpoch === 0) {
           const seconds = (Date.now() - epochStart) / 1000;
           trainSeconds += seconds;
-          const test = await scoreNetwork(net, orderedBatches(data.test, data.shape, data.normalization, config.testBatchSize), top5);
+          const last = step === totalSteps;
+          const test = await scoreNetwork(net, orderedBatches(data.test, data.shape, data.normalization, config.testBatchSize), top5, last);
           const at = { step, epoch: epoch + 1 };
           const point = (key: string, value: number): MetricPoint => ({ ...at, key, value });
           reporter.metrics([
@@ -118,7 +120,8 @@ export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async
             point('epoch.seconds', seconds),
           ]);
           epochSums = { loss: 0, correct: 0, count: 0 };
-          if (step === totalSteps) {
+          if (last) {
+            reporter.artifact('evaluation.predictions', step, predictionReport(data.test, data.shape, data.classNames, test.predictions!));
             reporter.artifact('evaluation.report', step, {
               top1: test.acc,
               ...(test.top5 !== undefined ? { top5: test.top5 } : {}),

@@ -58,5 +58,16 @@ describe('the evaluation strategy', () => {
     expect(report.params as number).toBeGreaterThan(0);
     expect(report.multiplyAdds as number).toBeGreaterThan(0);
     expect(report.top5).toBeUndefined();
+
+    // The predictions of the final pass: the confusion matrix covers every test image and its
+    // diagonal is the top-1 the loss pass counted on its own (tfjs's correctCount).
+    const predictions = artifacts.find((a) => a.kind === 'evaluation.predictions')!.data as unknown as { confusion: number[][]; samples: { label: number; predicted: number; pixels: string }[]; classNames: string[] };
+    const total = predictions.confusion.flat().reduce((a, b) => a + b, 0);
+    const diagonal = predictions.confusion.reduce((a, row, i) => a + row[i], 0);
+    expect(total).toBe(report.testImages);
+    expect(diagonal / total).toBeCloseTo(report.top1 as number, 12);
+    expect(predictions.classNames).toHaveLength(10);
+    expect(predictions.samples).toHaveLength(24);
+    expect(Buffer.from(predictions.samples[0].pixels, 'base64')).toHaveLength(28 * 28);
   });
 });
