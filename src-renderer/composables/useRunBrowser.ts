@@ -11,10 +11,10 @@ const LIVE_REFRESH_MS = 1000;
 /**
  * One page of the experiment browser: the state comes from the route query, the rows from
  * `runs.query` (or `runs.groups` in the groups view). Refetches when the state or the experiment
- * changes, and (throttled) when a run's status changes anywhere. A slower answer that arrives after
+ * changes, and (throttled, then `onLiveChange`) when a run's status changes anywhere. A slower answer that arrives after
  * a newer request is dropped, so typing in the search box never shows a stale page.
  */
-export function useRunBrowser(experimentId: Ref<number | null>) {
+export function useRunBrowser(experimentId: Ref<number | null>, onLiveChange?: () => void) {
   const route = useRoute();
   const router = useRouter();
   const api = useApi();
@@ -73,6 +73,7 @@ export function useRunBrowser(experimentId: Ref<number | null>) {
     timer = setTimeout(() => {
       timer = null;
       void load(true);
+      onLiveChange?.();
     }, LIVE_REFRESH_MS);
   });
   onScopeDispose(() => {
