@@ -8,7 +8,7 @@
  *   - sort: a header click until the re-sorted page shows;
  *   - filter + sort: an algorithm filter picked on a sorted table until the filtered page shows;
  *   - search: typing until the matching page shows (includes the 250 ms debounce);
- * plus the DOM nodes of the page. Goal: under 300 ms each for the table and a sorted/filtered page.
+ * plus the DOM nodes of the page and the same queries' times over the HTTP API (the server's share). Goal: under 300 ms each for the table and a sorted/filtered page.
  * Not a test: run it by hand (never in CI, never with the test suite). Figures: docs/performance.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -119,6 +119,20 @@ async function main(): Promise<void> {
       await page.waitForFunction(shows, { range: total }, { polling: 'raf' });
       return page.evaluate(() => document.getElementsByTagName('*').length);
     })();
+    // The same queries over the HTTP API: the server's share of the times above (query, validation, JSON).
+    const api = async (request: object) => {
+      const times: number[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const t0 = performance.now();
+        await call('runs.query', request);
+        times.push(performance.now() - t0);
+      }
+      return times;
+    };
+    const apiDefault = await api({});
+    const apiSorted = await api({ sort: 'bestValAcc', direction: 'desc' });
+    const apiFiltered = await api({ algorithm: 'darts', sort: 'bestValAcc', direction: 'desc' });
+    const apiSearch = await api({ algorithm: 'darts', sort: 'bestValAcc', direction: 'desc', search: term });
     const ms = (xs: number[]) => `${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
     console.log(`runs table, cold page load:              ${ms(cold)}`);
     console.log(`runs table, Experiments link (warm):      ${ms(warm)}`);
@@ -126,6 +140,7 @@ async function main(): Promise<void> {
     console.log(`filtered + sorted page (algorithm menu):  ${ms(filter)}`);
     console.log(`search page (incl. 250 ms debounce):      ${ms(search)}`);
     console.log(`DOM nodes of the page (50 rows):          ${nodes}`);
+    console.log(`API runs.query over HTTP: default ${ms(apiDefault)}; sorted ${ms(apiSorted)}; filtered + sorted ${ms(apiFiltered)}; search ${ms(apiSearch)}`);
   } finally {
     await browser.close();
     if (child && child.exitCode === null) {
