@@ -11,7 +11,8 @@ const LIVE_REFRESH_MS = 1000;
 /**
  * One page of the experiment browser: the state comes from the route query, the rows from
  * `runs.query` (or `runs.groups` in the groups view). Refetches when the state or the experiment
- * changes, and (throttled, then `onLiveChange`) when a run's status changes anywhere. A slower answer that arrives after
+ * changes, and (throttled; `onLiveChange` when a run it did not show appears) when a run's status
+ * changes anywhere. A slower answer that arrives after
  * a newer request is dropped, so typing in the search box never shows a stale page.
  */
 export function useRunBrowser(experimentId: Ref<number | null>, onLiveChange?: () => void) {
@@ -67,13 +68,27 @@ export function useRunBrowser(experimentId: Ref<number | null>, onLiveChange?: (
 
   watch([() => JSON.stringify(state.value), experimentId], () => void load(), { immediate: true });
 
+  // Progress of a run on the page is patched in place (the engine reports it often); a new run, or a
+  // status change (which may move the run under the current sort or filter), refetches, throttled.
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const off = api.on('run.status', () => {
+  let newRunSeen = false;
+  const off = api.on('run.status', (run) => {
+    const rows = page.value?.rows;
+    const i = rows?.findIndex((r) => r.id === run.id) ?? -1;
+    if (rows && page.value && i >= 0 && rows[i].status === run.status) {
+      const patched = [...rows];
+      patched[i] = { ...rows[i], progressDone: run.progressDone, progressTotal: run.progressTotal };
+      page.value = { ...page.value, rows: patched };
+      return;
+    }
+    if (i < 0) newRunSeen = true;
     if (timer) return;
     timer = setTimeout(() => {
       timer = null;
-      void load(true);
-      onLiveChange?.();
+      const grew = newRunSeen;
+      newRunSeen = false;
+      void load(grew);
+      if (grew) onLiveChange?.();
     }, LIVE_REFRESH_MS);
   });
   onScopeDispose(() => {
