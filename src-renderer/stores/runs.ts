@@ -57,9 +57,9 @@ export const useRunsStore = defineStore('runs', () => {
     return run;
   }
 
-  /** Starts `count` copies of run `id` with the next seeds (runs.repeat); the experiment counts follow. */
-  async function repeat(id: number, count: number): Promise<Run[]> {
-    const started = await useApi().request('runs.repeat', { id, count });
+  /** Starts copies of run `id` with the next `count` seeds or the given ones (runs.repeat); the experiment counts follow. */
+  async function repeat(id: number, seeds: { count: number } | { seeds: number[] }): Promise<Run[]> {
+    const started = await useApi().request('runs.repeat', { id, ...seeds });
     for (const run of started) applyStatus(run);
     return started;
   }

@@ -110,13 +110,18 @@ test('the experiment browser: sort, filter, search, annotate, delete, clone, rep
   const original = all.find((r) => r.id === ids.train)!;
   for (const c of copies) expect(c.config).toEqual({ ...(original.config as object), seed: c.seed });
   await expect(page.getByTestId('page-range')).toHaveText('1–6 of 6 runs');
+  // Or chosen seeds.
+  await panel.getByTestId('repeat-seeds').fill('42');
+  await panel.getByTestId('repeat-run').click();
+  await expect(panel.getByTestId('action-done')).toHaveText('Started 1 run(s): seeds 42.');
+  await expect(page.getByTestId('page-range')).toHaveText('1–7 of 7 runs');
 
   // Group by config: the three DARTS seeds are one row with mean ± sample std.
   await page.getByTestId('view-groups').click();
   const dartsGroup = page.getByTestId('group-row').filter({ hasText: 'darts' });
   await expect(dartsGroup.getByTestId('group-seeds')).toHaveText('1, 2, 3');
   await expect(dartsGroup.getByTestId('group-val')).toHaveText(`93.00 ± ${Math.sqrt(13).toFixed(2)} (n=3)`);
-  await expect(page.getByTestId('group-row').filter({ hasText: 'warm-up' }).getByTestId('group-seeds')).toHaveText('7, 8, 9');
+  await expect(page.getByTestId('group-row').filter({ hasText: 'warm-up' }).getByTestId('group-seeds')).toHaveText('7, 8, 9, 42');
   await page.screenshot({ path: testInfo.outputPath('browser-groups.png'), fullPage: true });
   await page.getByTestId('view-runs').click();
 
