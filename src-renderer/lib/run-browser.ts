@@ -101,16 +101,6 @@ export function formatParams(n: number | null): string {
   return String(n);
 }
 
-export function formatSeconds(s: number | null): string {
-  if (s === null || !Number.isFinite(s)) return '—';
-  const t = Math.max(0, Math.round(s));
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t % 3600) / 60);
-  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
-  if (m > 0) return `${m} min ${String(t % 60).padStart(2, '0')} s`;
-  return `${t} s`;
-}
-
 /** "a, b,, c " → ["a", "b", "c"], duplicates dropped. */
 export function parseTags(text: string): string[] {
   return [...new Set(text.split(',').map((t) => t.trim()).filter((t) => t.length > 0))];

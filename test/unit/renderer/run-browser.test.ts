@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  filtersOf, formatParams, formatSeconds, formatSpread, nextSort, parseTags, queryFromState, stateFromQuery,
+  filtersOf, formatParams, formatSpread, nextSort, parseTags, queryFromState, stateFromQuery,
 } from '../../../src-renderer/lib/run-browser';
+import { formatSeconds } from '../../../src-renderer/lib/format';
 
 describe('the run browser state in the URL', () => {
   it('reads defaults from an empty query and writes them back as an empty query', () => {
