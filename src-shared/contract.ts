@@ -4,6 +4,7 @@ import { ArtifactRecord, Experiment, GenotypeRecord, LogLine, MetricSeries, Run 
 import { MetricPoint } from './model/metrics';
 import { Genotype } from './model/genotype';
 import { StudyRequest, StudyRow } from './model/study';
+import { RunAnnotation, RunGroupsPage, RunGroupsQuery, RunRepeat, RunsPage, RunsQuery } from './model/run-browser';
 
 /**
  * THE typed contract between the renderer (or any client) and main: every request channel with its
@@ -89,6 +90,17 @@ export const requests = {
     request: z.object({ id: Id, limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
     response: z.array(LogLine),
   },
+  // The experiment browser (issue #16, docs/renderer.md "Experiments"): paged, sorted, filtered runs.
+  'runs.query': { request: RunsQuery, response: RunsPage },
+  /** Runs grouped by config apart from seed, with mean ± std of best validation and test accuracy. */
+  'runs.groups': { request: RunGroupsQuery, response: RunGroupsPage },
+  /** Rename, notes, tags (replaces them). */
+  'runs.annotate': {
+    request: RunAnnotation,
+    response: z.object({ id: Id, name: z.string(), notes: z.string(), tags: z.array(z.string()) }),
+  },
+  /** Starts copies of a run's config with seeds s+1..s+count, or the given seeds. */
+  'runs.repeat': { request: RunRepeat, response: z.array(Run) },
   'runs.artifacts': {
     request: z.object({ id: Id, kind: z.string().min(1).max(100).optional() }).strict(),
     response: z.array(ArtifactRecord),

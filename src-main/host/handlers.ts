@@ -6,6 +6,7 @@ import type { Store } from '../store';
 import { HostError } from './host-error';
 import type { RunManager } from './run-manager';
 import type { StudyService } from './study';
+import { repeatRun } from './run-repeat';
 
 export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
 
@@ -60,6 +61,14 @@ export function createHandlers({ store, runs, studies, appInfo }: HandlerDeps): 
       found(store.runs.get(r.id), `run ${r.id}`);
       return store.logs.list(r.id, r.limit);
     },
+    'runs.query': (r) => store.runQuery.page(r),
+    'runs.groups': (r) => store.runQuery.groups(r),
+    'runs.annotate': ({ id, ...change }) => {
+      const run = found(store.runs.get(id), `run ${id}`);
+      store.runAnnotations.annotate(id, change);
+      return { id, name: change.name ?? run.name, notes: store.runAnnotations.notes(id), tags: store.runAnnotations.tags(id) };
+    },
+    'runs.repeat': (r) => repeatRun(store, runs, r),
     'runs.artifacts': (r) => {
       found(store.runs.get(r.id), `run ${r.id}`);
       return store.artifacts.list(r.id, r.kind);

@@ -13,11 +13,14 @@ import { logsRepo, type LogsRepo } from './logs';
 import { metricsRepo, type MetricsRepo } from './metrics';
 import { checkSchemaVersion, migrate, MIGRATIONS, type Migration } from './migrations';
 import { runsRepo, type RunsRepo } from './runs';
+import { runAnnotationsRepo, type RunAnnotationsRepo } from './run-annotations';
+import { runQueryRepo, type RunQueryRepo } from './run-query';
 
 export { NewerSchemaError, MIGRATIONS, type Migration } from './migrations';
 export { StoreError, isDiskFull, type StoreErrorKind } from './errors';
 export { newOwnerId, ownerProcessGone } from './owner';
 export type { ArtifactsRepo, ChangesRepo, CheckpointsRepo, ExperimentsRepo, GenotypesRepo, LeasesRepo, LogsRepo, MetricsRepo, RunsRepo };
+export type { RunAnnotationsRepo, RunQueryRepo };
 export type { ChangeBatch, ChangeCursor } from './changes';
 export type { MetricsQuery } from './metrics';
 export type { FinishStatus } from './runs';
@@ -37,6 +40,9 @@ export interface Store {
   logs: LogsRepo;
   checkpoints: CheckpointsRepo;
   changes: ChangesRepo;
+  /** The experiment browser's paged, sorted, filtered reads (run-query.ts) and its edits (run-annotations.ts). */
+  runQuery: RunQueryRepo;
+  runAnnotations: RunAnnotationsRepo;
   close(): void;
 }
 
@@ -166,6 +172,8 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     logs: guard(logsRepo(db)),
     checkpoints: guard(checkpointsRepo(db)),
     changes: guard(changesRepo(db)),
+    runQuery: guard(runQueryRepo(db)),
+    runAnnotations: guard(runAnnotationsRepo(db)),
     close: () => db.close(),
   };
 }

@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { RunStatus, type Run } from '../../src-shared/model/records';
 import { fromJsonText, nowIso, toJsonText } from './common';
 import { leaseIsDead, type LeaseFields } from './leases';
+import { runFacts } from './run-facts';
 
 export interface RunRow extends LeaseFields {
   id: number;
@@ -77,6 +78,14 @@ export function runsRepo(db: BetterSqlite3.Database): RunsRepo {
   const insert = db.prepare(`
     INSERT INTO runs (experiment_id, name, algorithm, config, seed, status, created_at, lease_owner, lease_expires_at, last_seen_at)
     VALUES (@experimentId, @name, @algorithm, @config, @seed, 'queued', @createdAt, @owner, @expiresAt, @seenAt)`);
+  // The browser's per-run facts (space, dataset, search run, config key), written with the run.
+  const insertFacts = db.prepare(`
+    INSERT INTO run_summary (run_id, space, dataset, search_run_id, config_key) VALUES (@runId, @space, @dataset, @searchRunId, @configKey)`);
+  const insertWithFacts = db.transaction((row: Record<string, unknown>, algorithm: string, config: unknown): number => {
+    const runId = Number(insert.run(row).lastInsertRowid);
+    insertFacts.run({ runId, ...runFacts(algorithm, config) });
+    return runId;
+  });
   const experimentExists = db.prepare<{ id: number }, { id: number }>('SELECT id FROM experiments WHERE id = @id');
   const byId = db.prepare<{ id: number }, RunRow>(`${SELECT} WHERE r.id = @id`);
   const all = db.prepare<[], RunRow>(`${SELECT} ORDER BY r.id DESC`);
@@ -115,7 +124,7 @@ export function runsRepo(db: BetterSqlite3.Database): RunsRepo {
       if (!experimentExists.get({ id: input.experimentId })) throw new Error(`experiment ${input.experimentId} does not exist`);
       if (!Number.isInteger(input.seed)) throw new Error(`a run's seed must be an integer, got ${input.seed}`);
       const now = Date.now();
-      const info = insert.run({
+      const id = insertWithFacts({
         experimentId: input.experimentId,
         name: input.name,
         algorithm: input.algorithm,
@@ -125,8 +134,8 @@ export function runsRepo(db: BetterSqlite3.Database): RunsRepo {
         owner: lease?.owner ?? null,
         expiresAt: lease ? now + lease.ttlMs : null,
         seenAt: lease ? new Date(now).toISOString() : null,
-      });
-      return mustGet(Number(info.lastInsertRowid));
+      }, input.algorithm, input.config);
+      return mustGet(id);
     },
     get,
     list(filter) {

@@ -13,7 +13,13 @@ export function formatDuration(startedAt: string | null, endedAt: string | null,
   const start = Date.parse(startedAt);
   const end = endedAt ? Date.parse(endedAt) : now;
   if (Number.isNaN(start) || Number.isNaN(end)) return '—';
-  const s = Math.max(0, Math.round((end - start) / 1000));
+  return formatSeconds((end - start) / 1000);
+}
+
+/** A span of seconds as "1 h 02 min", "3 min 05 s", "12 s"; null or not finite: "—". */
+export function formatSeconds(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;

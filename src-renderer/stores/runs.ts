@@ -57,6 +57,13 @@ export const useRunsStore = defineStore('runs', () => {
     return run;
   }
 
+  /** Starts copies of run `id` with the next `count` seeds or the given ones (runs.repeat); the experiment counts follow. */
+  async function repeat(id: number, seeds: { count: number } | { seeds: number[] }): Promise<Run[]> {
+    const started = await useApi().request('runs.repeat', { id, ...seeds });
+    for (const run of started) applyStatus(run);
+    return started;
+  }
+
   async function stop(id: number): Promise<Run> {
     const run = await useApi().request('runs.stop', { id });
     applyStatus(run);
@@ -73,7 +80,9 @@ export const useRunsStore = defineStore('runs', () => {
   async function remove(id: number): Promise<void> {
     await useApi().request('runs.delete', { id });
     const run = byId.value[id];
+    // A run known only from the browser's pages is not in byId: reload the counts instead.
     if (run) useExperimentsStore().adjustRunCount(run.experimentId, -1);
+    else await useExperimentsStore().load();
     delete byId.value[id];
     delete logs.value[id];
     delete genotypes.value[id];
@@ -102,6 +111,6 @@ export const useRunsStore = defineStore('runs', () => {
 
   return {
     byId, all, metricKeys, logs, genotypes,
-    forExperiment, load, fetchDetail, loadLogs, start, stop, resume, remove, applyStatus, applyLog, applyGenotype,
+    forExperiment, load, fetchDetail, loadLogs, start, repeat, stop, resume, remove, applyStatus, applyLog, applyGenotype,
   };
 });
