@@ -8,6 +8,7 @@ import { PvllConfig } from './algorithms/pvll';
 import { SdartsAdvConfig, SdartsRsConfig } from './algorithms/sdarts';
 import { DrnasConfig } from './algorithms/drnas';
 import { EvaluationConfig } from './algorithms/evaluation';
+import { NoshConfig, RankNoshConfig } from './algorithms/nosh';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -27,6 +28,8 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   SdartsAdvConfig,
   DrnasConfig,
   EvaluationConfig,
+  NoshConfig,
+  RankNoshConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

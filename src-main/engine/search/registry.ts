@@ -9,6 +9,7 @@ import { createPvllStrategy } from './sampled/pvll';
 import { createSdartsAdvStrategy, createSdartsRsStrategy } from './oneshot/sdarts';
 import { createDrnasStrategy } from './oneshot/drnas';
 import { createEvaluationStrategy } from './evaluation';
+import { noshFactory } from './blackbox/nosh-factory';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -28,6 +29,8 @@ export const strategies = {
   'sdarts-adv': createSdartsAdvStrategy,
   drnas: createDrnasStrategy,
   evaluation: createEvaluationStrategy,
+  nosh: noshFactory,
+  'rank-nosh': noshFactory,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {
