@@ -30,11 +30,11 @@ export type NoshEvaluatorConfig = z.infer<typeof NoshEvaluatorConfig>;
 export const RankerConfig = z
   .object({
     hidden: z.array(z.number().int().min(1).max(1024)).min(1).max(8).default([32, 32]),
-    epochs: z.number().int().min(1).max(10_000).default(30),
+    epochs: z.number().int().min(1).max(10_000).default(20),
     batchSize: z.number().int().min(1).max(4096).default(64),
     learningRate: z.number().positive().max(1).default(0.01),
     /** Ordered pairs drawn per fit (all pairs when there are fewer). */
-    maxPairs: z.number().int().min(1).max(1_000_000).default(2000),
+    maxPairs: z.number().int().min(1).max(1_000_000).default(1000),
     /** Unseen cells scored by the ranker per round; the best `batch` are proposed. */
     numCandidates: z.number().int().min(1).max(100_000).default(100),
   })

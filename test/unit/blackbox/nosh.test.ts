@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NoshConfig, RankNoshConfig } from '../../../src-shared/model/algorithms/nosh';
 import { Rng } from '../../../src-shared/model/rng';
-import { CurveEvaluator } from '../../../src-main/engine/search/blackbox/evaluators/learning-curves';
+import { CurveEvaluator, nb201SyntheticCurves } from '../../../src-main/engine/search/blackbox/evaluators/learning-curves';
 import { nb201ParamsScore } from '../../../src-main/engine/search/blackbox/nosh-factory';
 import { SparseInputMlp } from '../../../src-main/engine/search/blackbox/predictors/mlp';
 import { PairwiseRanker, pairwiseLoss } from '../../../src-main/engine/search/blackbox/predictors/pairwise-ranker';
@@ -155,9 +155,36 @@ describe('NOSH on a hand-made benchmark of known learning curves', () => {
 
   it('orders pairs at the highest level both cells reached', () => {
     const cell = (arch: number, level: number, scores: (number | null)[]) => ({ arch, key: String(arch), level, epochs: 0, scores });
-    const pairs = pyramidPairs([cell(0, 2, [null, 50, 70]), cell(1, 1, [null, 60]), cell(2, 2, [null, 40, 80]), cell(3, 0, [null])]);
+    const pyramid = [cell(0, 2, [null, 50, 70]), cell(1, 1, [null, 60]), cell(2, 2, [null, 40, 80]), cell(3, 0, [null])];
     // 0 vs 1 at level 1: 60 > 50; 0 vs 2 at level 2: 80 > 70; 1 vs 2 at level 1: 60 > 40; cell 3 never.
-    expect(pairs).toEqual([{ better: 1, worse: 0 }, { better: 2, worse: 0 }, { better: 1, worse: 2 }]);
+    const all = [{ better: 1, worse: 0 }, { better: 2, worse: 0 }, { better: 1, worse: 2 }];
+    expect(pyramidPairs(pyramid, 3, new Rng(0))).toEqual(all);
+    // Over the cap: drawn pairs, each one of the three (in either draw order), never cell 3.
+    const drawn = pyramidPairs(pyramid, 2, new Rng(0));
+    expect(drawn).toHaveLength(2);
+    for (const p of drawn) expect(all).toContainEqual(p);
+  });
+});
+
+describe('NB201 synthetic learning curves', () => {
+  it('end at the table value after 200 epochs (test figure only there) and start near chance', () => {
+    const table = fakeTable();
+    const curve = nb201SyntheticCurves(table, 0);
+    for (let c = 0; c < 64; c += 9) {
+      expect(curve(c, 200)).toEqual({ metric: table.val[c], test: table.test[c] });
+      expect(curve(c, 100).test).toBeUndefined();
+      // Epoch 1: 10 + (val − 10)·(1 − e^(−1/τ))/(1 − e^(−200/τ)) with τ ≥ 10 is at most 10 + 0.1·(val − 10), plus noise of std < 2.
+      expect(curve(c, 1).metric).toBeLessThan(10 + 0.1 * (table.val[c] - 10) + 8);
+      expect(curve(c, 1)).toEqual(nb201SyntheticCurves(table, 0)(c, 1));
+    }
+    expect(() => curve(0, 0)).toThrow(/epochs 1..200/);
+  });
+
+  it('the curve evaluator checks that a cell is trained one epoch at a time from where it stopped', async () => {
+    const { evaluator } = handMadeBenchmark();
+    await evaluator.trainEpoch(5, 0);
+    await expect(evaluator.trainEpoch(5, 0)).rejects.toThrow(/trained 1 epochs, not 0/);
+    await expect(evaluator.score(5, 2)).rejects.toThrow(/trained 1 epochs, not 2/);
   });
 });
 

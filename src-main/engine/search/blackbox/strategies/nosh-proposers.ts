@@ -42,21 +42,33 @@ export interface RankerProposerOptions {
   numCandidates: number;
 }
 
+/** The better of two cells at the highest training level both reached, or null (a tie, or one untrained). */
+function ordered<A>(pyramid: readonly PyramidCell<A>[], i: number, j: number): RankedPair | null {
+  const level = Math.min(pyramid[i].level, pyramid[j].level);
+  if (level < 1) return null;
+  const a = pyramid[i].scores[level] as number;
+  const b = pyramid[j].scores[level] as number;
+  return a > b ? { better: i, worse: j } : b > a ? { better: j, worse: i } : null;
+}
+
 /**
  * The ordered pairs of the pyramid's partial results: two cells are compared at the highest
- * training level both reached (their accuracies after the same epochs), the better one first;
- * ties and the epoch-0 level give no pair. Indices are into `pyramid`.
+ * training level both reached (their accuracies after the same epochs), the better one first; ties
+ * and the epoch-0 level give no pair. Indices are into `pyramid`. When the trained cells make more
+ * than `maxPairs` pairs, `maxPairs` pairs of two different trained cells are drawn with replacement
+ * instead (a pyramid of n cells has n(n−1)/2 pairs: too many to fit on after a few hundred cells).
  */
-export function pyramidPairs<A>(pyramid: readonly PyramidCell<A>[]): RankedPair[] {
+export function pyramidPairs<A>(pyramid: readonly PyramidCell<A>[], maxPairs: number, rng: Rng): RankedPair[] {
+  const trained = pyramid.flatMap((c, i) => (c.level >= 1 ? [i] : []));
   const pairs: RankedPair[] = [];
-  for (let i = 0; i < pyramid.length; i++) {
-    for (let j = i + 1; j < pyramid.length; j++) {
-      const level = Math.min(pyramid[i].level, pyramid[j].level);
-      if (level < 1) continue;
-      const a = pyramid[i].scores[level] as number;
-      const b = pyramid[j].scores[level] as number;
-      if (a > b) pairs.push({ better: i, worse: j });
-      else if (b > a) pairs.push({ better: j, worse: i });
+  const push = (p: RankedPair | null) => p && pairs.push(p);
+  if ((trained.length * (trained.length - 1)) / 2 <= maxPairs) {
+    for (let a = 0; a < trained.length; a++) for (let b = a + 1; b < trained.length; b++) push(ordered(pyramid, trained[a], trained[b]));
+  } else {
+    for (let draw = 0; draw < maxPairs; draw++) {
+      const a = rng.int(trained.length);
+      const b = (a + 1 + rng.int(trained.length - 1)) % trained.length;
+      push(ordered(pyramid, trained[a], trained[b]));
     }
   }
   return pairs;
@@ -64,7 +76,7 @@ export function pyramidPairs<A>(pyramid: readonly PyramidCell<A>[]): RankedPair[
 
 /**
  * Rank-NOSH's proposer: a fresh pairwise ranker (MLP on the space's one-hot encoding) is fitted on
- * the pyramid's ordered pairs (at most `maxPairs`, drawn at random), then scores `numCandidates`
+ * the pyramid's ordered pairs (`pyramidPairs`), then scores `numCandidates`
  * unseen cells, half one-edge mutations of the five best cells (highest level, then metric), half
  * uniform; the `count` best-scored are proposed. Before any pair exists the cells are uniform.
  */
@@ -75,10 +87,9 @@ export class RankerProposer<A> implements CellProposer<A> {
   ) {}
 
   propose(pyramid: readonly PyramidCell<A>[], count: number, rng: Rng): A[] {
-    let pairs = pyramidPairs(pyramid);
+    const pairs = pyramidPairs(pyramid, this.options.maxPairs, rng);
     const taken = new Set(pyramid.map((c) => c.key));
     if (pairs.length === 0) return unseen(this.space, taken, count, rng);
-    if (pairs.length > this.options.maxPairs) pairs = rng.shuffle(pairs).slice(0, this.options.maxPairs);
     const ones = (arch: A): number[] => this.space.encode(arch).flatMap((bit, i) => (bit ? [i] : []));
     const inputs = this.space.encode(pyramid[0].arch).length;
     const ranker = new PairwiseRanker(new SparseInputMlp(inputs, this.options.hidden, rng));
