@@ -191,7 +191,7 @@ export class Nosh<A> implements SearchStrategy {
     }
     const inc = this.best as PyramidCell<A>;
     this.reporter.metrics([
-      { step: this.spent, epoch: 0, key: 'search.best_level', value: inc.level },
+      { step: this.spent, epoch: 0, key: 'nosh.best_level', value: inc.level },
       { step: this.spent, epoch: 0, key: 'search.best_val', value: inc.scores[inc.level] as number },
       ...(inc.test === undefined ? [] : [{ step: this.spent, epoch: 0, key: 'search.best_test', value: inc.test }]),
     ]);
