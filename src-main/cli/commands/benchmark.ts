@@ -88,8 +88,9 @@ export async function runBenchmarkCommand(args: BenchmarkArgs, out: (s: string) 
 
 /**
  * Query-counted and epoch-counted strategies on one axis, training epochs (a tabular query is one
- * full training, 200 epochs), and the epochs each needed to reach the lowest final accuracy among
- * them (a mean curve sampled every 200 epochs).
+ * full training, 200 epochs): the mean test accuracy of the answer after a few budgets (@E epochs;
+ * NaN while a trial has no fully trained cell) and the epochs each needed to reach the lowest final
+ * accuracy among them (a mean curve sampled every 200 epochs).
  */
 function printEpochTable(args: BenchmarkArgs, results: Record<string, TrialsSummary>, epochResults: Record<string, EpochTrialsSummary>, out: (s: string) => void): void {
   const curves: [string, number[], string, string][] = [
@@ -99,11 +100,13 @@ function printEpochTable(args: BenchmarkArgs, results: Record<string, TrialsSumm
   // NaN: a trial ended without a fully trained cell; such a curve sets no target.
   const target = Math.min(...curves.map(([, c]) => c[c.length - 1]).filter(Number.isFinite));
   const needs = curves.map(([, c]) => budgetToReach(c, FULL_TRAINING, target));
-  const header = ['strategy', 'test acc (mean ± std)', 'full trainings / cells', `epochs to reach ${target.toFixed(2)}`, 'wall s'];
-  const rows = curves.map(([name, , acc, cells], i) => [
+  const marks = [5, 10, 20, 30, 50, 100, 150].filter((m) => m <= args.budget);
+  const header = ['strategy', 'test acc (mean ± std)', 'full trainings / cells', ...marks.map((m) => `@${m * FULL_TRAINING}`), `epochs to reach ${target.toFixed(2)}`, 'wall s'];
+  const rows = curves.map(([name, curve, acc, cells], i) => [
     name,
     acc,
     cells,
+    ...marks.map((m) => curve[m - 1].toFixed(2)),
     needs[i] === null ? 'never' : String(needs[i]),
     (results[name]?.seconds ?? epochResults[name].seconds).toFixed(1),
   ]);

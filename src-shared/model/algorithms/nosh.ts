@@ -29,7 +29,7 @@ export type NoshEvaluatorConfig = z.infer<typeof NoshEvaluatorConfig>;
 /** The pairwise ranker that proposes Rank-NOSH's cells. */
 export const RankerConfig = z
   .object({
-    hidden: z.array(z.number().int().min(1).max(1024)).min(1).max(8).default([32, 32]),
+    hidden: z.array(z.number().int().min(1).max(1024)).min(1).max(8).default([32]),
     epochs: z.number().int().min(1).max(10_000).default(20),
     batchSize: z.number().int().min(1).max(4096).default(64),
     learningRate: z.number().positive().max(1).default(0.01),

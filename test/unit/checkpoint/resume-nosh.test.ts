@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { RunConfig } from '../../../src-shared/model/run-config';
+import { checkpointEveryFor } from '../../../src-main/engine/checkpoint/resume';
 import { initBackends } from '../backend/compare';
 import { expectResumeExact } from './harness';
 
@@ -34,5 +36,12 @@ describe('resume of NOSH and Rank-NOSH', () => {
       seed: 5,
     };
     await expectResumeExact(config, [1, 3, 4]);
+  });
+});
+
+describe('checkpoint cadence of NOSH', () => {
+  it('every 200 looked-up epochs on learning curves, every trained epoch with nb201-train', () => {
+    expect(checkpointEveryFor(RunConfig.parse({ algorithm: 'rank-nosh' }))).toBe(200);
+    expect(checkpointEveryFor(RunConfig.parse({ algorithm: 'nosh', evaluator: { kind: 'nb201-train', epochs: 2 }, levels: [1, 2] }))).toBe(1);
   });
 });
