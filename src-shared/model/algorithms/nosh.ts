@@ -47,8 +47,11 @@ const nosh = {
   evaluator: NoshEvaluatorConfig.default({ kind: 'nb201-curves', dataset: 'cifar10', curveSeed: 0 }),
   /** Total training budget in epochs; one step is one epoch of one cell. */
   budget: z.number().int().min(1).max(10_000_000).default(4000),
-  /** Epochs at each level of the pyramid, increasing; the last is the evaluator's full training. */
-  levels: z.array(z.number().int().min(1)).min(1).max(32).default([12, 25, 50, 100, 200]),
+  /**
+   * Epochs at each level of the pyramid, increasing; the last is the evaluator's full training.
+   * Absent: halvings of the full training, `noshLevels` (200 epochs: 12, 25, 50, 100, 200).
+   */
+  levels: z.array(z.number().int().min(1)).min(1).max(32).optional(),
   /** Share of the cells that reached a level allowed above it. */
   promoteShare: z.number().gt(0).lt(1).default(0.5),
   /** New cells per round. */
@@ -57,9 +60,26 @@ const nosh = {
   level0: z.enum(['none', 'params']).default('none'),
 };
 
-function levelsFit(c: { levels: number[]; evaluator: NoshEvaluatorConfig }, ctx: z.RefinementCtx): void {
-  if (c.levels.some((l, i) => i > 0 && l <= c.levels[i - 1])) ctx.addIssue({ code: 'custom', path: ['levels'], message: 'levels must increase strictly (epochs at each level of the pyramid)' });
-  const full = c.evaluator.kind === 'nb201-train' ? c.evaluator.epochs : 200;
+/** Epochs of one full training with this evaluator: nb201-train's `epochs`, NB201's 200 for the curves. */
+export function fullTraining(evaluator: NoshEvaluatorConfig): number {
+  return evaluator.kind === 'nb201-train' ? evaluator.epochs : 200;
+}
+
+/**
+ * The pyramid's levels in epochs: the config's, else the full training halved four times
+ * (⌊full/16⌋, ⌊full/8⌋, ⌊full/4⌋, ⌊full/2⌋, full; at least 1 epoch, repeats dropped), as in
+ * successive halving with factor 2.
+ */
+export function noshLevels(config: { levels?: number[]; evaluator: NoshEvaluatorConfig }): number[] {
+  if (config.levels) return config.levels;
+  const full = fullTraining(config.evaluator);
+  return [...new Set([16, 8, 4, 2, 1].map((d) => Math.max(1, Math.floor(full / d))))];
+}
+
+function levelsFit(c: { levels?: number[]; evaluator: NoshEvaluatorConfig }, ctx: z.RefinementCtx): void {
+  if (!c.levels) return;
+  if (c.levels.some((l, i) => i > 0 && l <= (c.levels as number[])[i - 1])) ctx.addIssue({ code: 'custom', path: ['levels'], message: 'levels must increase strictly (epochs at each level of the pyramid)' });
+  const full = fullTraining(c.evaluator);
   if (c.levels[c.levels.length - 1] !== full) {
     ctx.addIssue({ code: 'custom', path: ['levels'], message: `the last level must be the evaluator's full training, ${full} epochs (nb201-train: its epochs; nb201-curves: 200)` });
   }

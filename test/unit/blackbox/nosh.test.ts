@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NoshConfig, RankNoshConfig } from '../../../src-shared/model/algorithms/nosh';
+import { NoshConfig, RankNoshConfig, noshLevels } from '../../../src-shared/model/algorithms/nosh';
 import { Rng } from '../../../src-shared/model/rng';
 import { CurveEvaluator, nb201SyntheticCurves } from '../../../src-main/engine/search/blackbox/evaluators/learning-curves';
 import { nb201ParamsScore } from '../../../src-main/engine/search/blackbox/nosh-factory';
@@ -197,7 +197,10 @@ describe('epoch-0 level and config', () => {
   });
 
   it('the last level must be the full training, and levels increase', () => {
-    expect(NoshConfig.parse({ algorithm: 'nosh' }).levels).toEqual([12, 25, 50, 100, 200]);
+    expect(noshLevels(NoshConfig.parse({ algorithm: 'nosh' }))).toEqual([12, 25, 50, 100, 200]);
+    // Halvings of a 4-epoch training: ⌊4/16⌋ and ⌊4/8⌋ are 0, raised to 1 and merged.
+    expect(noshLevels(NoshConfig.parse({ algorithm: 'nosh', evaluator: { kind: 'nb201-train', epochs: 4 } }))).toEqual([1, 2, 4]);
+    expect(noshLevels(NoshConfig.parse({ algorithm: 'nosh', levels: [100, 200] }))).toEqual([100, 200]);
     expect(() => NoshConfig.parse({ algorithm: 'nosh', levels: [10, 100] })).toThrow(/full training, 200 epochs/);
     expect(() => RankNoshConfig.parse({ algorithm: 'rank-nosh', levels: [50, 20, 200] })).toThrow(/increase strictly/);
     expect(() => NoshConfig.parse({ algorithm: 'nosh', evaluator: { kind: 'nb201-train', epochs: 3 }, levels: [1, 3] })).not.toThrow();

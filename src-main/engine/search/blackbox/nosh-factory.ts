@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { NoshConfig, NoshEvaluatorConfig, RankNoshConfig } from '../../../../src-shared/model/algorithms/nosh';
+import { type NoshConfig, type NoshEvaluatorConfig, type RankNoshConfig, noshLevels } from '../../../../src-shared/model/algorithms/nosh';
 import type { Rng } from '../../../../src-shared/model/rng';
 import { loadNb201 } from '../../benchmarks/nb201';
 import type { Reporter, StrategyContext, StrategyFactory } from '../strategy';
@@ -53,11 +53,11 @@ export function createNosh(
 ): Nosh<number> {
   const proposer = config.algorithm === 'rank-nosh' ? new RankerProposer(cells, config.ranker) : new RandomProposer(cells);
   const level0 = config.level0 === 'params' ? nb201ParamsScore(cells) : null;
-  return new Nosh(cells, evaluator, rng, reporter, { ...config, level0, proposer });
+  return new Nosh(cells, evaluator, rng, reporter, { ...config, levels: noshLevels(config), level0, proposer });
 }
 
 export const noshFactory: StrategyFactory<NoshConfig | RankNoshConfig> = async (ctx: StrategyContext<NoshConfig | RankNoshConfig>) => {
   const { evaluator, cells } = await createResumableEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
-  ctx.reporter.log('info', `${ctx.config.algorithm} on ${evaluator.name}: ${ctx.config.budget} epochs, levels [${ctx.config.levels.join(', ')}]`);
+  ctx.reporter.log('info', `${ctx.config.algorithm} on ${evaluator.name}: ${ctx.config.budget} epochs, levels [${noshLevels(ctx.config).join(', ')}]`);
   return createNosh(ctx.config, cells, evaluator, ctx.rng, ctx.reporter);
 };

@@ -1,4 +1,4 @@
-import type { NoshConfig, RankNoshConfig } from '../../../../src-shared/model/algorithms/nosh';
+import { type NoshConfig, type RankNoshConfig, noshLevels } from '../../../../src-shared/model/algorithms/nosh';
 import { Rng } from '../../../../src-shared/model/rng';
 import type { Reporter } from '../strategy';
 import { CurveEvaluator, nb201SyntheticCurves } from './evaluators/learning-curves';
@@ -32,6 +32,7 @@ export async function runEpochTrials(config: NoshConfig | RankNoshConfig, table:
   const started = performance.now();
   const curves = nb201SyntheticCurves(table, config.evaluator.curveSeed);
   const points = Math.floor(config.budget / every);
+  const top = noshLevels(config).length;
   const curve = new Float64Array(points);
   const tests: number[] = [];
   let cells = 0;
@@ -39,7 +40,7 @@ export async function runEpochTrials(config: NoshConfig | RankNoshConfig, table:
   for (let t = 0; t < trials; t++) {
     const evaluator = new CurveEvaluator('trial', table.cells, 200, curves);
     const nosh = createNosh(config, table.cells, evaluator, new Rng(seed).fork(`trial-${t}`), silent);
-    const answerTest = () => (nosh.incumbent?.level === config.levels.length ? (nosh.incumbent.test ?? Number.NaN) : Number.NaN);
+    const answerTest = () => (nosh.incumbent?.level === top ? (nosh.incumbent.test ?? Number.NaN) : Number.NaN);
     let done = false;
     let recorded = 0;
     while (!done) {
@@ -50,7 +51,7 @@ export async function runEpochTrials(config: NoshConfig | RankNoshConfig, table:
     for (; recorded < points; recorded++) curve[recorded] += answerTest();
     tests.push(answerTest());
     cells += nosh.pyramid.length;
-    full += nosh.pyramid.filter((c) => c.level === config.levels.length).length;
+    full += nosh.pyramid.filter((c) => c.level === top).length;
     nosh.dispose();
   }
   const mean = tests.reduce((s, x) => s + x, 0) / trials;
