@@ -29,6 +29,8 @@ export type NoshEvaluatorConfig = z.infer<typeof NoshEvaluatorConfig>;
 /** The pairwise ranker that proposes Rank-NOSH's cells. */
 export const RankerConfig = z
   .object({
+    /** `mlp` on the one-hot encoding, or `gcn` on the cell graph (BANANAS's GCN, width `hidden[0]`). */
+    encoder: z.enum(['mlp', 'gcn']).default('mlp'),
     hidden: z.array(z.number().int().min(1).max(1024)).min(1).max(8).default([32]),
     epochs: z.number().int().min(1).max(10_000).default(20),
     batchSize: z.number().int().min(1).max(4096).default(64),

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { NoshConfig, RankNoshConfig, noshLevels } from '../../../src-shared/model/algorithms/nosh';
 import { Rng } from '../../../src-shared/model/rng';
 import { CurveEvaluator, nb201SyntheticCurves } from '../../../src-main/engine/search/blackbox/evaluators/learning-curves';
-import { nb201ParamsScore } from '../../../src-main/engine/search/blackbox/nosh-factory';
+import { createNosh, nb201ParamsScore } from '../../../src-main/engine/search/blackbox/nosh-factory';
 import { SparseInputMlp } from '../../../src-main/engine/search/blackbox/predictors/mlp';
 import { PairwiseRanker, pairwiseLoss } from '../../../src-main/engine/search/blackbox/predictors/pairwise-ranker';
 import { Nb201Cells } from '../../../src-main/engine/search/blackbox/spaces/nb201-cells';
 import { Nosh } from '../../../src-main/engine/search/blackbox/strategies/nosh';
-import { RandomProposer, RankerProposer, pyramidPairs } from '../../../src-main/engine/search/blackbox/strategies/nosh-proposers';
+import { RandomProposer, RankerProposer, oneHotMlp, pyramidPairs } from '../../../src-main/engine/search/blackbox/strategies/nosh-proposers';
 import type { Reporter } from '../../../src-main/engine/search/strategy';
 import { fakeTable } from './fake-benchmark';
 
@@ -117,7 +117,7 @@ describe('NOSH on a hand-made benchmark of known learning curves', () => {
 
   for (const [name, proposer] of [
     ['NOSH', (cells: Nb201Cells) => new RandomProposer(cells)],
-    ['Rank-NOSH', (cells: Nb201Cells) => new RankerProposer(cells, { hidden: [8], epochs: 5, batchSize: 32, learningRate: 0.01, maxPairs: 300, numCandidates: 20 })],
+    ['Rank-NOSH', (cells: Nb201Cells) => new RankerProposer(cells, oneHotMlp(cells, [8]), { epochs: 5, batchSize: 32, learningRate: 0.01, maxPairs: 300, numCandidates: 20 })],
   ] as const) {
     for (const seed of [0, 1, 2]) {
       it(`${name} (seed ${seed}) keeps the best cell and trains the others less: 160 epochs for 64 cells, not 64 × 8 = 512`, async () => {
@@ -141,6 +141,15 @@ describe('NOSH on a hand-made benchmark of known learning curves', () => {
       });
     }
   }
+
+  it('Rank-NOSH with the GCN ranker, as the factory builds it, also keeps the best cell for 160 epochs', async () => {
+    const { table, evaluator } = handMadeBenchmark();
+    const config = RankNoshConfig.parse({ algorithm: 'rank-nosh', budget: 1000, batch: 8, levels: [1, 2, 4, 8], ranker: { encoder: 'gcn', hidden: [6], epochs: 5, maxPairs: 300, numCandidates: 20 }, evaluator: { kind: 'nb201-train', epochs: 8 } });
+    const nosh = createNosh(config, table.cells, evaluator, new Rng(0), silent);
+    while (!(await nosh.step()).done);
+    expect(nosh.epochsSpent).toBe(160);
+    expect(nosh.incumbent?.arch).toBe(19);
+  });
 
   it('stops at the epoch budget exactly, and its answer is the best cell of the highest level reached', async () => {
     const { table, evaluator } = handMadeBenchmark();

@@ -9,7 +9,8 @@ import type { ResumableEvaluator } from './evaluators/resumable';
 import { ResumableTrainingEvaluator } from './evaluators/resumable-training';
 import { Nb201Cells } from './spaces/nb201-cells';
 import { type Level0Scorer, Nosh } from './strategies/nosh';
-import { RandomProposer, RankerProposer } from './strategies/nosh-proposers';
+import { Nb201Gcn } from './predictors/gcn';
+import { RandomProposer, type RankerEncoder, RankerProposer, oneHotMlp } from './strategies/nosh-proposers';
 
 /** The pausable evaluator a NOSH config asks for, and the NB201 space it trains. */
 export async function createResumableEvaluator(
@@ -43,6 +44,19 @@ export function nb201ParamsScore(cells: Nb201Cells): Level0Scorer<number> {
   return async (arch) => cells.edgeOps(arch).reduce((s, d) => s + (perOp[cells.ops[d]] ?? 0), 0);
 }
 
+/**
+ * Rank-NOSH's encoder: the MLP on the one-hot encoding, or BANANAS's GCN (width `hidden[0]`) on the
+ * cell graph, input, one node per edge with its op, output (as the ensemble predictor feeds it).
+ */
+function rankerEncoder(cells: Nb201Cells, ranker: RankNoshConfig['ranker']): RankerEncoder<number> {
+  if (ranker.encoder === 'mlp') return oneHotMlp(cells, ranker.hidden);
+  const types = cells.ops.length + 2;
+  return {
+    network: (rng) => new Nb201Gcn(types, ranker.hidden[0], rng),
+    input: (arch) => [0, ...cells.edgeOps(arch).map((d) => d + 1), types - 1],
+  };
+}
+
 /** NOSH or Rank-NOSH over a pausable evaluator (both algorithms' entry point in the registry). */
 export function createNosh(
   config: NoshConfig | RankNoshConfig,
@@ -51,7 +65,7 @@ export function createNosh(
   rng: Rng,
   reporter: Reporter,
 ): Nosh<number> {
-  const proposer = config.algorithm === 'rank-nosh' ? new RankerProposer(cells, config.ranker) : new RandomProposer(cells);
+  const proposer = config.algorithm === 'rank-nosh' ? new RankerProposer(cells, rankerEncoder(cells, config.ranker), config.ranker) : new RandomProposer(cells);
   const level0 = config.level0 === 'params' ? nb201ParamsScore(cells) : null;
   return new Nosh(cells, evaluator, rng, reporter, { ...config, levels: noshLevels(config), level0, proposer });
 }

@@ -1,5 +1,6 @@
-import type { Rng } from '../../../../../src-shared/model/rng';
+import { Rng } from '../../../../../src-shared/model/rng';
 import { SparseInputMlp } from '../predictors/mlp';
+import type { FlatNetwork } from '../predictors/network';
 import { PairwiseRanker, type RankedPair } from '../predictors/pairwise-ranker';
 import type { CellSpace } from '../spaces/cell-space';
 import type { PyramidCell } from './nosh';
@@ -33,8 +34,23 @@ export class RandomProposer<A> implements CellProposer<A> {
   }
 }
 
+/** How the ranker sees a cell: a fresh scoring network, and the input it reads for a cell. */
+export interface RankerEncoder<A> {
+  network(rng: Rng): FlatNetwork<readonly number[]>;
+  input(arch: A): number[];
+}
+
+/** The sparse-input MLP on the space's one-hot encoding (the positions of its ones): any cell space. */
+export function oneHotMlp<A>(space: CellSpace<A>, hidden: readonly number[]): RankerEncoder<A> {
+  // Every cell's encoding has the same length: read it off any cell (a private Rng, not the run's).
+  const inputs = space.encode(space.sample(new Rng(0))).length;
+  return {
+    network: (rng) => new SparseInputMlp(inputs, hidden, rng),
+    input: (arch) => space.encode(arch).flatMap((bit, i) => (bit ? [i] : [])),
+  };
+}
+
 export interface RankerProposerOptions {
-  hidden: readonly number[];
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -75,7 +91,7 @@ export function pyramidPairs<A>(pyramid: readonly PyramidCell<A>[], maxPairs: nu
 }
 
 /**
- * Rank-NOSH's proposer: a fresh pairwise ranker (MLP on the space's one-hot encoding) is fitted on
+ * Rank-NOSH's proposer: a fresh pairwise ranker (the encoder's network) is fitted on
  * the pyramid's ordered pairs (`pyramidPairs`), then scores `numCandidates`
  * unseen cells, half one-edge mutations of the five best cells (highest level, then metric), half
  * uniform; the `count` best-scored are proposed. Before any pair exists the cells are uniform.
@@ -83,6 +99,7 @@ export function pyramidPairs<A>(pyramid: readonly PyramidCell<A>[], maxPairs: nu
 export class RankerProposer<A> implements CellProposer<A> {
   constructor(
     private readonly space: CellSpace<A>,
+    private readonly encoder: RankerEncoder<A>,
     private readonly options: RankerProposerOptions,
   ) {}
 
@@ -90,10 +107,9 @@ export class RankerProposer<A> implements CellProposer<A> {
     const pairs = pyramidPairs(pyramid, this.options.maxPairs, rng);
     const taken = new Set(pyramid.map((c) => c.key));
     if (pairs.length === 0) return unseen(this.space, taken, count, rng);
-    const ones = (arch: A): number[] => this.space.encode(arch).flatMap((bit, i) => (bit ? [i] : []));
-    const inputs = this.space.encode(pyramid[0].arch).length;
-    const ranker = new PairwiseRanker(new SparseInputMlp(inputs, this.options.hidden, rng));
-    ranker.fit(pyramid.map((c) => ones(c.arch)), pairs, this.options, rng);
+    const { input } = this.encoder;
+    const ranker = new PairwiseRanker(this.encoder.network(rng));
+    ranker.fit(pyramid.map((c) => input(c.arch)), pairs, this.options, rng);
 
     const best = [...pyramid].sort((a, b) => b.level - a.level || (b.scores[b.level] ?? 0) - (a.scores[a.level] ?? 0)).slice(0, 5);
     const pool: A[] = [];
@@ -107,7 +123,7 @@ export class RankerProposer<A> implements CellProposer<A> {
       }
     }
     pool.push(...unseen(this.space, taken, this.options.numCandidates - pool.length, rng));
-    const scores = pool.map((arch) => ranker.score(ones(arch)));
+    const scores = pool.map((arch) => ranker.score(input(arch)));
     const order = pool.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
     return order.slice(0, count).map((i) => pool[i]);
   }
