@@ -3,12 +3,8 @@ import { SparseInputMlp } from '../predictors/mlp';
 import type { FlatNetwork } from '../predictors/network';
 import { PairwiseRanker, type RankedPair } from '../predictors/pairwise-ranker';
 import type { CellSpace } from '../spaces/cell-space';
-import type { PyramidCell } from './nosh';
+import type { CellProposer, PyramidCell } from './nosh';
 
-/** Where NOSH's new cells come from: `count` cells not yet on the pyramid (fewer when none are left). */
-export interface CellProposer<A> {
-  propose(pyramid: readonly PyramidCell<A>[], count: number, rng: Rng): A[];
-}
 
 /** Draws up to `count` cells uniformly, skipping the keys in `taken` (and adding its picks to it). */
 function unseen<A>(space: CellSpace<A>, taken: Set<string>, count: number, rng: Rng): A[] {

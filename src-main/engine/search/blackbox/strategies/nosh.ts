@@ -4,7 +4,11 @@ import type { StateReader, StateWriter } from '../../../checkpoint/state';
 import type { Reporter, SearchStrategy, StepResult } from '../../strategy';
 import type { ResumableEvaluator } from '../evaluators/resumable';
 import type { CellSpace } from '../spaces/cell-space';
-import type { CellProposer } from './nosh-proposers';
+
+/** Where NOSH's new cells come from: `count` cells not yet on the pyramid (fewer when none are left). See nosh-proposers.ts. */
+export interface CellProposer<A> {
+  propose(pyramid: readonly PyramidCell<A>[], count: number, rng: Rng): A[];
+}
 
 /** A zero-cost score of a cell (higher is better): the pyramid's epoch-0 level. */
 export type Level0Scorer<A> = (arch: A) => Promise<number>;
