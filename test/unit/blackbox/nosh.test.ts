@@ -205,6 +205,23 @@ describe('epoch-0 level and config', () => {
     expect(await score(cells.fromArchString('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|'))).toBe(0);
   });
 
+  it('with a scorer, level 0 is a level like the others: half the cells are trained, the higher-scored ones first', async () => {
+    const { table, evaluator } = handMadeBenchmark();
+    const convs = (c: number) => table.cells.edgeOps(c).filter((d) => d === 1).length;
+    const nosh = new Nosh(table.cells, evaluator, new Rng(6), silent, {
+      levels: [1, 2, 4, 8], promoteShare: 0.5, batch: 8, budget: 1000, proposer: new RandomProposer(table.cells),
+      level0: async (c) => convs(c),
+    });
+    while (!(await nosh.step()).done);
+    // 64 scored, 32 trained: 32·1 + 16·1 + 8·2 + 4·4 = 80 epochs.
+    expect(nosh.pyramid.length).toBe(64);
+    expect(nosh.pyramid.filter((c) => c.level >= 1)).toHaveLength(32);
+    expect(nosh.epochsSpent).toBe(80);
+    const mean = (cs: readonly { arch: number }[]) => cs.reduce((s, c) => s + convs(c.arch), 0) / cs.length;
+    expect(mean(nosh.pyramid.filter((c) => c.level >= 1))).toBeGreaterThan(mean(nosh.pyramid.filter((c) => c.level === 0)) + 1);
+    expect(nosh.pyramid.every((c) => c.scores[0] === convs(c.arch))).toBe(true);
+  });
+
   it('the last level must be the full training, and levels increase', () => {
     expect(noshLevels(NoshConfig.parse({ algorithm: 'nosh' }))).toEqual([12, 25, 50, 100, 200]);
     // Halvings of a 4-epoch training: ⌊4/16⌋ and ⌊4/8⌋ are 0, raised to 1 and merged.
