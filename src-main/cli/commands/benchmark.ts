@@ -31,7 +31,9 @@ const FULL_TRAINING = 200;
 /**
  * Runs each black-box strategy (with its default settings) `trials` times on a tabular benchmark
  * and prints the mean ± std of the test accuracy reached, a few points of the best-so-far curve and
- * the wall time. Exit code 0, or 2 for bad arguments.
+ * the wall time. NOSH and Rank-NOSH get the same training budget in epochs (budget × 200) on the
+ * NB201 synthetic learning curves, and a table puts every strategy on that epoch axis. Exit code 0,
+ * or 2 for bad arguments.
  */
 export async function runBenchmarkCommand(args: BenchmarkArgs, out: (s: string) => void): Promise<number> {
   if (args.space !== 'nb201') return fail(out, `unknown space "${args.space}"; the tabular benchmark has "nb201"`);
