@@ -27,6 +27,8 @@ Commands:
   presets             the named presets
   benchmark --space nb201 --dataset cifar10 --strategies random,rea,ls,bananas --trials 100 --budget 150 [--seed 0]
                       black-box strategies over many seeds on the tabular benchmark: mean ± std table
+                      (nosh, rank-nosh: budget × 200 training epochs on synthetic learning curves, plus a table of
+                      the epochs each strategy needed to reach the same accuracy)
   landscape --space nb201 --dataset cifar10 --metric val|test
                       local optima and local-search descents of the benchmark's landscape
 ${INSPECT_USAGE}

@@ -2,6 +2,7 @@ import { DATASET_NAMES } from '../../src-shared/model/dataset';
 import { PRESETS } from '../../src-shared/model/presets';
 import { RunConfig, type Algorithm, type RunConfigInput } from '../../src-shared/model/run-config';
 import { SearchSpace } from '../../src-shared/model/space';
+import { NOSH_FORMS } from './nosh-forms';
 
 /**
  * The New-run form of each algorithm, as data: adding an algorithm to the RunConfig union means adding
@@ -228,6 +229,7 @@ export const RUN_FORMS: AlgorithmForm[] = [
       { path: 'predictor.encoding', label: 'Encoding', kind: 'select', options: ['path', 'adjacency'] },
     ],
   },
+  ...NOSH_FORMS,
 ];
 
 export function formFor(algorithm: Algorithm): AlgorithmForm {

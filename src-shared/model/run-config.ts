@@ -9,6 +9,7 @@ import { SdartsAdvConfig, SdartsRsConfig } from './algorithms/sdarts';
 import { DrnasConfig } from './algorithms/drnas';
 import { PcdartsConfig } from './algorithms/pcdarts';
 import { EvaluationConfig } from './algorithms/evaluation';
+import { NoshConfig, RankNoshConfig } from './algorithms/nosh';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -29,6 +30,8 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   DrnasConfig,
   PcdartsConfig,
   EvaluationConfig,
+  NoshConfig,
+  RankNoshConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

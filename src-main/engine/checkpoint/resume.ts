@@ -13,7 +13,11 @@ import { bundleReader, bundleWriter, emptyBundle } from './state';
  */
 export function checkpointEveryFor(config: RunConfig): number {
   if (config.checkpointEvery !== undefined) return config.checkpointEvery;
-  if ('evaluator' in config) return config.evaluator.kind === 'nb201-tabular' ? 25 : 1;
+  if ('evaluator' in config) {
+    // NOSH on learning-curve lookups: a step is a looked-up epoch, 200 of them one full training.
+    if (config.evaluator.kind === 'nb201-curves') return 200;
+    return config.evaluator.kind === 'nb201-tabular' ? 25 : 1;
+  }
   return 50;
 }
 

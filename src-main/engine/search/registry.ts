@@ -10,6 +10,7 @@ import { createSdartsAdvStrategy, createSdartsRsStrategy } from './oneshot/sdart
 import { createDrnasStrategy } from './oneshot/drnas';
 import { createPcdartsStrategy } from './oneshot/pcdarts';
 import { createEvaluationStrategy } from './evaluation';
+import { noshFactory } from './blackbox/nosh-factory';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -30,6 +31,8 @@ export const strategies = {
   drnas: createDrnasStrategy,
   pcdarts: createPcdartsStrategy,
   evaluation: createEvaluationStrategy,
+  nosh: noshFactory,
+  'rank-nosh': noshFactory,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {

@@ -128,4 +128,21 @@ describe('a search killed with SIGKILL resumes through the CLI to the uninterrup
     );
     await killAndResume('random', ['--config', config]);
   });
+
+  it('black-box: NOSH whose paused cells keep their trainings (weights, momentum, batch position)', async () => {
+    const config = join(root, 'nosh-train.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        algorithm: 'nosh',
+        seed: 4,
+        budget: 8,
+        batch: 3,
+        levels: [1, 2],
+        evaluator: { kind: 'nb201-train', dataset: { name: 'embedded', trainLimit: 300 }, channels: 2, cellsPerStage: 1, batchesPerEpoch: 4, epochs: 2 },
+      }),
+    );
+    await killAndResume('nosh', ['--config', config]);
+    // Two CLI runs of 8 training epochs each plus a resume: 117 s measured on the shared machine (load 25).
+  }, 300_000);
 });

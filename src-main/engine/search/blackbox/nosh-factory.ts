@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { type NoshConfig, type NoshEvaluatorConfig, type RankNoshConfig, noshLevels } from '../../../../src-shared/model/algorithms/nosh';
+import type { Rng } from '../../../../src-shared/model/rng';
+import { loadNb201 } from '../../benchmarks/nb201';
+import type { Reporter, StrategyContext, StrategyFactory } from '../strategy';
+import { CurveEvaluator, nb201SyntheticCurves } from './evaluators/learning-curves';
+import { loadTrainingData } from './evaluators/nb201-training';
+import type { ResumableEvaluator } from './evaluators/resumable';
+import { ResumableTrainingEvaluator } from './evaluators/resumable-training';
+import { Nb201Cells } from './spaces/nb201-cells';
+import { type Level0Scorer, Nosh } from './strategies/nosh';
+import { Nb201Gcn } from './predictors/gcn';
+import { RandomProposer, type RankerEncoder, RankerProposer, oneHotMlp } from './strategies/nosh-proposers';
+
+/** The pausable evaluator a NOSH config asks for, and the NB201 space it trains. */
+export async function createResumableEvaluator(
+  config: NoshEvaluatorConfig,
+  resourcesDir: string,
+  rng: Rng,
+  reporter: Reporter,
+): Promise<{ evaluator: ResumableEvaluator<number>; cells: Nb201Cells }> {
+  switch (config.kind) {
+    case 'nb201-curves': {
+      const table = loadNb201(join(resourcesDir, 'nb201'), config.dataset);
+      const curves = nb201SyntheticCurves(table, config.curveSeed);
+      return { evaluator: new CurveEvaluator(`nb201-curves:${config.dataset}:seed${config.curveSeed}`, table.cells, 200, curves), cells: table.cells };
+    }
+    case 'nb201-train': {
+      const cells = new Nb201Cells();
+      const data = await loadTrainingData(config, resourcesDir, rng.fork('data'));
+      reporter.log('info', `resumable training: ${data.data.name}, ${data.train.length} images, up to ${config.epochs} epoch(s) of ${data.stepsPerEpoch} steps per cell, ${data.valid.length} validate`);
+      return { evaluator: new ResumableTrainingEvaluator(config, cells, data, rng.fork('cells')), cells };
+    }
+  }
+}
+
+/**
+ * The `params` epoch-0 score: the cell's convolution weights per C² (a 1×1 conv edge 1, a 3×3 one
+ * 9), which orders NB201 cells as their parameter counts do. A stand-in until a zero-cost proxy
+ * (synflow, ...) is wired in through `Level0Scorer`.
+ */
+export function nb201ParamsScore(cells: Nb201Cells): Level0Scorer<number> {
+  const perOp: Record<string, number> = { nor_conv_1x1: 1, nor_conv_3x3: 9 };
+  return async (arch) => cells.edgeOps(arch).reduce((s, d) => s + (perOp[cells.ops[d]] ?? 0), 0);
+}
+
+/**
+ * Rank-NOSH's encoder: the MLP on the one-hot encoding, or BANANAS's GCN (width `hidden[0]`) on the
+ * cell graph, input, one node per edge with its op, output (as the ensemble predictor feeds it).
+ */
+function rankerEncoder(cells: Nb201Cells, ranker: RankNoshConfig['ranker']): RankerEncoder<number> {
+  if (ranker.encoder === 'mlp') return oneHotMlp(cells, ranker.hidden);
+  const types = cells.ops.length + 2;
+  return {
+    network: (rng) => new Nb201Gcn(types, ranker.hidden[0], rng),
+    input: (arch) => [0, ...cells.edgeOps(arch).map((d) => d + 1), types - 1],
+  };
+}
+
+/** NOSH or Rank-NOSH over a pausable evaluator (both algorithms' entry point in the registry). */
+export function createNosh(
+  config: NoshConfig | RankNoshConfig,
+  cells: Nb201Cells,
+  evaluator: ResumableEvaluator<number>,
+  rng: Rng,
+  reporter: Reporter,
+): Nosh<number> {
+  const proposer = config.algorithm === 'rank-nosh' ? new RankerProposer(cells, rankerEncoder(cells, config.ranker), config.ranker) : new RandomProposer(cells);
+  const level0 = config.level0 === 'params' ? nb201ParamsScore(cells) : null;
+  return new Nosh(cells, evaluator, rng, reporter, { ...config, levels: noshLevels(config), level0, proposer });
+}
+
+export const noshFactory: StrategyFactory<NoshConfig | RankNoshConfig> = async (ctx: StrategyContext<NoshConfig | RankNoshConfig>) => {
+  const { evaluator, cells } = await createResumableEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
+  ctx.reporter.log('info', `${ctx.config.algorithm} on ${evaluator.name}: ${ctx.config.budget} epochs, levels [${noshLevels(ctx.config).join(', ')}]`);
+  return createNosh(ctx.config, cells, evaluator, ctx.rng, ctx.reporter);
+};
