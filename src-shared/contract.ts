@@ -3,6 +3,8 @@ import { RunConfig } from './model/run-config';
 import { ArtifactRecord, Experiment, GenotypeRecord, LogLine, MetricSeries, Run } from './model/records';
 import { MetricPoint } from './model/metrics';
 import { Genotype } from './model/genotype';
+import { SavedSpace, SpaceName } from './model/saved-space';
+import { SearchSpace } from './model/space';
 
 /**
  * THE typed contract between the renderer (or any client) and main: every request channel with its
@@ -115,6 +117,14 @@ export const requests = {
     request: z.object({ text: z.string().min(1).max(100_000) }).strict(),
     response: GenotypeImport,
   },
+
+  /** Search spaces saved by name from the space editor; `save` refuses a name in use unless `replace`. */
+  'spaces.list': { request: Empty, response: z.array(SavedSpace) },
+  'spaces.save': {
+    request: z.object({ name: SpaceName, space: SearchSpace, replace: z.boolean().default(false) }).strict(),
+    response: SavedSpace,
+  },
+  'spaces.delete': { request: z.object({ id: Id }).strict(), response: z.object({ deleted: Id }) },
 } as const;
 
 export const events = {

@@ -13,6 +13,7 @@ import { logsRepo, type LogsRepo } from './logs';
 import { metricsRepo, type MetricsRepo } from './metrics';
 import { checkSchemaVersion, migrate, MIGRATIONS, type Migration } from './migrations';
 import { runsRepo, type RunsRepo } from './runs';
+import { spacesRepo, type SpacesRepo } from './spaces';
 
 export { NewerSchemaError, MIGRATIONS, type Migration } from './migrations';
 export { StoreError, isDiskFull, type StoreErrorKind } from './errors';
@@ -21,6 +22,7 @@ export type { ArtifactsRepo, ChangesRepo, CheckpointsRepo, ExperimentsRepo, Geno
 export type { ChangeBatch, ChangeCursor } from './changes';
 export type { MetricsQuery } from './metrics';
 export type { FinishStatus } from './runs';
+export { SpaceNameTakenError, type SpacesRepo } from './spaces';
 
 /** The experiment store: the one owner of the SQLite connection, split into one repository per domain. */
 export interface Store {
@@ -37,6 +39,8 @@ export interface Store {
   logs: LogsRepo;
   checkpoints: CheckpointsRepo;
   changes: ChangesRepo;
+  /** Search spaces saved by name (the space editor). */
+  spaces: SpacesRepo;
   close(): void;
 }
 
@@ -166,6 +170,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     logs: guard(logsRepo(db)),
     checkpoints: guard(checkpointsRepo(db)),
     changes: guard(changesRepo(db)),
+    spaces: guard(spacesRepo(db)),
     close: () => db.close(),
   };
 }
