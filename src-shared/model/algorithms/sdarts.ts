@@ -10,8 +10,8 @@ import { checkOneShot, oneShotFields } from './one-shot';
  */
 const perturbationFields = {
   ...oneShotFields,
-  epsilon: z.number().positive().max(1).default(0.3),
-  epsilonMin: z.number().min(0).max(1).default(0.03),
+  epsilon: z.number().positive().max(1).default(0.3).meta({ title: 'Perturbation radius at the end', description: 'L∞ radius ε on the edge weights, reached at the last epoch' }),
+  epsilonMin: z.number().min(0).max(1).default(0.03).meta({ title: 'Perturbation radius at the start' }),
 } as const;
 
 function checkPerturbation(c: z.infer<z.ZodObject<typeof perturbationFields>>, ctx: z.RefinementCtx): void {
@@ -32,7 +32,7 @@ export type SdartsRsConfig = z.infer<typeof SdartsRsConfig>;
  * authors' `Linf_PGD_alpha` with 7 steps).
  */
 export const SdartsAdvConfig = z
-  .object({ algorithm: z.literal('sdarts-adv'), ...perturbationFields, attackSteps: z.number().int().min(1).max(50).default(7) })
+  .object({ algorithm: z.literal('sdarts-adv'), ...perturbationFields, attackSteps: z.number().int().min(1).max(50).default(7).meta({ title: 'PGD steps', description: 'projected gradient ascent steps per weight step' }) })
   .strict()
   .superRefine(checkPerturbation);
 export type SdartsAdvConfig = z.infer<typeof SdartsAdvConfig>;
