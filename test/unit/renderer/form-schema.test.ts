@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../../src-main/cli/run-command';
 import { PRESETS } from '../../../src-shared/model/presets';
+import { EVALUATION_PRESETS, EvaluationConfig, EvaluationTraining } from '../../../src-shared/model/algorithms/evaluation';
 import { RunConfig } from '../../../src-shared/model/run-config';
+import { fieldsOfSchema } from '../../../src-renderer/forms/schema-fields';
 import { checkForm } from '../../../src-renderer/forms/check-form';
 import {
   RUN_FORMS, buildConfig, changeValue, defaultValues, formFor, presetDraft, readPath, visibleFields, type AlgorithmForm, type FieldSpec, type FormValues,
@@ -85,6 +87,15 @@ describe('form fields read from the schema', () => {
     expect(byPath(formFor('rea'), 'evaluator.validBatches')?.when).toEqual({ path: 'evaluator.kind', equals: 'nb201-supernet' });
     // No field of any form is left without a title: a humanized key would betray a missing `.meta`.
     for (const form of RUN_FORMS) for (const f of form.fields) expect(f.label, `${form.algorithm} ${f.path}`).not.toBe('');
+  });
+
+
+  it('reads the evaluation recipe\'s overrides from its schema too (for the panels that start evaluations)', () => {
+    const fields = fieldsOfSchema(EvaluationConfig);
+    const training = fields.filter((f) => f.path.startsWith('training.'));
+    expect(training.map((f) => f.path)).toEqual(Object.keys(EvaluationTraining.shape).map((k) => `training.${k}`));
+    expect(training.find((f) => f.path === 'training.dropPathProb')).toMatchObject({ label: 'Drop-path probability', min: 0, max: 0.9, optional: true });
+    expect(fields.find((f) => f.path === 'preset')).toMatchObject({ kind: 'select', options: [...EVALUATION_PRESETS] });
   });
 });
 
