@@ -14,7 +14,8 @@ import { EarlyStopConfig } from './early-stop';
 export const oneShotFields = {
   name: z.string().max(200).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0).meta({ title: 'Seed', description: 'the only source of the run\'s randomness: the same seed repeats the run' }),
-  checkpointEvery: checkpointEvery,
+  /** Steps between checkpoints (absent: the family's default, docs/checkpoints.md). */
+  checkpointEvery,
   dataset: DatasetConfig.prefault({}),
   space: SearchSpace.prefault({ kind: 'darts' }),
   epochs: z.number().int().min(1).max(10_000).default(50).meta({ title: 'Epochs' }),
