@@ -1,3 +1,4 @@
+import { describeIssues } from '../../src-shared/contract';
 import { oneShotFields } from '../../src-shared/model/algorithms/one-shot';
 import { PRESETS } from '../../src-shared/model/presets';
 import { RunConfig, type Algorithm, type RunConfigInput } from '../../src-shared/model/run-config';
@@ -174,8 +175,10 @@ export function defaultValues(form: AlgorithmForm): FormValues {
 
 /** A stored config (a run being cloned), every value of it kept. */
 export function configDraft(form: AlgorithmForm, config: unknown): FormDraft {
-  const parsed = RunConfig.parse({ ...(config as object), algorithm: form.algorithm });
-  return { values: valuesOf(form, parsed), base: cloneJson(config as Record<string, unknown>) };
+  const parsed = RunConfig.safeParse({ ...(config as object), algorithm: form.algorithm });
+  // A run stored by an older version may hold what this schema no longer takes: say what, not a stack.
+  if (!parsed.success) throw new Error(`its config no longer fits the ${form.algorithm} schema: ${describeIssues(parsed.error.issues).message}`);
+  return { values: valuesOf(form, parsed.data), base: cloneJson(config as Record<string, unknown>) };
 }
 
 /** The shared presets (src-shared/model/presets.ts) that configure this algorithm. */

@@ -3,7 +3,7 @@ import { RunConfig } from '../../../src-shared/model/run-config';
 import type { TrainConfig } from '../../../src-shared/model/algorithms/train';
 import { Nb201SupernetEvaluatorConfig, Nb201TabularEvaluatorConfig, Nb201TrainingEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
 import {
-  RUN_FORMS, STARTED_ELSEWHERE, buildConfig, changeValue, defaultValues, fieldOfError, formFor, presetDraft, presetNames, visibleFields, type AlgorithmForm, type FormValues,
+  RUN_FORMS, STARTED_ELSEWHERE, buildConfig, changeValue, configDraft, defaultValues, fieldOfError, formFor, presetDraft, presetNames, visibleFields, type AlgorithmForm, type FormValues,
 } from '../../../src-renderer/forms/run-forms';
 
 /** The values a form holds after each choice its variant selects offer (e.g. each evaluator kind). */
@@ -74,6 +74,10 @@ describe('New-run form descriptions', () => {
     expect(fieldOfError('config.dataset.dir')).toBe('dataset.dir');
     expect(fieldOfError('name')).toBe('name');
     expect(fieldOfError(undefined)).toBeNull();
+  });
+
+  it('refuses to clone a stored config the schema no longer takes, saying why', () => {
+    expect(() => configDraft(formFor('train'), { algorithm: 'train', steps: 0 })).toThrow(/its config no longer fits the train schema: steps: Too small/);
   });
 
   it('every algorithm the form offers has a shared preset', () => {
