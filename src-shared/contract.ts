@@ -5,6 +5,8 @@ import { MetricPoint } from './model/metrics';
 import { Genotype } from './model/genotype';
 import { StudyRequest, StudyRow } from './model/study';
 import { RunAnnotation, RunGroupsPage, RunGroupsQuery, RunRepeat, RunsPage, RunsQuery } from './model/run-browser';
+import { SavedSpace, SpaceName } from './model/saved-space';
+import { SearchSpace } from './model/space';
 
 /**
  * THE typed contract between the renderer (or any client) and main: every request channel with its
@@ -136,6 +138,14 @@ export const requests = {
     request: z.object({ text: z.string().min(1).max(100_000) }).strict(),
     response: GenotypeImport,
   },
+
+  /** Search spaces saved by name from the space editor; `save` refuses a name in use unless `replace`. */
+  'spaces.list': { request: Empty, response: z.array(SavedSpace) },
+  'spaces.save': {
+    request: z.object({ name: SpaceName, space: SearchSpace, replace: z.boolean().default(false) }).strict(),
+    response: SavedSpace,
+  },
+  'spaces.delete': { request: z.object({ id: Id }).strict(), response: z.object({ deleted: Id }) },
 } as const;
 
 export const events = {

@@ -18,8 +18,9 @@ import { followRun, loadRunConfig, resumeRun, startRun } from './run-command';
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
-  run --config FILE | --preset NAME [--algorithm A] [--experiment ID] [--name NAME]
-                      train or search; prints the run id, a progress bar on stderr
+  run --config FILE | --preset NAME [--algorithm A] [--seed N] [--experiment ID] [--name NAME]
+                      train or search; prints the run id, a progress bar on stderr; --seed
+                      replaces the config's seed
   resume RUN_ID      continue an interrupted run (or a failed one with a checkpoint) from its
                       last checkpoint; waits and prints progress like run
   runs list [--experiment ID]
@@ -49,6 +50,14 @@ function intArg(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+/** `--seed N`: a whole number from 0 to 2^31 − 1 (the configs' range), or absent. */
+function seedArg(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new CliError(`--seed must be a whole number from 0 to 2147483647, got '${value}'`);
+  return n;
+}
+
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'inspect') return runInspectCommand(argv.slice(1), out); // its own options (--genotype, --channels, --layers)
   if (argv[0] === 'study') return runStudyCommand(argv.slice(1), out); // its own options and defaults (--strategies, --seeds)
@@ -71,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       strategies: { type: 'string', default: 'random,rea,ls,bananas' },
       trials: { type: 'string', default: '100' },
       budget: { type: 'string', default: '150' },
-      seed: { type: 'string', default: '0' },
+      seed: { type: 'string' },
       metric: { type: 'string', default: 'val' },
       genotype: { type: 'string' },
       run: { type: 'string' },
@@ -93,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
         algorithm: values.algorithm,
         experiment: intArg(values.experiment, '--experiment'),
         name: values.name,
+        seed: seedArg(values.seed),
         json,
       };
       const config = loadRunConfig(args, PRESETS); // validated before the store is opened: a bad config writes nothing
@@ -160,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
           strategies: (values.strategies ?? '').split(',').map((x) => x.trim()).filter(Boolean),
           trials: Number(values.trials),
           budget: Number(values.budget),
-          seed: Number(values.seed),
+          seed: values.seed === undefined ? 0 : Number(values.seed),
           json,
         },
         out,

@@ -13,6 +13,8 @@ export interface RunArgs {
   algorithm?: string;
   experiment?: number;
   name?: string;
+  /** `--seed N`: replaces the config's or preset's seed (the only source of a run's randomness). */
+  seed?: number;
   json: boolean;
 }
 
@@ -43,6 +45,7 @@ export function loadRunConfig(args: RunArgs, presets: Record<string, RunConfigIn
     input = { ...preset } as Record<string, unknown>;
   } else throw new CliError('run needs --config FILE or --preset NAME');
   if (args.algorithm) input.algorithm = args.algorithm;
+  if (args.seed !== undefined) input.seed = args.seed;
   const parsed = RunConfig.safeParse(input);
   if (!parsed.success) {
     const { message } = describeIssues(parsed.error.issues);

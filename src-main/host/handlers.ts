@@ -2,7 +2,7 @@ import type { Genotype } from '../../src-shared/model/genotype';
 import type { AppInfo, Channel, ParsedRequestOf, ResponseOf } from '../../src-shared/contract';
 import { formatDartsPython, formatGenotypeJson, genotypeKey, GenotypeFormatError, parseGenotype } from '../../src-shared/model/genotype-codec';
 import { countNetworkCifarParams } from '../../src-shared/model/param-count';
-import type { Store } from '../store';
+import { SpaceNameTakenError, type Store } from '../store';
 import { HostError } from './host-error';
 import type { RunManager } from './run-manager';
 import type { StudyService } from './study';
@@ -110,6 +110,20 @@ export function createHandlers({ store, runs, studies, appInfo }: HandlerDeps): 
       return g.space === 'darts'
         ? { ...common, python: formatDartsPython(g), arch: null, evalParams: countNetworkCifarParams(g).total }
         : { ...common, python: null, arch: g.arch, evalParams: null };
+    },
+
+    'spaces.list': () => store.spaces.list(),
+    'spaces.save': (r) => {
+      try {
+        return store.spaces.save(r);
+      } catch (error) {
+        if (error instanceof SpaceNameTakenError) throw new HostError('conflict', error.message, 'name');
+        throw error;
+      }
+    },
+    'spaces.delete': (r) => {
+      if (!store.spaces.delete(r.id)) throw new HostError('not_found', `saved space ${r.id} does not exist`, 'id');
+      return { deleted: r.id };
     },
   };
 }

@@ -15,6 +15,7 @@ import { checkSchemaVersion, migrate, MIGRATIONS, type Migration } from './migra
 import { runsRepo, type RunsRepo } from './runs';
 import { runAnnotationsRepo, type RunAnnotationsRepo } from './run-annotations';
 import { runQueryRepo, type RunQueryRepo } from './run-query';
+import { spacesRepo, type SpacesRepo } from './spaces';
 
 export { NewerSchemaError, MIGRATIONS, type Migration } from './migrations';
 export { StoreError, isDiskFull, type StoreErrorKind } from './errors';
@@ -24,6 +25,7 @@ export type { RunAnnotationsRepo, RunQueryRepo };
 export type { ChangeBatch, ChangeCursor } from './changes';
 export type { MetricsQuery } from './metrics';
 export type { FinishStatus } from './runs';
+export { SpaceNameTakenError, type SpacesRepo } from './spaces';
 
 /** The experiment store: the one owner of the SQLite connection, split into one repository per domain. */
 export interface Store {
@@ -43,6 +45,8 @@ export interface Store {
   /** The experiment browser's paged, sorted, filtered reads (run-query.ts) and its edits (run-annotations.ts). */
   runQuery: RunQueryRepo;
   runAnnotations: RunAnnotationsRepo;
+  /** Search spaces saved by name (the space editor). */
+  spaces: SpacesRepo;
   close(): void;
 }
 
@@ -174,6 +178,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     changes: guard(changesRepo(db)),
     runQuery: guard(runQueryRepo(db)),
     runAnnotations: guard(runAnnotationsRepo(db)),
+    spaces: guard(spacesRepo(db)),
     close: () => db.close(),
   };
 }

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { MIGRATION_2_LEASES } from './migration-2-leases';
 import { MIGRATION_RUN_BROWSER } from './migration-run-browser';
+import { MIGRATION_SPACES } from './migration-spaces';
 
 /**
  * One schema change. Version N is the N-th entry of the list and brings `PRAGMA user_version`
@@ -104,6 +105,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   MIGRATION_2_LEASES,
   MIGRATION_RUN_BROWSER,
+  MIGRATION_SPACES,
 ];
 
 /** Thrown for a database whose schema is newer than this build knows; nothing was written to it. */

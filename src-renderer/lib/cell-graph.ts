@@ -1,5 +1,6 @@
 import type { DartsGenotype, Genotype } from '../../src-shared/model/genotype';
 import { NB201_EDGES } from '../../src-shared/model/genotype-derive';
+import type { SearchSpace } from '../../src-shared/model/space';
 
 /**
  * A discrete cell as a drawable DAG, left to right as DARTS's `visualize.py` (graphviz, rankdir=LR)
@@ -40,11 +41,16 @@ function dartsCell(genotype: DartsGenotype, kind: 'normal' | 'reduce'): Abstract
   return { nodes, edges, concat: concat.map(stateId) };
 }
 
-function nb201Cell(arch: string): Abstract {
-  const ops = arch
+/** The ops of an NB201 arch string, in NB201_EDGES order. */
+function nb201Ops(arch: string): string[] {
+  return arch
     .slice(1, -1)
     .split('|+|')
     .flatMap((group) => group.split('|').map((edge) => edge.split('~')[0]));
+}
+
+/** NAS-Bench-201's cell with one label per edge (NB201_EDGES order). */
+function nb201Cell(ops: readonly string[]): Abstract {
   const nodes: Abstract['nodes'] = [
     { id: '0', label: '0', role: 'input' },
     { id: '1', label: '1', role: 'intermediate' },
@@ -132,7 +138,7 @@ function layout(cell: Abstract, title: string): CellGraph {
 
 /** The cell(s) of a genotype as laid-out graphs: DARTS's normal and reduction cells, or the NB201 cell. */
 export function cellGraphs(genotype: Genotype): CellGraph[] {
-  if (genotype.space === 'nb201') return [layout(nb201Cell(genotype.arch), 'NAS-Bench-201 cell')];
+  if (genotype.space === 'nb201') return [layout(nb201Cell(nb201Ops(genotype.arch)), 'NAS-Bench-201 cell')];
   return [layout(dartsCell(genotype, 'normal'), 'Normal cell'), layout(dartsCell(genotype, 'reduce'), 'Reduction cell')];
 }
 
@@ -143,4 +149,48 @@ export function opCounts(genotype: Genotype): { cell: string; counts: Record<str
     for (const e of g.edges) if (e.op !== null) counts[e.op] = (counts[e.op] ?? 0) + 1;
     return { cell: g.title, counts };
   });
+}
+
+/** Short op names for a space's edge labels, where a whole candidate list has to fit on one edge. */
+const SHORT_OP: Record<string, string> = {
+  max_pool_3x3: 'max3', avg_pool_3x3: 'avg3', skip_connect: 'skip', sep_conv_3x3: 'sep3', sep_conv_5x5: 'sep5',
+  dil_conv_3x3: 'dil3', dil_conv_5x5: 'dil5', nor_conv_1x1: 'conv1', nor_conv_3x3: 'conv3',
+};
+
+/** An edge's candidates in a few characters: up to three short names, else their number. */
+export function candidatesLabel(ops: readonly string[]): string {
+  return ops.length <= 3 ? ops.map((o) => SHORT_OP[o] ?? o).join(' ') : `${ops.length} ops`;
+}
+
+function dartsSpaceCell(space: Extract<SearchSpace, { kind: 'darts' }>, kind: 'normal' | 'reduce'): Abstract {
+  const stateId = (s: number): string => (s === 0 ? 'c_k-2' : s === 1 ? 'c_k-1' : String(s - 2));
+  const nodes: Abstract['nodes'] = [
+    { id: 'c_k-2', label: 'c', sub: 'k-2', role: 'input' },
+    { id: 'c_k-1', label: 'c', sub: 'k-1', role: 'input' },
+    ...Array.from({ length: space.nodes }, (_, i) => ({ id: String(i), label: String(i), role: 'intermediate' as const })),
+    { id: 'c_k', label: 'c', sub: 'k', role: 'output' },
+  ];
+  const edges: Abstract['edges'] = [];
+  // DARTS edge order: node i reads every earlier state, c_{k-2} and c_{k-1} first.
+  for (let node = 0; node < space.nodes; node++) {
+    for (let input = 0; input < node + 2; input++) {
+      const ops = space.edgeOps?.[kind][edges.length] ?? space.ops;
+      edges.push({ from: stateId(input), to: String(node), op: candidatesLabel(ops) });
+    }
+  }
+  return { nodes, edges, concat: Array.from({ length: space.nodes }, (_, i) => String(i)) };
+}
+
+/**
+ * The cell of a search space, every candidate edge drawn with its candidate ops (the supernet's
+ * mixed edges): one diagram when normal and reduction cells share their ops, two when per-edge
+ * lists make them differ. The space editor redraws it on every change.
+ */
+export function spaceCellGraphs(space: SearchSpace): CellGraph[] {
+  if (space.kind === 'nb201') {
+    return [layout(nb201Cell(NB201_EDGES.map(() => candidatesLabel(space.ops))), 'NAS-Bench-201 cell (every edge a candidate)')];
+  }
+  const sameCells = !space.edgeOps || JSON.stringify(space.edgeOps.normal) === JSON.stringify(space.edgeOps.reduce);
+  if (sameCells) return [layout(dartsSpaceCell(space, 'normal'), 'Cell (normal and reduction alike)')];
+  return [layout(dartsSpaceCell(space, 'normal'), 'Normal cell'), layout(dartsSpaceCell(space, 'reduce'), 'Reduction cell')];
 }

@@ -1,6 +1,6 @@
 import { describeIssues } from '../../src-shared/contract';
 import { robustDartsSpace, type RobustDartsSpaceName } from '../../src-shared/model/robust-darts';
-import { DartsOp, DartsSpace, Nb201Space, dartsEdgeCount, type Nb201Op, type SearchSpace } from '../../src-shared/model/space';
+import { DartsOp, DartsSpace, Nb201Space, SearchSpace, dartsEdgeCount, type Nb201Op } from '../../src-shared/model/space';
 
 /**
  * What the search-space editor holds while the user types, and what it derives from it: the space
@@ -61,6 +61,29 @@ export function draftInput(draft: DartsDraft | Nb201Draft): Record<string, unkno
     channels: num(draft.channels),
     stemMultiplier: num(draft.stemMultiplier),
   };
+}
+
+/** A saved or imported space back in the editor: every value kept, per-edge lists included. */
+export function draftFromSpace(space: SearchSpace): DartsDraft | Nb201Draft {
+  if (space.kind === 'nb201') return { kind: 'nb201', ops: [...space.ops], cellsPerStage: space.cellsPerStage, channels: space.channels };
+  const edgeOps = space.edgeOps ? { normal: space.edgeOps.normal.map((l) => [...l]), reduce: space.edgeOps.reduce.map((l) => [...l]) } : null;
+  return { kind: 'darts', ops: [...space.ops], preset: null, edgeOps, nodes: space.nodes, layers: space.layers, channels: space.channels, stemMultiplier: space.stemMultiplier };
+}
+
+/**
+ * A space file (the editor's export, or one written by hand) read back: JSON holding a SearchSpace.
+ * The error says what is wrong in the file, with the schema's own words.
+ */
+export function parseSpaceFile(text: string, file: string): { space: SearchSpace; error: null } | { space: null; error: string } {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    return { space: null, error: `${file} is not JSON (${(e as Error).message}); export a space from this editor to see the format.` };
+  }
+  const parsed = SearchSpace.safeParse(data);
+  if (!parsed.success) return { space: null, error: `${file} is not a valid search space: ${describeIssues(parsed.error.issues).message}` };
+  return { space: parsed.data, error: null };
 }
 
 export type DraftCheck = { space: SearchSpace | null; problems: string[] };

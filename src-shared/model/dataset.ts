@@ -8,17 +8,15 @@ export const DATASET_NAMES = ['embedded', 'fashion-mnist', 'mnist', 'cifar10', '
  */
 export const DatasetConfig = z
   .object({
-    name: z.enum(DATASET_NAMES).default('embedded'),
-    dir: z.string().min(1).optional(),
-    /** Use at most this many training images (after the seeded shuffle); absent: all. */
-    trainLimit: z.number().int().min(1).optional(),
-    /** Use at most this many test images; absent: all. */
-    testLimit: z.number().int().min(1).optional(),
+    name: z.enum(DATASET_NAMES).default('embedded').meta({ title: 'Dataset', description: 'embedded: the Fashion-MNIST sample shipped with the app' }),
+    dir: z.string().min(1).optional().meta({ title: 'Dataset folder', description: 'needed for every dataset but embedded' }),
+    trainLimit: z.number().int().min(1).optional().meta({ title: 'Train images (max)', description: 'at most this many, after the seeded shuffle; empty: all' }),
+    testLimit: z.number().int().min(1).optional().meta({ title: 'Test images (max)', description: 'empty: all' }),
     augment: z
       .object({
-        cropPadding: z.number().int().min(0).max(8).default(0),
-        horizontalFlip: z.boolean().default(false),
-        cutout: z.number().int().min(0).max(32).default(0),
+        cropPadding: z.number().int().min(0).max(8).default(0).meta({ title: 'Augment: crop padding (px)', description: 'random crop after zero padding; 0: none' }),
+        horizontalFlip: z.boolean().default(false).meta({ title: 'Augment: horizontal flip' }),
+        cutout: z.number().int().min(0).max(32).default(0).meta({ title: 'Augment: cutout (px)', description: 'side of the square cut out; 0: none' }),
       })
       .strict()
       .default({ cropPadding: 0, horizontalFlip: false, cutout: 0 }),

@@ -1,10 +1,15 @@
 import type { RunConfigInput } from './run-config';
+export { EVALUATION_PRESETS } from './algorithms/evaluation';
 
 /**
- * Named starting points for runs (`--preset NAME` in the CLI, the preset menu in the UI). A preset is
- * a partial config: the schema's defaults fill the rest, so they stay in one place. The one-shot
- * presets use only the fields every one-shot search shares (algorithms/one-shot.ts), so
- * `--algorithm gdas|snas|pvll` runs the same setting with another method.
+ * Named starting points for runs, THE one list: `--preset NAME` in the CLI and the preset menu of
+ * the New-run form read this object, and the form applies a preset's values exactly (a unit test
+ * compares the config the UI sends with the CLI's for every entry). A preset is a partial config:
+ * the schema's defaults fill the rest, so they stay in one place. The one-shot presets use only
+ * the fields every one-shot search shares (algorithms/one-shot.ts), so `--algorithm gdas|snas|pvll`
+ * runs the same setting with another method. Every algorithm the form offers has at least one.
+ * Evaluation recipes (`EVALUATION_PRESETS`, re-exported here) are a field of the evaluation config,
+ * since an evaluation also needs its cell: "Train this cell" and `cli evaluate --preset` pick them.
  */
 /**
  * A real DARTS search in a few minutes on one CPU core (docs/engine.md has the measurements): all
@@ -42,6 +47,8 @@ const LAPTOP = {
   hessianIters: 5,
 } as const;
 
+const NB201_TABLE = { budget: 150, evaluator: { kind: 'nb201-tabular', dataset: 'cifar10' } } as const;
+
 export const PRESETS: Record<string, RunConfigInput> = {
   /** The smallest real run: a small convnet on the embedded Fashion-MNIST sample, a minute on a CPU. */
   'train-small': { algorithm: 'train', steps: 300, batchSize: 32, evalEvery: 50 },
@@ -57,6 +64,41 @@ export const PRESETS: Record<string, RunConfigInput> = {
   /** `quick` and `laptop` with DrNAS's Dirichlet edges (docs/oneshot.md). */
   'drnas-quick': { algorithm: 'drnas', ...QUICK },
   'drnas-laptop': { algorithm: 'drnas', ...LAPTOP },
+  /** `quick` and `laptop` with GDAS's one sampled op per edge (docs/sampled-search.md). */
+  'gdas-quick': { algorithm: 'gdas', ...QUICK },
+  'gdas-laptop': { algorithm: 'gdas', ...LAPTOP },
+  /** `quick` and `laptop` with SNAS's Gumbel-softmax edges (docs/sampled-search.md). */
+  'snas-quick': { algorithm: 'snas', ...QUICK },
+  'snas-laptop': { algorithm: 'snas', ...LAPTOP },
+  /**
+   * `quick` and `laptop` with PVLL-NAS. Its warm-up (architectures × batches) is cut to a quarter of
+   * the search's own steps, so it does not dominate a short run: 4 × 2 = 8 batches before `quick`'s
+   * 32, 10 × 40 = 400 before `laptop`'s 480.
+   */
+  'pvll-quick': { algorithm: 'pvll', ...QUICK, warmupSize: 4, warmupBatches: 2 },
+  'pvll-laptop': { algorithm: 'pvll', ...LAPTOP, warmupSize: 10, warmupBatches: 40 },
+  /**
+   * The black-box strategies on NAS-Bench-201's CIFAR-10 table with NASLib's budget of 150 cells
+   * (docs/blackbox.md): seconds, no training.
+   */
+  'random-nb201': { algorithm: 'random', ...NB201_TABLE },
+  'rea-nb201': { algorithm: 'rea', ...NB201_TABLE },
+  'ls-nb201': { algorithm: 'ls', ...NB201_TABLE },
+  'bananas-nb201': { algorithm: 'bananas', ...NB201_TABLE },
+  /** Random search training each of 5 cells from scratch on the embedded sample (examples/random-nb201-train.json). */
+  'random-nb201-train': {
+    algorithm: 'random',
+    budget: 5,
+    evaluator: { kind: 'nb201-train', dataset: { name: 'embedded', trainLimit: 1000 }, channels: 8, cellsPerStage: 1, epochs: 2 },
+  },
+  /** Regularized evolution scoring 30 cells with a supernet trained once (examples/rea-nb201-supernet.json). */
+  'rea-nb201-supernet': {
+    algorithm: 'rea',
+    budget: 30,
+    populationSize: 10,
+    sampleSize: 3,
+    evaluator: { kind: 'nb201-supernet', dataset: { name: 'embedded', trainLimit: 2000 }, channels: 8, cellsPerStage: 1, supernetEpochs: 3, learningRate: 0.1, validBatches: 4 },
+  },
   /**
    * `quick` and `laptop` with PC-DARTS (K=4 on C=4 and C=8), α frozen for the first quarter as its 15
    * of 50 epochs; DARTS's learning rates, since these batches are far below the 256 PC-DARTS's 0.1 is for.

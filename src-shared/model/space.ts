@@ -22,7 +22,7 @@ export type Nb201Op = z.infer<typeof Nb201Op>;
 /** DARTS/NASNet cell space. Defaults are the DARTS search network's. */
 export const DartsSpace = z
   .object({
-    kind: z.literal('darts'),
+    kind: z.literal('darts').meta({ title: 'DARTS cell space' }),
     /** Candidate ops shared by every edge (ignored for edges listed in `edgeOps`). */
     ops: z.array(DartsOp).min(1).default([...DARTS_OPS]),
     /**
@@ -32,10 +32,10 @@ export const DartsSpace = z
     edgeOps: z
       .object({ normal: z.array(z.array(DartsOp).min(1)), reduce: z.array(z.array(DartsOp).min(1)) })
       .optional(),
-    nodes: z.number().int().min(1).max(8).default(4),
-    layers: z.number().int().min(1).max(32).default(8),
-    channels: z.number().int().min(1).max(256).default(16),
-    stemMultiplier: z.number().int().min(1).max(8).default(3),
+    nodes: z.number().int().min(1).max(8).default(4).meta({ title: 'Intermediate nodes', description: 'per cell; node i sums two of its 2 + i inputs' }),
+    layers: z.number().int().min(1).max(32).default(8).meta({ title: 'Cells (layers)', description: 'reduction cells at layers//3 and 2·layers//3' }),
+    channels: z.number().int().min(1).max(256).default(16).meta({ title: 'Initial channels', description: 'C of the first cells; even' }),
+    stemMultiplier: z.number().int().min(1).max(8).default(3).meta({ title: 'Stem multiplier', description: 'the stem outputs this many times C channels' }),
   })
   .strict()
   .superRefine((space, ctx) => {
@@ -80,10 +80,10 @@ export function dartsSpaceProblems(space: Pick<DartsSpace, 'ops' | 'edgeOps' | '
 /** NAS-Bench-201 cell space: 4 nodes, 6 edges, 5 cells per stage, residual reduction blocks. */
 export const Nb201Space = z
   .object({
-    kind: z.literal('nb201'),
+    kind: z.literal('nb201').meta({ title: 'NAS-Bench-201 cell space' }),
     ops: z.array(Nb201Op).min(1).default([...NB201_OPS]),
-    cellsPerStage: z.number().int().min(1).max(16).default(5),
-    channels: z.number().int().min(1).max(256).default(16),
+    cellsPerStage: z.number().int().min(1).max(16).default(5).meta({ title: 'Cells per stage (N)' }),
+    channels: z.number().int().min(1).max(256).default(16).meta({ title: 'Initial channels', description: 'stages have C, 2C, 4C channels' }),
   })
   .strict()
   .superRefine((space, ctx) => {
@@ -92,5 +92,7 @@ export const Nb201Space = z
   });
 export type Nb201Space = z.infer<typeof Nb201Space>;
 
-export const SearchSpace = z.discriminatedUnion('kind', [DartsSpace, Nb201Space]);
+export const SearchSpace = z
+  .discriminatedUnion('kind', [DartsSpace, Nb201Space])
+  .meta({ title: 'Search space', description: 'the editor (Search spaces) builds any space, RobustDARTS\'s included, and saves it by name' });
 export type SearchSpace = z.infer<typeof SearchSpace>;

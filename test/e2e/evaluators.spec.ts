@@ -20,7 +20,7 @@ test('the evaluator kind switches the black-box fields, and a bad training value
   await expect(field(page, 'evaluator.dataset.name')).toHaveValue('embedded');
   await expect(field(page, 'evaluator.epochs')).toHaveValue('1');
   await expect(field(page, 'evaluator.learningRate')).toHaveValue('0.1');
-  await expect(page.locator('label', { has: field(page, 'budget') })).toContainText('cells trained');
+  await expect(page.locator('label', { has: field(page, 'budget') })).toContainText('trained from scratch');
 
   await field(page, 'evaluator.kind').selectOption('nb201-supernet');
   await expect(field(page, 'evaluator.epochs')).toHaveCount(0);

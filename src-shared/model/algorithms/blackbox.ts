@@ -9,25 +9,23 @@ import { DatasetConfig } from '../dataset';
  */
 export const Nb201TabularEvaluatorConfig = z
   .object({
-    kind: z.literal('nb201-tabular'),
-    dataset: z.enum(['cifar10', 'cifar100', 'imagenet16-120']).default('cifar10'),
+    kind: z.literal('nb201-tabular').meta({ title: 'nb201-tabular: NAS-Bench-201 lookup' }),
+    dataset: z.enum(['cifar10', 'cifar100', 'imagenet16-120']).default('cifar10').meta({ title: 'NAS-Bench-201 dataset' }),
   })
   .strict();
 
 /** The network and data both training evaluators share (NB201's network on the user's images). */
 const nb201TrainingFields = {
   dataset: DatasetConfig.prefault({}),
-  /** NB201's C: stage channels are C, 2C, 4C. */
-  channels: z.number().int().min(1).max(256).default(16),
-  /** NB201's N: cells per stage. */
-  cellsPerStage: z.number().int().min(1).max(16).default(5),
-  /** Fraction of the training images that train; the rest is the held-out validation part the metric is measured on. */
-  trainPortion: z.number().gt(0).lt(1).default(0.5),
-  /** Cap on batches per epoch (absent: a full pass over the training part); small on a CPU. */
-  batchesPerEpoch: z.number().int().min(1).optional(),
-  momentum: z.number().min(0).lt(1).default(0.9),
-  /** Gradient-norm clip; a guard against a diverging first step of a fresh network. */
-  gradClip: z.number().positive().default(5),
+  channels: z.number().int().min(1).max(256).default(16).meta({ title: 'Channels (C)', description: 'NB201\'s C: stages have C, 2C, 4C channels' }),
+  cellsPerStage: z.number().int().min(1).max(16).default(5).meta({ title: 'Cells per stage (N)' }),
+  trainPortion: z.number().gt(0).lt(1).default(0.5)
+    .meta({ title: 'Train portion', description: 'share of the training images that train; the rest is held out, and the metric is the accuracy on it' }),
+  batchesPerEpoch: z.number().int().min(1).optional()
+    .meta({ title: 'Batches per epoch (max)', description: 'cap an epoch for a quick run on a CPU; empty: a full pass over the training part' }),
+  momentum: z.number().min(0).lt(1).default(0.9).meta({ title: 'Momentum' }),
+  /** A guard against a diverging first step of a fresh network. */
+  gradClip: z.number().positive().default(5).meta({ title: 'Gradient clip' }),
 };
 
 /**
@@ -37,12 +35,12 @@ const nb201TrainingFields = {
  */
 export const Nb201TrainingEvaluatorConfig = z
   .object({
-    kind: z.literal('nb201-train'),
+    kind: z.literal('nb201-train').meta({ title: 'nb201-train: train each cell from scratch on your images' }),
     ...nb201TrainingFields,
-    epochs: z.number().int().min(1).max(1000).default(1),
-    batchSize: z.number().int().min(1).max(4096).default(64),
-    learningRate: z.number().positive().max(10).default(0.1),
-    weightDecay: z.number().min(0).max(1).default(5e-4),
+    epochs: z.number().int().min(1).max(1000).default(1).meta({ title: 'Epochs per cell' }),
+    batchSize: z.number().int().min(1).max(4096).default(64).meta({ title: 'Batch size' }),
+    learningRate: z.number().positive().max(10).default(0.1).meta({ title: 'Learning rate' }),
+    weightDecay: z.number().min(0).max(1).default(5e-4).meta({ title: 'Weight decay' }),
   })
   .strict();
 export type Nb201TrainingEvaluatorConfig = z.infer<typeof Nb201TrainingEvaluatorConfig>;
@@ -54,16 +52,15 @@ export type Nb201TrainingEvaluatorConfig = z.infer<typeof Nb201TrainingEvaluator
  */
 export const Nb201SupernetEvaluatorConfig = z
   .object({
-    kind: z.literal('nb201-supernet'),
+    kind: z.literal('nb201-supernet').meta({ title: 'nb201-supernet: score each cell with a supernet\'s shared weights' }),
     ...nb201TrainingFields,
-    supernetEpochs: z.number().int().min(1).max(10_000).default(5),
-    batchSize: z.number().int().min(1).max(4096).default(64),
-    learningRate: z.number().positive().max(10).default(0.025),
-    /** Cosine annealing ends here (DARTS's `learning_rate_min`). */
-    learningRateMin: z.number().min(0).max(10).default(0.001),
-    weightDecay: z.number().min(0).max(1).default(3e-4),
-    /** Validation batches each evaluation scores (the same batches for every cell). */
-    validBatches: z.number().int().min(1).max(10_000).default(10),
+    supernetEpochs: z.number().int().min(1).max(10_000).default(5).meta({ title: 'Supernet epochs', description: 'trained once, before the first cell is scored' }),
+    batchSize: z.number().int().min(1).max(4096).default(64).meta({ title: 'Batch size' }),
+    learningRate: z.number().positive().max(10).default(0.025).meta({ title: 'Learning rate' }),
+    learningRateMin: z.number().min(0).max(10).default(0.001).meta({ title: 'Final learning rate', description: 'where cosine annealing ends (DARTS\'s learning_rate_min)' }),
+    weightDecay: z.number().min(0).max(1).default(3e-4).meta({ title: 'Weight decay' }),
+    validBatches: z.number().int().min(1).max(10_000).default(10)
+      .meta({ title: 'Validation batches per cell', description: 'each evaluation scores the same batches for every cell' }),
   })
   .strict()
   .refine((c) => c.learningRateMin <= c.learningRate, {
@@ -73,20 +70,19 @@ export const Nb201SupernetEvaluatorConfig = z
 export type Nb201SupernetEvaluatorConfig = z.infer<typeof Nb201SupernetEvaluatorConfig>;
 
 /** How cells are evaluated: table lookup, short training from scratch, or a supernet's shared weights. */
-export const BlackBoxEvaluatorConfig = z.discriminatedUnion('kind', [
-  Nb201TabularEvaluatorConfig,
-  Nb201TrainingEvaluatorConfig,
-  Nb201SupernetEvaluatorConfig,
-]);
+export const BlackBoxEvaluatorConfig = z
+  .discriminatedUnion('kind', [Nb201TabularEvaluatorConfig, Nb201TrainingEvaluatorConfig, Nb201SupernetEvaluatorConfig])
+  .meta({ title: 'Evaluator', description: 'how a cell is scored: NAS-Bench-201\'s table, training from scratch, or a supernet trained once' });
 export type BlackBoxEvaluatorConfig = z.infer<typeof BlackBoxEvaluatorConfig>;
 
 const common = {
   name: z.string().max(200).optional(),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0).meta({ title: 'Seed', description: 'the only source of the run\'s randomness: the same seed repeats the run' }),
   /** Steps between checkpoints (absent: the family's default, docs/checkpoints.md). */
   checkpointEvery,
+  budget: z.number().int().min(1).max(1_000_000).default(150)
+    .meta({ title: 'Budget (cells)', description: 'distinct cells evaluated: looked up, trained from scratch or scored with the supernet, as the evaluator says' }),
   evaluator: BlackBoxEvaluatorConfig.default({ kind: 'nb201-tabular', dataset: 'cifar10' }),
-  budget: z.number().int().min(1).max(1_000_000).default(150),
 };
 
 export const RandomSearchConfig = z.object({ algorithm: z.literal('random'), ...common }).strict();
@@ -96,8 +92,8 @@ export const RegularizedEvolutionConfig = z
   .object({
     algorithm: z.literal('rea'),
     ...common,
-    populationSize: z.number().int().min(1).max(100_000).default(30),
-    sampleSize: z.number().int().min(1).max(100_000).default(10),
+    populationSize: z.number().int().min(1).max(100_000).default(30).meta({ title: 'Population' }),
+    sampleSize: z.number().int().min(1).max(100_000).default(10).meta({ title: 'Tournament size' }),
   })
   .strict();
 export type RegularizedEvolutionConfig = z.infer<typeof RegularizedEvolutionConfig>;
@@ -107,13 +103,13 @@ export type LocalSearchConfig = z.infer<typeof LocalSearchConfig>;
 
 export const BananasPredictorConfig = z
   .object({
-    kind: z.enum(['mlp', 'gcn']).default('mlp'),
-    encoding: z.enum(['adjacency', 'path']).default('path'),
-    ensembleSize: z.number().int().min(1).max(100).default(3),
+    kind: z.enum(['mlp', 'gcn']).default('mlp').meta({ title: 'Predictor' }),
+    encoding: z.enum(['adjacency', 'path']).default('path').meta({ title: 'Encoding' }),
+    ensembleSize: z.number().int().min(1).max(100).default(3).meta({ title: 'Predictor ensemble size' }),
     hidden: z.array(z.number().int().min(1).max(1024)).min(1).max(32).default([20, 20, 20]),
-    epochs: z.number().int().min(1).max(10_000).default(100),
-    batchSize: z.number().int().min(1).max(4096).default(32),
-    learningRate: z.number().positive().max(1).default(0.01),
+    epochs: z.number().int().min(1).max(10_000).default(100).meta({ title: 'Predictor epochs' }),
+    batchSize: z.number().int().min(1).max(4096).default(32).meta({ title: 'Predictor batch size' }),
+    learningRate: z.number().positive().max(1).default(0.01).meta({ title: 'Predictor learning rate' }),
   })
   .strict();
 
@@ -121,12 +117,13 @@ export const BananasConfig = z
   .object({
     algorithm: z.literal('bananas'),
     ...common,
-    numInit: z.number().int().min(1).max(100_000).default(10),
-    batchSize: z.number().int().min(1).max(100_000).default(10),
-    acquisition: z.enum(['its', 'ei', 'ucb', 'pi']).default('its'),
-    candidates: z.enum(['mutation', 'random']).default('mutation'),
-    numCandidates: z.number().int().min(1).max(100_000).default(100),
-    numArchesToMutate: z.number().int().min(1).max(100_000).default(2),
+    numInit: z.number().int().min(1).max(100_000).default(10).meta({ title: 'Random initial cells' }),
+    batchSize: z.number().int().min(1).max(100_000).default(10).meta({ title: 'Cells per round' }),
+    acquisition: z.enum(['its', 'ei', 'ucb', 'pi']).default('its')
+      .meta({ title: 'Acquisition', description: 'its: independent Thompson sampling; ei, ucb, pi: expected improvement, upper confidence bound, probability of improvement' }),
+    candidates: z.enum(['mutation', 'random']).default('mutation').meta({ title: 'Candidates from' }),
+    numCandidates: z.number().int().min(1).max(100_000).default(100).meta({ title: 'Candidates per round' }),
+    numArchesToMutate: z.number().int().min(1).max(100_000).default(2).meta({ title: 'Best cells mutated per round' }),
     predictor: BananasPredictorConfig.prefault({}),
   })
   .strict();

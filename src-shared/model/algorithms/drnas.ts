@@ -13,8 +13,8 @@ export const DrnasConfig = z
   .object({
     algorithm: z.literal('drnas'),
     ...oneShotFields,
-    klScale: z.number().min(0).default(1e-3),
-    klPrior: z.number().positive().default(1),
+    klScale: z.number().min(0).default(1e-3).meta({ title: 'KL weight', description: 'weight of KL(Dir(elu(β) + 1) ‖ Dir(prior)) on α\'s loss; 0: the plain L2 of archWeightDecay' }),
+    klPrior: z.number().positive().default(1).meta({ title: 'Prior concentration' }),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -12,10 +12,10 @@ import { z } from 'zod';
  */
 export const EarlyStopConfig = z
   .object({
-    factor: z.number().min(0).default(1.3),
-    window: z.number().int().min(1).max(50).default(5),
-    delta: z.number().int().min(1).max(50).default(2),
-    startEpoch: z.number().int().min(0).default(20),
+    factor: z.number().min(0).default(1.3).meta({ title: 'Stop when the eigenvalue grew by', description: 'ratio of the local average to the one `delta` measurements earlier' }),
+    window: z.number().int().min(1).max(50).default(5).meta({ title: 'Averaging window (measurements)' }),
+    delta: z.number().int().min(1).max(50).default(2).meta({ title: 'Compare with (measurements back)' }),
+    startEpoch: z.number().int().min(0).default(20).meta({ title: 'Not before epoch', description: 'the earlier measurement must end at or after this epoch' }),
   })
   .strict();
 export type EarlyStopConfig = z.infer<typeof EarlyStopConfig>;

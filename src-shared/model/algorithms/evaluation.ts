@@ -14,26 +14,22 @@ export type EvaluationPreset = (typeof EVALUATION_PRESETS)[number];
 
 export const EvaluationTraining = z
   .object({
-    /** DARTS: initial channels C; NAS-Bench-201: channels of the first stage. */
-    channels: z.number().int().min(1).max(512),
-    /** DARTS: number of cells; NAS-Bench-201: cells per stage (N). */
-    layers: z.number().int().min(1).max(100),
-    /** DARTS cells only: NetworkCIFAR's stem or NetworkImageNet's (three stride-2 convolutions, for 224×224 inputs). */
-    network: z.enum(['cifar', 'imagenet']),
-    epochs: z.number().int().min(1).max(10_000),
-    batchSize: z.number().int().min(1).max(4096),
-    /** Cosine-annealed per epoch from learningRate to learningRateMin. */
-    learningRate: z.number().positive().max(10),
-    learningRateMin: z.number().min(0).max(10),
-    momentum: z.number().min(0).max(1),
-    nesterov: z.boolean(),
-    weightDecay: z.number().min(0).max(1),
-    /** Gradient clipping to this joint L2 norm; 0: none. */
-    gradClip: z.number().min(0),
-    /** Weight of the auxiliary head's loss (DARTS: 0.4); 0: no auxiliary head. DARTS cells only. */
-    auxiliaryWeight: z.number().min(0).max(10),
-    /** Drop-path probability reached at the last epoch, growing linearly from 0. DARTS cells only. */
-    dropPathProb: z.number().min(0).max(0.9),
+    channels: z.number().int().min(1).max(512).meta({ title: 'Channels', description: 'DARTS: initial channels C; NAS-Bench-201: channels of the first stage' }),
+    layers: z.number().int().min(1).max(100).meta({ title: 'Cells', description: 'DARTS: number of cells; NAS-Bench-201: cells per stage (N)' }),
+    network: z.enum(['cifar', 'imagenet'])
+      .meta({ title: 'Network stem', description: 'DARTS cells only: NetworkCIFAR\'s stem or NetworkImageNet\'s (three stride-2 convolutions, for 224×224 inputs)' }),
+    epochs: z.number().int().min(1).max(10_000).meta({ title: 'Epochs' }),
+    batchSize: z.number().int().min(1).max(4096).meta({ title: 'Batch size' }),
+    learningRate: z.number().positive().max(10).meta({ title: 'Learning rate', description: 'cosine-annealed per epoch down to the final learning rate' }),
+    learningRateMin: z.number().min(0).max(10).meta({ title: 'Final learning rate' }),
+    momentum: z.number().min(0).max(1).meta({ title: 'Momentum' }),
+    nesterov: z.boolean().meta({ title: 'Nesterov momentum' }),
+    weightDecay: z.number().min(0).max(1).meta({ title: 'Weight decay' }),
+    gradClip: z.number().min(0).meta({ title: 'Gradient clip', description: 'joint L2 norm the gradient is clipped to; 0: none' }),
+    auxiliaryWeight: z.number().min(0).max(10)
+      .meta({ title: 'Auxiliary head weight', description: 'weight of the auxiliary head\'s loss (DARTS: 0.4); 0: no auxiliary head. DARTS cells only' }),
+    dropPathProb: z.number().min(0).max(0.9)
+      .meta({ title: 'Drop-path probability', description: 'reached at the last epoch, growing linearly from 0. DARTS cells only' }),
   })
   .strict();
 export type EvaluationTraining = z.infer<typeof EvaluationTraining>;
@@ -42,17 +38,17 @@ export const EvaluationConfig = z
   .object({
     algorithm: z.literal('evaluation'),
     name: z.string().max(200).optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0).meta({ title: 'Seed', description: 'the only source of the run\'s randomness: the same seed repeats the run' }),
     genotype: Genotype,
     /** The search run whose cell this trains, when there is one. */
     searchRunId: z.number().int().min(1).optional(),
-    preset: z.enum(EVALUATION_PRESETS).default('tiny'),
+    preset: z.enum(EVALUATION_PRESETS).default('tiny').meta({ title: 'Recipe', description: 'the training recipe and data; the fields below override parts of it' }),
     /** The preset's data when absent. */
     dataset: DatasetConfig.optional(),
     /** Overrides of the preset's recipe. */
     training: EvaluationTraining.partial().default({}),
-    /** Test images per scoring batch (scoring only, no effect on the result). */
-    testBatchSize: z.number().int().min(1).max(4096).default(250),
+    testBatchSize: z.number().int().min(1).max(4096).default(250)
+      .meta({ title: 'Test batch size', description: 'test images per scoring batch (scoring only, no effect on the result)' }),
     checkpointEvery,
   })
   .strict();

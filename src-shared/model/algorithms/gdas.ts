@@ -10,8 +10,8 @@ export const GdasConfig = z
   .object({
     algorithm: z.literal('gdas'),
     ...oneShotFields,
-    tauMax: z.number().positive().default(10),
-    tauMin: z.number().positive().default(0.1),
+    tauMax: z.number().positive().default(10).meta({ title: 'Temperature at the start', description: 'τ falls linearly over the epochs' }),
+    tauMin: z.number().positive().default(0.1).meta({ title: 'Temperature at the end' }),
   })
   .strict()
   .superRefine((c, ctx) => {

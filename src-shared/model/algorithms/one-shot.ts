@@ -13,40 +13,37 @@ import { EarlyStopConfig } from './early-stop';
  */
 export const oneShotFields = {
   name: z.string().max(200).optional(),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0).meta({ title: 'Seed', description: 'the only source of the run\'s randomness: the same seed repeats the run' }),
   /** Steps between checkpoints (absent: the family's default, docs/checkpoints.md). */
   checkpointEvery,
   dataset: DatasetConfig.prefault({}),
   space: SearchSpace.prefault({ kind: 'darts' }),
-  epochs: z.number().int().min(1).max(10_000).default(50),
-  batchSize: z.number().int().min(1).max(4096).default(64),
-  /** Fraction of the training images that train the weights; the rest train α (`train_portion`). */
-  trainPortion: z.number().gt(0).lt(1).default(0.5),
-  /** Cap on batches per epoch (absent: a full pass over the weights' half); small on a CPU. */
-  batchesPerEpoch: z.number().int().min(1).optional(),
-  learningRate: z.number().positive().max(10).default(0.025),
-  /** Cosine annealing ends here (`learning_rate_min`). */
-  learningRateMin: z.number().min(0).max(10).default(0.001),
-  momentum: z.number().min(0).max(1).default(0.9),
-  weightDecay: z.number().min(0).max(1).default(3e-4),
-  /** Gradient-norm clip of the weights' gradient (`grad_clip`). */
-  gradClip: z.number().positive().default(5),
-  archLearningRate: z.number().positive().max(10).default(3e-4),
-  archBeta1: z.number().min(0).lt(1).default(0.5),
-  archBeta2: z.number().min(0).lt(1).default(0.999),
-  archWeightDecay: z.number().min(0).max(1).default(1e-3),
-  /** Second-order variant (DARTS's unrolled step; PVLL-NAS's look-ahead loss); GDAS and SNAS have none. */
-  unrolled: z.boolean().default(false),
-  /** Running means of the training loss and accuracy are reported every this many steps (`report_freq`). */
-  reportEvery: z.number().int().min(1).default(50),
-  /** Validation batches scored at each epoch's end (`valid.loss`, `valid.acc`). */
-  validBatches: z.number().int().min(1).default(4),
-  /** Dominant Hessian eigenvalue of L_val w.r.t. α every this many epochs (0: never). */
-  hessianEvery: z.number().int().min(0).default(0),
-  /** Power-iteration steps of that eigenvalue (each two gradient evaluations). */
-  hessianIters: z.number().int().min(1).max(200).default(20),
-  /** DARTS-ES: stop when the eigenvalue grows past a ratio and answer the epoch before (absent: run every epoch). */
-  earlyStop: EarlyStopConfig.optional(),
+  epochs: z.number().int().min(1).max(10_000).default(50).meta({ title: 'Epochs' }),
+  batchSize: z.number().int().min(1).max(4096).default(64).meta({ title: 'Batch size' }),
+  trainPortion: z.number().gt(0).lt(1).default(0.5)
+    .meta({ title: 'Train portion', description: 'share of the training images that train the weights; the rest train the architecture (train_portion)' }),
+  batchesPerEpoch: z.number().int().min(1).optional()
+    .meta({ title: 'Batches per epoch (max)', description: 'cap an epoch for a quick run on a CPU; empty: a full pass over the weights\' half' }),
+  learningRate: z.number().positive().max(10).default(0.025).meta({ title: 'Weights: learning rate', description: 'SGD, cosine-annealed per epoch' }),
+  learningRateMin: z.number().min(0).max(10).default(0.001).meta({ title: 'Weights: final learning rate', description: 'where cosine annealing ends (learning_rate_min)' }),
+  momentum: z.number().min(0).max(1).default(0.9).meta({ title: 'Weights: momentum' }),
+  weightDecay: z.number().min(0).max(1).default(3e-4).meta({ title: 'Weights: weight decay' }),
+  gradClip: z.number().positive().default(5).meta({ title: 'Weights: gradient clip', description: 'norm the weights\' gradient is clipped to (grad_clip)' }),
+  archLearningRate: z.number().positive().max(10).default(3e-4).meta({ title: 'Architecture: learning rate', description: 'Adam on the architecture parameters α' }),
+  archBeta1: z.number().min(0).lt(1).default(0.5).meta({ title: 'Architecture: Adam β1' }),
+  archBeta2: z.number().min(0).lt(1).default(0.999).meta({ title: 'Architecture: Adam β2' }),
+  archWeightDecay: z.number().min(0).max(1).default(1e-3).meta({ title: 'Architecture: weight decay' }),
+  unrolled: z.boolean().default(false)
+    .meta({ title: 'Second order (unrolled)', description: 'DARTS\'s unrolled step, PVLL-NAS\'s look-ahead loss; GDAS, SNAS and DrNAS have none' }),
+  reportEvery: z.number().int().min(1).default(50)
+    .meta({ title: 'Report every (steps)', description: 'running means of the training loss and accuracy are reported every this many steps (report_freq)' }),
+  validBatches: z.number().int().min(1).default(4).meta({ title: 'Validation batches per epoch', description: 'scored at each epoch\'s end (valid.loss, valid.acc)' }),
+  hessianEvery: z.number().int().min(0).default(0)
+    .meta({ title: 'Hessian eigenvalue every (epochs)', description: 'dominant eigenvalue of the validation loss\'s Hessian w.r.t. α; 0: never' }),
+  hessianIters: z.number().int().min(1).max(200).default(20)
+    .meta({ title: 'Hessian power iterations', description: 'each costs two gradient evaluations' }),
+  earlyStop: EarlyStopConfig.optional()
+    .meta({ title: 'Early stop (DARTS-ES)', description: 'stop when the Hessian eigenvalue grows past a ratio and answer the epoch before; needs the Hessian eigenvalue' }),
 } as const;
 
 /** The cross-field checks of the shared fields, for each algorithm's `.superRefine`. */

@@ -12,21 +12,17 @@ export const PvllConfig = z
   .object({
     algorithm: z.literal('pvll'),
     ...oneShotFields,
-    /** Warm-up population N (Algorithm 1's first loop). */
-    warmupSize: z.number().int().min(1).max(10_000).default(10),
-    /** Training batches of one warm-up "epoch" per architecture. */
-    warmupBatches: z.number().int().min(1).default(10),
-    temperature: z.number().positive().default(1),
-    /** Forward of a sample: its relaxed weights over all ops, or only each edge's arg-max op. */
-    sampleForward: z.enum(['relaxed', 'discrete']).default('relaxed'),
-    hiddenUnits: z.number().int().min(1).max(1024).default(64),
-    landscapeLearningRate: z.number().positive().default(1e-2),
-    /** Adam steps of ψ on the whole memory at each refit. */
-    landscapeFitSteps: z.number().int().min(1).default(100),
-    /** Ablations of the paper's Table 4. */
-    sampler: z.boolean().default(true),
-    warmup: z.boolean().default(true),
-    weightedLoss: z.boolean().default(true),
+    warmupSize: z.number().int().min(1).max(10_000).default(10).meta({ title: 'Warm-up architectures', description: 'the warm-up population N (Algorithm 1\'s first loop)' }),
+    warmupBatches: z.number().int().min(1).default(10).meta({ title: 'Batches per warm-up epoch', description: 'training batches of one warm-up "epoch" per architecture' }),
+    temperature: z.number().positive().default(1).meta({ title: 'Gumbel-softmax temperature' }),
+    sampleForward: z.enum(['relaxed', 'discrete']).default('relaxed')
+      .meta({ title: 'Forward of a sample', description: 'relaxed: its weights over all ops; discrete: only each edge\'s arg-max op' }),
+    hiddenUnits: z.number().int().min(1).max(1024).default(64).meta({ title: 'Landscape MLP hidden units' }),
+    landscapeLearningRate: z.number().positive().default(1e-2).meta({ title: 'Landscape learning rate' }),
+    landscapeFitSteps: z.number().int().min(1).default(100).meta({ title: 'Landscape fit steps', description: 'Adam steps of ψ on the whole memory at each refit' }),
+    sampler: z.boolean().default(true).meta({ title: 'Sampler (ablation)', description: 'the paper\'s Table 4' }),
+    warmup: z.boolean().default(true).meta({ title: 'Warm-up (ablation)' }),
+    weightedLoss: z.boolean().default(true).meta({ title: 'Weighted loss (ablation)' }),
   })
   .strict()
   .superRefine((c, ctx) => {

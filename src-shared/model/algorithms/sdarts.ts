@@ -11,10 +11,10 @@ import { checkPartialChannels, partialChannelsField } from './pcdarts';
  */
 const perturbationFields = {
   ...oneShotFields,
-  epsilon: z.number().positive().max(1).default(0.3),
-  epsilonMin: z.number().min(0).max(1).default(0.03),
+  epsilon: z.number().positive().max(1).default(0.3).meta({ title: 'Perturbation radius at the end', description: 'L∞ radius ε on the edge weights, reached at the last epoch' }),
+  epsilonMin: z.number().min(0).max(1).default(0.03).meta({ title: 'Perturbation radius at the start' }),
   /** K > 1: SDARTS on PC-DARTS (partial channels and edge normalization, as the SDARTS paper's table). */
-  partialChannels: partialChannelsField.default(1),
+  partialChannels: partialChannelsField.default(1).meta({ title: 'Partial channels K (PC-DARTS)', description: '1: the full DARTS edge; K > 1 runs SDARTS on PC-DARTS (1/K of the channels per edge, edge normalization)' }),
 } as const;
 
 function checkPerturbation(c: z.infer<z.ZodObject<typeof perturbationFields>>, ctx: z.RefinementCtx): void {
@@ -36,7 +36,7 @@ export type SdartsRsConfig = z.infer<typeof SdartsRsConfig>;
  * authors' `Linf_PGD_alpha` with 7 steps).
  */
 export const SdartsAdvConfig = z
-  .object({ algorithm: z.literal('sdarts-adv'), ...perturbationFields, attackSteps: z.number().int().min(1).max(50).default(7) })
+  .object({ algorithm: z.literal('sdarts-adv'), ...perturbationFields, attackSteps: z.number().int().min(1).max(50).default(7).meta({ title: 'PGD steps', description: 'projected gradient ascent steps per weight step' }) })
   .strict()
   .superRefine(checkPerturbation);
 export type SdartsAdvConfig = z.infer<typeof SdartsAdvConfig>;

@@ -15,19 +15,15 @@ export const SnasConfig = z
   .object({
     algorithm: z.literal('snas'),
     ...oneShotFields,
-    /** Initial Gumbel-softmax temperature (public SNAS code: 2.5). */
-    temperature: z.number().positive().default(2.5),
-    /** Factor applied to the temperature at each epoch (public SNAS code: 0.97). */
-    temperatureDecay: z.number().gt(0).max(1).default(0.97),
-    estimator: SnasEstimator.default('gumbel'),
-    /** Moving-average factor of the score-function baseline (SF). */
-    baselineDecay: z.number().min(0).lt(1).default(0.9),
-    /** Learning rate of RELAX's control-variate parameters. */
-    relaxLearningRate: z.number().positive().default(1e-2),
+    temperature: z.number().positive().default(2.5).meta({ title: 'Initial temperature', description: 'of the Gumbel-softmax (public SNAS code: 2.5)' }),
+    temperatureDecay: z.number().gt(0).max(1).default(0.97).meta({ title: 'Temperature decay per epoch', description: 'public SNAS code: 0.97' }),
+    estimator: SnasEstimator.default('gumbel')
+      .meta({ title: 'Gradient estimator', description: 'gumbel: reparameterized; sf: score function; relax: RELAX control variate; ram: exact over one edge' }),
+    baselineDecay: z.number().min(0).lt(1).default(0.9).meta({ title: 'SF baseline decay', description: 'moving-average factor of the score-function baseline' }),
+    relaxLearningRate: z.number().positive().default(1e-2).meta({ title: 'RELAX learning rate', description: 'of RELAX\'s control-variate parameters' }),
     /** Estimators whose gradient variance is measured at each epoch's end (absent: the run's own). */
     varianceEstimators: z.array(SnasEstimator).optional(),
-    /** Repeated draws behind each variance figure. */
-    varianceDraws: z.number().int().min(2).max(100).default(4),
+    varianceDraws: z.number().int().min(2).max(100).default(4).meta({ title: 'Variance draws', description: 'repeated draws behind each gradient-variance figure' }),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RunConfig } from '../../../src-shared/model/run-config';
 import type { TrainConfig } from '../../../src-shared/model/algorithms/train';
-import { PRESETS } from '../../../src-shared/model/presets';
 import { Nb201SupernetEvaluatorConfig, Nb201TabularEvaluatorConfig, Nb201TrainingEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
 import {
-  RUN_FORMS, STARTED_ELSEWHERE, buildConfig, changeValue, defaultValues, fieldOfError, formFor, presetNames, presetValues, visibleFields, type AlgorithmForm, type FormValues,
+  RUN_FORMS, STARTED_ELSEWHERE, buildConfig, changeValue, configDraft, defaultValues, fieldOfError, formFor, presetDraft, presetNames, visibleFields, type AlgorithmForm, type FormValues,
 } from '../../../src-renderer/forms/run-forms';
 
 /** The values a form holds after each choice its variant selects offer (e.g. each evaluator kind). */
@@ -12,7 +11,8 @@ function variants(form: AlgorithmForm): FormValues[] {
   const controllers = [...new Set(form.fields.flatMap((f) => (f.when ? [f.when.path] : [])))];
   let all = [defaultValues(form)];
   for (const path of controllers) {
-    const options = form.fields.find((f) => f.path === path)?.options ?? [];
+    const controller = form.fields.find((f) => f.path === path);
+    const options: (string | boolean)[] = controller?.kind === 'toggle' ? [false, true] : [...(controller?.options ?? [])];
     all = all.flatMap((values) => options.map((o) => changeValue(form, values, path, o)));
   }
   return all;
@@ -49,6 +49,7 @@ describe('New-run form descriptions', () => {
       for (const values of variants(form)) {
         for (const f of form.fields) if (f.kind === 'int' && values[f.path] === '') values[f.path] = '1';
         values['dataset.dir'] = values['evaluator.dataset.dir'] = '/data';
+        if (values.earlyStop === true) values.hessianEvery = '1';
         const config = buildConfig(form, values);
         expect(RunConfig.safeParse(config).error, JSON.stringify(config)).toBeUndefined();
       }
@@ -61,7 +62,8 @@ describe('New-run form descriptions', () => {
     const config = buildConfig(form, values) as Record<string, unknown>;
     expect(config.steps).toBe(60);
     expect(config.learningRate).toBe('fast');
-    expect(config.dataset).toEqual({ name: 'mnist', dir: '/d' });
+    expect(config.dataset).toEqual({ name: 'mnist', dir: '/d', augment: { cropPadding: 0, horizontalFlip: false, cutout: 0 } });
+    expect(config.dataset).not.toHaveProperty('trainLimit');
     const result = RunConfig.safeParse(config);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0].path).toEqual(['learningRate']);
@@ -74,15 +76,13 @@ describe('New-run form descriptions', () => {
     expect(fieldOfError(undefined)).toBeNull();
   });
 
-  it('fills a preset over the schema defaults and sends it back unchanged', () => {
-    const form = formFor('train');
-    const names = presetNames('train');
-    expect(names).toEqual(Object.keys(PRESETS).filter((n) => PRESETS[n].algorithm === 'train'));
-    for (const name of names) {
-      const config = buildConfig(form, presetValues(form, name));
-      expect(RunConfig.parse(config)).toEqual(RunConfig.parse(PRESETS[name]));
-    }
-    expect(() => presetValues(form, 'no-such-preset')).toThrow(/No train preset named 'no-such-preset'/);
+  it('refuses to clone a stored config the schema no longer takes, saying why', () => {
+    expect(() => configDraft(formFor('train'), { algorithm: 'train', steps: 0 })).toThrow(/its config no longer fits the train schema: steps: Too small/);
+  });
+
+  it('every algorithm the form offers has a shared preset', () => {
+    for (const form of RUN_FORMS) expect(presetNames(form.algorithm).length, form.algorithm).toBeGreaterThan(0);
+    expect(() => presetDraft(formFor('train'), 'no-such-preset')).toThrow(/No train preset named 'no-such-preset'/);
   });
 });
 
@@ -131,15 +131,6 @@ describe('Conditional fields: the black-box evaluator kinds', () => {
     expect(shown(train)).toContain('evaluator.epochs');
     expect(shown(train)).not.toContain('evaluator.validBatches');
     for (const values of [tabular, supernet, train]) expect(new Set(shown(values)).size).toBe(shown(values).length);
-  });
-
-  it('labels the budget by what a cell costs under the chosen kind', () => {
-    const form = formFor('rea');
-    const budgetLabel = (kind: string): string | undefined =>
-      visibleFields(form, null, changeValue(form, defaultValues(form), 'evaluator.kind', kind)).find((f) => f.path === 'budget')?.label;
-    expect(budgetLabel('nb201-tabular')).toMatch(/looked up/);
-    expect(budgetLabel('nb201-train')).toMatch(/trained/);
-    expect(budgetLabel('nb201-supernet')).toMatch(/scored/);
   });
 
   it('switching the kind loads that kind\'s defaults for a field two kinds share, and keeps the fields outside the union', () => {
