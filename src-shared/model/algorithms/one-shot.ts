@@ -41,8 +41,12 @@ export const oneShotFields = {
   reportEvery: z.number().int().min(1).default(50),
   /** Validation batches scored at each epoch's end (`valid.loss`, `valid.acc`). */
   validBatches: z.number().int().min(1).default(4),
-  /** Dominant Hessian eigenvalue of L_val w.r.t. α every this many epochs (0: never). */
-  hessianEvery: z.number().int().min(0).default(0),
+  /**
+   * Dominant Hessian eigenvalue of L_val w.r.t. α every this many epochs (0: never). On by default,
+   * once per epoch as RobustDARTS computes it: DARTS's collapse shows in it (docs/oneshot.md), and
+   * the run's log states what it costs (`hessianPlan`).
+   */
+  hessianEvery: z.number().int().min(0).default(1),
   /** Power-iteration steps of that eigenvalue (each two gradient evaluations). */
   hessianIters: z.number().int().min(1).max(200).default(20),
   /** DARTS-ES: stop when the eigenvalue grows past a ratio and answer the epoch before (absent: run every epoch). */
@@ -69,3 +73,18 @@ export function refuseUnrolled(algorithm: string) {
 const OneShotCommon = z.object(oneShotFields);
 /** The parsed shared fields, what code common to every one-shot strategy may read. */
 export type OneShotCommon = z.infer<typeof OneShotCommon>;
+
+/**
+ * What the Hessian eigenvalue costs a run, in the words the run's log opens with: each power
+ * iteration is two forward+backward passes of one validation batch (of `batchSize`, the size of a
+ * training batch), so a measurement is 2·hessianIters passes, set against the epoch's
+ * `stepsPerEpoch` passes of the weights' training (α's updates and the validation score come on top,
+ * so the true share is lower). `which: 'largest'` can double it when the dominant eigenvalue is negative.
+ */
+export function hessianPlan(c: Pick<OneShotCommon, 'hessianEvery' | 'hessianIters'>, stepsPerEpoch: number): string {
+  if (c.hessianEvery === 0) return 'Hessian eigenvalue: off (hessianEvery 0), so no collapse warning from the eigenvalue';
+  const passes = 2 * c.hessianIters;
+  const share = passes / (c.hessianEvery * stepsPerEpoch);
+  const every = c.hessianEvery === 1 ? 'every epoch' : `every ${c.hessianEvery} epochs`;
+  return `Hessian eigenvalue ${every}: ${passes} forward+backward passes of one validation batch (up to twice that when the dominant eigenvalue is negative), ≈ ${Math.round(share * 100)} % on top of an epoch's ${stepsPerEpoch} weight-training passes; hessianEvery 0 turns it off`;
+}

@@ -53,7 +53,7 @@ describe('DARTS-ES on a recorded eigenvalue trace', () => {
   });
 
   it('the config refuses earlyStop without the eigenvalue, and PVLL-NAS refuses it', () => {
-    expect(() => DartsConfig.parse({ algorithm: 'darts', earlyStop: {} })).toThrow(/set hessianEvery/);
+    expect(() => DartsConfig.parse({ algorithm: 'darts', hessianEvery: 0, earlyStop: {} })).toThrow(/set hessianEvery/);
     expect(() => PvllConfig.parse({ algorithm: 'pvll', hessianEvery: 1, earlyStop: {} })).toThrow(/PVLL-NAS has no per-epoch/);
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-shot';
+import { hessianPlan, type OneShotCommon } from '../../../../src-shared/model/algorithms/one-shot';
 import type { Genotype } from '../../../../src-shared/model/genotype';
 import { deriveDartsGenotype, deriveNb201Genotype } from '../../../../src-shared/model/genotype-derive';
 import type { MetricPoint } from '../../../../src-shared/model/metrics';
@@ -90,15 +90,17 @@ export interface EpochReportOptions {
   collapse?: z.input<typeof CollapseCriteria>;
 }
 
-/** The report of a one-shot run with its config's validation cap and Hessian schedule. */
+/** The report of a one-shot run with its config's validation cap and Hessian schedule, whose cost it logs. */
 export function oneShotReport(
   config: Pick<OneShotCommon, 'reportEvery' | 'validBatches' | 'hessianEvery' | 'hessianIters' | 'archWeightDecay' | 'earlyStop'>,
   reporter: Reporter,
   view: OneShotView,
-  validation: () => Iterable<DataBatch>,
+  data: { validation: () => Iterable<DataBatch>; stepsPerEpoch: number },
   rng: Rng,
 ): EpochReport {
   const { reportEvery, validBatches, hessianEvery, hessianIters, archWeightDecay, earlyStop } = config;
+  const { validation } = data;
+  reporter.log('info', hessianPlan(config, data.stepsPerEpoch));
   // The warning's eigenvalue test is the run's DARTS-ES test when it has one, so the two agree.
   const collapse = earlyStop ? { eigenvalue: earlyStop } : {};
   return new EpochReport({ reporter, view, validation, reportEvery, validBatches, hessianEvery, hessianIters, archWeightDecay, rng, collapse });
