@@ -3,6 +3,7 @@ import * as echarts from 'echarts/core';
 import { HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { chartTheme } from '../lib/chart-theme';
 import type { ComposeOption } from 'echarts/core';
 import type { HeatmapSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption, VisualMapComponentOption } from 'echarts/components';
@@ -38,7 +39,7 @@ export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<
 
   onMounted(() => {
     if (!el.value) return;
-    chart = echarts.init(el.value, undefined, { renderer: 'canvas' });
+    chart = echarts.init(el.value, chartTheme(), { renderer: 'canvas' });
     // Registered before the first setOption: with animation off, 'finished' fires during it or never.
     chart.on('finished', () => {
       if (el.value) el.value.dataset.points = String(countPoints());
