@@ -48,3 +48,14 @@ test('a PVLL-style stream shows predicted against measured loss as a scatter', a
   // 12 pairs and the diagonal's two ends.
   await expect(scatter).toHaveAttribute('data-points', '14');
 });
+
+test('a running run shows the time left in its progress bar, and none once it ended', async ({ page, workbench }) => {
+  const run = await workbench.call('runs.start', { config: { algorithm: 'train', steps: 100_000, evalEvery: 50 } });
+  await page.goto(`${workbench.url}#/runs/${run.id}`);
+  await expect(page.getByTestId('run-status')).toHaveText('running');
+  // 100 000 steps at a CPU's pace: hours, once the first steps are done.
+  await expect(page.getByTestId('run-time-left')).toContainText(/^(about \d+ h \d\d min|about \d+ min) left$/);
+  await workbench.call('runs.stop', { id: run.id });
+  await expect(page.getByTestId('run-status')).toHaveText('cancelled');
+  await expect(page.getByTestId('run-time-left')).toHaveCount(0);
+});

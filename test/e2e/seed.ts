@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openStore } from '../../src-main/store';
+import { newOwnerId, openStore } from '../../src-main/store';
 import { STORE_FILE } from '../../src-main/host/paths';
 import type { DartsGenotype } from '../../src-shared/model/genotype';
 import { PRESETS } from '../../src-shared/model/presets';
@@ -42,7 +42,9 @@ export function seedDartsRun(dataDir: string, o: SeedOptions): { runId: number; 
   const store = openStore(join(dataDir, STORE_FILE));
   try {
     const experiment = store.experiments.list().find((e) => e.name === 'Diagnostics') ?? store.experiments.create({ name: 'Diagnostics', description: 'seeded runs' });
-    const run = store.runs.create({ experimentId: experiment.id, name: o.name, algorithm: 'darts', config: QUICK_S2, seed: 0 });
+    // Held by a lease while it is written, as an engine process holds its run: a queued run without one reads as interrupted.
+    const owner = newOwnerId();
+    const run = store.runs.create({ experimentId: experiment.id, name: o.name, algorithm: 'darts', config: QUICK_S2, seed: 0 }, { owner, ttlMs: 60_000 });
     store.runs.markStarted(run.id, 'wasm');
     store.logs.add(run.id, 'info', `dataset embedded: 64 images train the weights, 64 the architecture; ${STEPS_PER_EPOCH} steps per epoch`);
     let warned = false;
@@ -76,7 +78,7 @@ export function seedDartsRun(dataDir: string, o: SeedOptions): { runId: number; 
     }
     const total = STEPS_PER_EPOCH * o.skipsPerEpoch.length;
     store.runs.setProgress(run.id, total, total);
-    store.runs.markFinished(run.id, 'completed');
+    store.runs.markFinished(run.id, 'completed', undefined, owner);
     return { runId: run.id, experimentId: experiment.id };
   } finally {
     store.close();
