@@ -40,21 +40,23 @@ test('the run dashboard warns of DARTS collapse with the reason and the epoch, a
   expect(await problems()).toEqual([]);
 });
 
-test('a PVLL-style stream shows predicted against measured loss as a scatter', async ({ page, workbench }) => {
+test('a PVLL-style stream shows predicted against measured loss as a scatter', async ({ page, workbench }, testInfo) => {
   const { runId: id } = seedDartsRun(workbench.dataDir, { name: 'with PVLL pairs', skipsPerEpoch: [1, 1, 1, 1], withWarningKeys: true, pvllPairs: 12 });
   await page.goto(`${workbench.url}#/runs/${id}`);
   const scatter = page.getByTestId('pvll-scatter');
   await expect(scatter).toHaveAttribute('data-pairs', '12');
   // 12 pairs and the diagonal's two ends.
   await expect(scatter).toHaveAttribute('data-points', '14');
+  await scatter.screenshot({ path: testInfo.outputPath('pvll-scatter.png') });
 });
 
-test('a running run shows the time left in its progress bar, and none once it ended', async ({ page, workbench }) => {
+test('a running run shows the time left in its progress bar, and none once it ended', async ({ page, workbench }, testInfo) => {
   const run = await workbench.call('runs.start', { config: { algorithm: 'train', steps: 100_000, evalEvery: 50 } });
   await page.goto(`${workbench.url}#/runs/${run.id}`);
   await expect(page.getByTestId('run-status')).toHaveText('running');
   // 100 000 steps at a CPU's pace: hours, once the first steps are done.
   await expect(page.getByTestId('run-time-left')).toContainText(/^(about \d+ h \d\d min|about \d+ min) left$/);
+  await page.locator('.progress').screenshot({ path: testInfo.outputPath('time-left.png') });
   await workbench.call('runs.stop', { id: run.id });
   await expect(page.getByTestId('run-status')).toHaveText('cancelled');
   await expect(page.getByTestId('run-time-left')).toHaveCount(0);
