@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { deriveDartsGenotype } from '../../../src-shared/model/genotype-derive';
 import { DartsSupernet } from '../../../src-main/engine/supernet/darts-network';
-import { EpochReport, softmaxView } from '../../../src-main/engine/search/oneshot/epoch-report';
+import { EpochReport, oneShotReport, softmaxView } from '../../../src-main/engine/search/oneshot/epoch-report';
+import { DartsConfig } from '../../../src-shared/model/algorithms/darts';
 import { bundleReader, bundleWriter, emptyBundle } from '../../../src-main/engine/checkpoint/state';
 import { TINY_SPACE, recorder, validationSplit } from './fixtures';
 
@@ -167,5 +168,18 @@ describe('epoch report', () => {
     expect(resumed.values('warning.collapse')).toEqual([]);
     for (const r of [report, resumed.report]) r.dispose();
     for (const n of [net, resumed.net]) n.dispose();
+  });
+
+  it('a run\'s report states the Hessian\'s cost in its log', async () => {
+    const net = new DartsSupernet(TINY_SPACE, { inChannels: 1, numClasses: 3 }, new Rng(7));
+    const rec = recorder();
+    const logs: string[] = [];
+    rec.reporter.log = (_level, message) => logs.push(message);
+    // Defaults: every epoch, 20 iterations: 40 passes against 10 steps per epoch = 400 %.
+    const config = DartsConfig.parse({ algorithm: 'darts', space: TINY_SPACE });
+    const report = oneShotReport(config, rec.reporter, softmaxView(net), { validation: validationSplit(11, 1).pass, stepsPerEpoch: 10 }, new Rng(3));
+    expect(logs).toEqual([expect.stringMatching(/^Hessian eigenvalue every epoch: 40 forward\+backward passes .* ≈ 400 % on top of an epoch's 10 weight-training passes/)]);
+    report.dispose();
+    net.dispose();
   });
 });
