@@ -32,3 +32,11 @@ export const DARK_CHART_THEME = {
 export function chartTheme(): object | undefined {
   return prefersDark() ? DARK_CHART_THEME : undefined;
 }
+
+/** Calls `onChange` whenever the system switches between light and dark; returns the unsubscribe. */
+export function onColorSchemeChange(onChange: () => void): () => void {
+  if (typeof window === 'undefined' || typeof window.matchMedia !== 'function') return () => {};
+  const query = window.matchMedia(DARK_QUERY);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+}

@@ -55,3 +55,18 @@ test('keyboard shortcuts open the main views, and do nothing while typing', asyn
   await expect(page).toHaveURL(/#\/runs\/new/);
   await expect(field).toHaveValue('gs');
 });
+
+test('charts follow a switch of the system colour scheme while the page is open', async ({ page, workbench }) => {
+  const problems = await guardConsole(page);
+  await page.emulateMedia({ colorScheme: 'light' });
+  const { runId } = seedDartsRun(workbench.dataDir, { name: 'DARTS S2 quick', skipsPerEpoch: [1, 2, 4, 6], withWarningKeys: true });
+  await page.goto(`${workbench.url}#/runs/${runId}`);
+  const chart = page.getByTestId('metric-chart').first();
+  await expect(chart).toHaveAttribute('data-theme', 'light');
+  await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(0);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(chart).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByTestId('alpha-heatmap').first()).toHaveAttribute('data-theme', 'dark');
+  await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(0);
+  expect(await problems()).toEqual([]);
+});
