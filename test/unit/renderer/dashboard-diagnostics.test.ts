@@ -4,7 +4,7 @@ import { scaledCells } from '../../../src-renderer/lib/heatmap-scale';
 import { pvllPairs } from '../../../src-renderer/lib/pvll-pairs';
 import type { HeatmapData } from '../../../src-renderer/lib/alphas';
 import type { SeriesData } from '../../../src-renderer/lib/series-buffer';
-import { estimateSecondsLeft, formatTimeLeft } from '../../../src-shared/model/time-left';
+import { estimateSecondsLeft, formatTimeLeft, watchedSecondsLeft } from '../../../src-shared/model/time-left';
 
 const s = (points: [number, number][]): SeriesData => ({ steps: points.map((p) => p[0]), values: points.map((p) => p[1]) });
 
@@ -84,5 +84,17 @@ describe('time left', () => {
     expect(formatTimeLeft(45)).toBe('under a minute');
     expect(formatTimeLeft(180)).toBe('about 3 min');
     expect(formatTimeLeft(2 * 3600 + 5 * 60 + 10)).toBe('about 2 h 05 min');
+  });
+});
+
+describe('time left of a watched run', () => {
+  it('uses the pace seen since the dashboard opened once the run moved, else the run\'s start', () => {
+    // Resumed run: started at t = 0, 50 of 100 steps done when first seen at t = 1000 s (after downtime).
+    const seen = { time: 1_000_000, done: 50 };
+    // Not moved yet: from the start, 1000 s for 50 steps → 1000 s for the other 50.
+    expect(watchedSecondsLeft({ time: 1_000_000, done: 50, total: 100 }, 0, seen)).toBe(1000);
+    // 10 more steps in 20 s: 2 s a step for the 40 left = 80 s.
+    expect(watchedSecondsLeft({ time: 1_020_000, done: 60, total: 100 }, 0, seen)).toBe(80);
+    expect(watchedSecondsLeft({ time: 20_000, done: 10, total: 100 }, 0, null)).toBe(180);
   });
 });
