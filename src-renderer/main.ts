@@ -1,3 +1,5 @@
+// First, before any module parses with zod (see zod-setup.ts).
+import './zod-setup';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';

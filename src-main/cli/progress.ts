@@ -1,4 +1,5 @@
 import type { MetricPoint } from '../../src-shared/model/metrics';
+import { estimateSecondsLeft } from '../../src-shared/model/time-left';
 
 const BAR_WIDTH = 28;
 
@@ -21,13 +22,13 @@ export class ProgressBar {
     const fraction = Math.min(1, done / total);
     const filled = Math.round(fraction * BAR_WIDTH);
     const elapsed = (Date.now() - this.startedAt) / 1000;
-    const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;
+    const eta = estimateSecondsLeft(done, total, elapsed);
     const stats = ['train.loss', 'train.acc', 'valid.loss', 'valid.acc', 'test.acc', 'search.best_val']
       .filter((k) => this.latest.has(k))
       .map((k) => `${k} ${this.latest.get(k)!.toFixed(3)}`)
       .join('  ');
     const line = `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total}  ${stats}  ${
-      Number.isFinite(eta) ? `ETA ${Math.round(eta)}s` : ''
+      eta !== null ? `ETA ${Math.round(eta)}s` : ''
     }`;
     if (this.tty) process.stderr.write(`\r${line.padEnd(120)}`);
     else {

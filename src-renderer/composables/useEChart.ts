@@ -3,6 +3,7 @@ import * as echarts from 'echarts/core';
 import { HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { chartTheme, onColorSchemeChange } from '../lib/chart-theme';
 import type { ComposeOption } from 'echarts/core';
 import type { HeatmapSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption, VisualMapComponentOption } from 'echarts/components';
@@ -22,7 +23,8 @@ export type ChartOption = ComposeOption<
 /**
  * Mounts an ECharts instance on `el`, feeds it `option` whenever it changes, resizes it with the window
  * and with the element, and disposes it on unmount. After every render it writes the number of points the chart holds to
- * `data-points` on the element (tests and the user's dev tools read it).
+ * `data-points` on the element (tests and the user's dev tools read it), and `data-theme` (light or
+ * dark, lib/chart-theme.ts) when it draws.
  */
 export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<ChartOption>): void {
   let chart: echarts.ECharts | null = null;
@@ -36,14 +38,27 @@ export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<
   // The element's own size too: a chart first drawn hidden (v-show, a collapsed panel) is 0 px wide.
   const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(onResize);
 
-  onMounted(() => {
+  function draw(): void {
     if (!el.value) return;
-    chart = echarts.init(el.value, undefined, { renderer: 'canvas' });
+    const theme = chartTheme();
+    el.value.dataset.theme = theme ? 'dark' : 'light';
+    chart = echarts.init(el.value, theme, { renderer: 'canvas' });
     // Registered before the first setOption: with animation off, 'finished' fires during it or never.
     chart.on('finished', () => {
       if (el.value) el.value.dataset.points = String(countPoints());
     });
     chart.setOption(toValue(option));
+  }
+  // ECharts fixes the theme at init: a switch of the system's light/dark setting redraws the chart.
+  let stopThemeWatch = (): void => {};
+
+  onMounted(() => {
+    if (!el.value) return;
+    draw();
+    stopThemeWatch = onColorSchemeChange(() => {
+      chart?.dispose();
+      draw();
+    });
     window.addEventListener('resize', onResize);
     observer?.observe(el.value);
   });
@@ -52,6 +67,7 @@ export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<
   watch(() => toValue(option), (next) => chart?.setOption(next, { replaceMerge: ['series'] }));
 
   onBeforeUnmount(() => {
+    stopThemeWatch();
     window.removeEventListener('resize', onResize);
     observer?.disconnect();
     chart?.dispose();

@@ -19,3 +19,31 @@ export const EarlyStopConfig = z
   })
   .strict();
 export type EarlyStopConfig = z.infer<typeof EarlyStopConfig>;
+
+/** One measured dominant eigenvalue and the epoch (from 1) it ended. */
+export interface EigenvalueAt {
+  epoch: number;
+  value: number;
+}
+
+/** Trailing local averages: entry i is the mean of values i−window+1..i (fewer at the start). */
+export function localAverages(values: readonly number[], window: number): number[] {
+  return values.map((_, i) => {
+    const part = values.slice(Math.max(0, i - window + 1), i + 1);
+    return part.reduce((s, v) => s + v, 0) / part.length;
+  });
+}
+
+/**
+ * DARTS-ES's test on a trace of eigenvalues (docs/oneshot.md): whether the last measurement's local
+ * average exceeds `factor` times the one `delta` measurements before, that earlier one being at or
+ * after `startEpoch` and positive (growth is only defined from a positive curvature). Pure, so the
+ * engine's early stop and the collapse warning (../collapse.ts) share it.
+ */
+export function eigenvalueGrew(trace: readonly EigenvalueAt[], o: EarlyStopConfig): boolean {
+  const last = trace.length - 1;
+  if (last - o.delta < 0 || trace[last - o.delta].epoch < o.startEpoch) return false;
+  const averages = localAverages(trace.map((t) => t.value), o.window);
+  const before = averages[last - o.delta];
+  return before > 0 && averages[last] > o.factor * before;
+}

@@ -38,8 +38,12 @@ export const oneShotFields = {
   reportEvery: z.number().int().min(1).default(50)
     .meta({ title: 'Report every (steps)', description: 'running means of the training loss and accuracy are reported every this many steps (report_freq)' }),
   validBatches: z.number().int().min(1).default(4).meta({ title: 'Validation batches per epoch', description: 'scored at each epoch\'s end (valid.loss, valid.acc)' }),
-  hessianEvery: z.number().int().min(0).default(0)
-    .meta({ title: 'Hessian eigenvalue every (epochs)', description: 'dominant eigenvalue of the validation loss\'s Hessian w.r.t. α; 0: never' }),
+  /**
+   * On by default, once per epoch as RobustDARTS computes it: DARTS's collapse shows in it
+   * (docs/oneshot.md), and the run's log states what it costs (`hessianPlan`).
+   */
+  hessianEvery: z.number().int().min(0).default(1)
+    .meta({ title: 'Hessian eigenvalue every (epochs)', description: 'dominant eigenvalue of the validation loss\'s Hessian w.r.t. α; 0: never. On by default: the collapse warning watches it; the run\'s log states its cost' }),
   hessianIters: z.number().int().min(1).max(200).default(20)
     .meta({ title: 'Hessian power iterations', description: 'each costs two gradient evaluations' }),
   earlyStop: EarlyStopConfig.optional()
@@ -66,3 +70,18 @@ export function refuseUnrolled(algorithm: string) {
 const OneShotCommon = z.object(oneShotFields);
 /** The parsed shared fields, what code common to every one-shot strategy may read. */
 export type OneShotCommon = z.infer<typeof OneShotCommon>;
+
+/**
+ * What the Hessian eigenvalue costs a run, in the words the run's log opens with: each power
+ * iteration is two forward+backward passes of one validation batch (of `batchSize`, the size of a
+ * training batch), so a measurement is 2·hessianIters passes, set against the epoch's
+ * `stepsPerEpoch` passes of the weights' training (α's updates and the validation score come on top,
+ * so the true share is lower). `which: 'largest'` can double it when the dominant eigenvalue is negative.
+ */
+export function hessianPlan(c: Pick<OneShotCommon, 'hessianEvery' | 'hessianIters'>, stepsPerEpoch: number): string {
+  if (c.hessianEvery === 0) return 'Hessian eigenvalue: off (hessianEvery 0), so no collapse warning from the eigenvalue';
+  const passes = 2 * c.hessianIters;
+  const share = passes / (c.hessianEvery * stepsPerEpoch);
+  const every = c.hessianEvery === 1 ? 'every epoch' : `every ${c.hessianEvery} epochs`;
+  return `Hessian eigenvalue ${every}: ${passes} forward+backward passes of one validation batch (up to twice that when the dominant eigenvalue is negative), ≈ ${Math.round(share * 100)} % on top of an epoch's ${stepsPerEpoch} weight-training passes; hessianEvery 0 turns it off`;
+}

@@ -13,8 +13,11 @@ beforeAll(initBackends);
 const data = { dataset: { name: 'embedded', trainLimit: 48, testLimit: 20 } };
 const TINY_DARTS = { kind: 'darts', ops: ['none', 'max_pool_3x3', 'skip_connect', 'sep_conv_3x3'], nodes: 1, layers: 3, channels: 2, stemMultiplier: 1 };
 const TINY_NB201 = { kind: 'nb201', ops: ['none', 'skip_connect', 'nor_conv_1x1', 'avg_pool_3x3'], channels: 2, cellsPerStage: 1 };
-/** Two epochs of two batches: step 1 is mid-epoch, 2 ends an epoch, 3 is mid-epoch of the last. */
-const oneShot = { ...data, batchSize: 4, epochs: 2, batchesPerEpoch: 2, validBatches: 1, reportEvery: 1, seed: 5 };
+/**
+ * Two epochs of two batches: step 1 is mid-epoch, 2 ends an epoch, 3 is mid-epoch of the last. The
+ * Hessian eigenvalue is on by default (each epoch); 2 power iterations keep it cheap.
+ */
+const oneShot = { ...data, batchSize: 4, epochs: 2, batchesPerEpoch: 2, validBatches: 1, reportEvery: 1, seed: 5, hessianIters: 2 };
 
 describe('resume of plain training', () => {
   it('continues exactly from mid-epoch and epoch-end checkpoints', async () => {

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DartsConfig } from '../../../src-shared/model/algorithms/darts';
-import { EarlyStopConfig } from '../../../src-shared/model/algorithms/early-stop';
+import { EarlyStopConfig, eigenvalueGrew } from '../../../src-shared/model/algorithms/early-stop';
 import { PvllConfig } from '../../../src-shared/model/algorithms/pvll';
 import type { Genotype } from '../../../src-shared/model/genotype';
 import { Rng } from '../../../src-shared/model/rng';
-import { EarlyStop, eigenvalueGrew } from '../../../src-main/engine/search/oneshot/early-stop';
+import { EarlyStop } from '../../../src-main/engine/search/oneshot/early-stop';
 import { DartsStrategy } from '../../../src-main/engine/search/oneshot/darts';
 import { TINY_SPACE, recorder, synthetic, validationSplit } from './fixtures';
 
@@ -53,7 +53,7 @@ describe('DARTS-ES on a recorded eigenvalue trace', () => {
   });
 
   it('the config refuses earlyStop without the eigenvalue, and PVLL-NAS refuses it', () => {
-    expect(() => DartsConfig.parse({ algorithm: 'darts', earlyStop: {} })).toThrow(/set hessianEvery/);
+    expect(() => DartsConfig.parse({ algorithm: 'darts', hessianEvery: 0, earlyStop: {} })).toThrow(/set hessianEvery/);
     expect(() => PvllConfig.parse({ algorithm: 'pvll', hessianEvery: 1, earlyStop: {} })).toThrow(/PVLL-NAS has no per-epoch/);
   });
 });

@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { deriveDartsGenotype } from '../../../src-shared/model/genotype-derive';
 import { DartsSupernet } from '../../../src-main/engine/supernet/darts-network';
-import { EpochReport, softmaxView } from '../../../src-main/engine/search/oneshot/epoch-report';
+import { EpochReport, oneShotReport, softmaxView } from '../../../src-main/engine/search/oneshot/epoch-report';
+import { DartsConfig } from '../../../src-shared/model/algorithms/darts';
+import { bundleReader, bundleWriter, emptyBundle } from '../../../src-main/engine/checkpoint/state';
 import { TINY_SPACE, recorder, validationSplit } from './fixtures';
 
 beforeAll(async () => {
@@ -135,6 +137,49 @@ describe('epoch report', () => {
     expect(counts[1]).toBe(counts[0] + 2);
     report.dispose();
     expect(tf.memory().numTensors).toBe(counts[0]);
+    net.dispose();
+  });
+
+  it('records warning.collapse once, at the first epoch the normal cell is half parameter-free, with a log line saying why', async () => {
+    const { net, report, values, reporter } = setup();
+    const logs: string[] = [];
+    reporter.log = (level, message) => logs.push(`${level}: ${message}`);
+    // TINY_SPACE: ops [max_pool_3x3, skip_connect, dil_conv_3x3], one node, so the normal cell has 2 inputs.
+    const normalRows: Record<number, number[][]> = {
+      1: [[0, 0, 3], [0, 0, 3]], // both dil_conv: 0 of 2
+      2: [[0, 3, 0], [0, 0, 3]], // one skip: 1 of 2 = the 50 % threshold
+      3: [[0, 3, 0], [0, 3, 0]], // both skip: still collapsed, but already warned
+    };
+    for (const epoch of [1, 2, 3]) {
+      net.arch[0].alpha.assign(tf.tensor2d(normalRows[epoch]));
+      await report.endEpoch({ step: 10 * epoch, epoch, final: epoch === 3 });
+    }
+    expect(values('genotype.param_free.normal').map((m) => m.value)).toEqual([0, 1, 2]);
+    expect(values('warning.collapse').map((m) => [m.step, m.epoch, m.value])).toEqual([[20, 2, 2]]);
+    expect(logs.filter((l) => l.includes('collapse'))).toEqual([expect.stringMatching(/^warn: epoch 2: collapse warning: .*1 of the normal cell's 2 inputs/)]);
+
+    // After a checkpoint the resumed report remembers it already warned.
+    const bundle = emptyBundle();
+    report.saveState(bundleWriter(bundle));
+    const resumed = setup();
+    resumed.report.loadState(bundleReader(bundle, 'test'));
+    resumed.net.arch[0].alpha.assign(tf.tensor2d(normalRows[3]));
+    await resumed.report.endEpoch({ step: 40, epoch: 4, final: true });
+    expect(resumed.values('warning.collapse')).toEqual([]);
+    for (const r of [report, resumed.report]) r.dispose();
+    for (const n of [net, resumed.net]) n.dispose();
+  });
+
+  it('a run\'s report states the Hessian\'s cost in its log', async () => {
+    const net = new DartsSupernet(TINY_SPACE, { inChannels: 1, numClasses: 3 }, new Rng(7));
+    const rec = recorder();
+    const logs: string[] = [];
+    rec.reporter.log = (_level, message) => logs.push(message);
+    // Defaults: every epoch, 20 iterations: 40 passes against 10 steps per epoch = 400 %.
+    const config = DartsConfig.parse({ algorithm: 'darts', space: TINY_SPACE });
+    const report = oneShotReport(config, rec.reporter, softmaxView(net), { validation: validationSplit(11, 1).pass, stepsPerEpoch: 10 }, new Rng(3));
+    expect(logs).toEqual([expect.stringMatching(/^Hessian eigenvalue every epoch: 40 forward\+backward passes .* ≈ 400 % on top of an epoch's 10 weight-training passes/)]);
+    report.dispose();
     net.dispose();
   });
 });

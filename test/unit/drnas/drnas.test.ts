@@ -103,7 +103,8 @@ describe('Dirichlet sampling and its pathwise gradient', () => {
 
 describe('DrNAS strategy', () => {
   it('tensor count flat across steps, β moves, KL and search loss reported, done after epochs·stepsPerEpoch', async () => {
-    const config = DrnasConfig.parse({ algorithm: 'drnas', space: TINY_SPACE, epochs: 2, batchSize: 4, validBatches: 1, reportEvery: 1, archLearningRate: 0.01 });
+    // hessianEvery 0: the Hessian's fixed batch (kept from its first measurement) would add 2 tensors; epoch-report.test.ts covers it.
+    const config = DrnasConfig.parse({ algorithm: 'drnas', space: TINY_SPACE, epochs: 2, batchSize: 4, validBatches: 1, reportEvery: 1, archLearningRate: 0.01, hessianEvery: 0 });
     const { reporter, recorded } = recordingReporter();
     const s = new DrnasStrategy({ config, rng: new Rng(1), reporter, resourcesDir: '' }, syntheticData(2, 2));
     const before = s.alphas().cells[0].alpha.flat();

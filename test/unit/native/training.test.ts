@@ -31,7 +31,7 @@ function batches(seed: number): BatchSource {
 
 /** The losses, every metric and the final α of a 3-step DARTS search from fixed seeds. */
 async function train(): Promise<{ losses: number[]; metrics: string[]; alphas: number[] }> {
-  const config = DartsConfig.parse({ algorithm: 'darts', epochs: 1, space: SPACE, reportEvery: 1, validBatches: 1 });
+  const config = DartsConfig.parse({ algorithm: 'darts', epochs: 1, space: SPACE, reportEvery: 1, validBatches: 1, hessianIters: 2 });
   const rec = recorder();
   const strategy = new DartsStrategy(
     { config, rng: new Rng(7), reporter: rec.reporter, resourcesDir: '' },

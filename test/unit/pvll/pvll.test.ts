@@ -119,6 +119,7 @@ describe('PVLL-NAS strategy', () => {
         warmupBatches: 1,
         landscapeFitSteps: 5,
         hiddenUnits: 8,
+        hessianIters: 2, // the Hessian is on by default (each epoch); cheap here
         ...variant,
       });
       const { reporter, recorded } = recordingReporter();

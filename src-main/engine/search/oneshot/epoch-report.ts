@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { OneShotCommon } from '../../../../src-shared/model/algorithms/one-shot';
+import { hessianPlan, type OneShotCommon } from '../../../../src-shared/model/algorithms/one-shot';
 import type { Genotype } from '../../../../src-shared/model/genotype';
 import { deriveDartsGenotype, deriveNb201Genotype } from '../../../../src-shared/model/genotype-derive';
 import type { MetricPoint } from '../../../../src-shared/model/metrics';
+import { CollapseWatch, normalCellParameterFree, type CollapseCriteria, type CollapseWatchState } from '../../../../src-shared/model/collapse';
+import type { z } from 'zod';
 import type { Rng } from '../../../../src-shared/model/rng';
 import { meanEntropy } from '../../diagnostics/entropy';
 import { dominantHessianEigenvalue } from '../../diagnostics/hessian';
@@ -95,18 +97,24 @@ export interface EpochReportOptions {
   archWeightDecay: number;
   /** Draws the power iteration's start vectors. */
   rng: Rng;
+  /** When `warning.collapse` fires (default: src-shared/model/collapse.ts's). */
+  collapse?: z.input<typeof CollapseCriteria>;
 }
 
-/** The report of a one-shot run with its config's validation cap and Hessian schedule. */
+/** The report of a one-shot run with its config's validation cap and Hessian schedule, whose cost it logs. */
 export function oneShotReport(
-  config: Pick<OneShotCommon, 'reportEvery' | 'validBatches' | 'hessianEvery' | 'hessianIters' | 'archWeightDecay'>,
+  config: Pick<OneShotCommon, 'reportEvery' | 'validBatches' | 'hessianEvery' | 'hessianIters' | 'archWeightDecay' | 'earlyStop'>,
   reporter: Reporter,
   view: OneShotView,
-  validation: () => Iterable<DataBatch>,
+  data: { validation: () => Iterable<DataBatch>; stepsPerEpoch: number },
   rng: Rng,
 ): EpochReport {
-  const { reportEvery, validBatches, hessianEvery, hessianIters, archWeightDecay } = config;
-  return new EpochReport({ reporter, view, validation, reportEvery, validBatches, hessianEvery, hessianIters, archWeightDecay, rng });
+  const { reportEvery, validBatches, hessianEvery, hessianIters, archWeightDecay, earlyStop } = config;
+  const { validation } = data;
+  reporter.log('info', hessianPlan(config, data.stepsPerEpoch));
+  // The warning's eigenvalue test is the run's DARTS-ES test when it has one, so the two agree.
+  const collapse = earlyStop ? { eigenvalue: earlyStop } : {};
+  return new EpochReport({ reporter, view, validation, reportEvery, validBatches, hessianEvery, hessianIters, archWeightDecay, rng, collapse });
 }
 
 /**
@@ -125,12 +133,14 @@ export class EpochReport {
   private count = 0;
   private stepsInEpoch = 0;
   private hessianBatch: Batch | null = null;
+  private readonly collapse: CollapseWatch;
 
   constructor(private readonly o: EpochReportOptions) {
     for (const [name, value] of [['reportEvery', o.reportEvery], ['validBatches', o.validBatches], ['hessianIters', o.hessianIters]] as const) {
       if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
     }
     if (!Number.isInteger(o.hessianEvery) || o.hessianEvery < 0) throw new Error(`hessianEvery must be 0 (never) or a positive integer, got ${o.hessianEvery}`);
+    this.collapse = new CollapseWatch(o.collapse);
   }
 
   /** One training batch's mean loss and accuracy over `count` examples; `at` is where the step ends. */
@@ -167,6 +177,8 @@ export class EpochReport {
       const skips = countSkipConnections(genotype);
       points.push(point('genotype.skip.normal', skips.normal), point('genotype.skip.reduce', skips.reduce));
     }
+    const parameterFree = normalCellParameterFree(genotype);
+    points.push(point('genotype.param_free.normal', parameterFree.count));
     let measured: number | null = null;
     if (this.o.hessianEvery > 0 && at.epoch % this.o.hessianEvery === 0) {
       const eigenvalue = this.hessianEigenvalue(at.epoch);
@@ -175,6 +187,11 @@ export class EpochReport {
         measured = eigenvalue;
       } else reporter.log('warn', `epoch ${at.epoch}: the Hessian eigenvalue came out ${eigenvalue}; not recorded`);
     }
+    const warning = this.collapse.observe({ epoch: at.epoch, parameterFree, eigenvalue: measured });
+    if (warning) {
+      points.push(point('warning.collapse', warning.epoch));
+      reporter.log('warn', `epoch ${warning.epoch}: collapse warning: ${warning.reason}`);
+    }
     reporter.metrics(points);
     reporter.artifact('alphas', at.step, snapshot);
     reporter.genotype(genotype, { step: at.step, epoch: at.epoch, final: at.final });
@@ -182,20 +199,18 @@ export class EpochReport {
   }
 
   /**
-   * The epoch's running sums. The Hessian batch is not saved: it is the validation pass's first
-   * batch, rebuilt the same on first use.
+   * The epoch's running sums and the collapse watch. The Hessian batch is not saved: it is the
+   * validation pass's first batch, rebuilt the same on first use.
    */
   saveState(out: StateWriter): void {
-    out.json('running', { lossSum: this.lossSum, correctSum: this.correctSum, count: this.count, stepsInEpoch: this.stepsInEpoch });
+    out.json('running', { lossSum: this.lossSum, correctSum: this.correctSum, count: this.count, stepsInEpoch: this.stepsInEpoch, collapse: this.collapse.saveState() });
   }
 
   loadState(from: StateReader): void {
-    ({ lossSum: this.lossSum, correctSum: this.correctSum, count: this.count, stepsInEpoch: this.stepsInEpoch } = from.json<{
-      lossSum: number;
-      correctSum: number;
-      count: number;
-      stepsInEpoch: number;
-    }>('running'));
+    const running = from.json<{ lossSum: number; correctSum: number; count: number; stepsInEpoch: number; collapse?: CollapseWatchState }>('running');
+    ({ lossSum: this.lossSum, correctSum: this.correctSum, count: this.count, stepsInEpoch: this.stepsInEpoch } = running);
+    // A checkpoint from before the watch existed has none: the watch starts afresh from here.
+    if (running.collapse) this.collapse.loadState(running.collapse);
   }
 
   /** Frees the fixed Hessian batch. */

@@ -88,7 +88,7 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
     this.trainer = new WeightTrainer(this.net, config);
     this.view = (options.view ?? softmaxView)(this.net);
     this.earlyStop = config.earlyStop ? new EarlyStop(config.earlyStop) : null;
-    this.report = oneShotReport(config, ctx.reporter, this.view, data.validation, ctx.rng.fork('hessian'));
+    this.report = oneShotReport(config, ctx.reporter, this.view, data, ctx.rng.fork('hessian'));
   }
 
   /** The edge weights of this step's weight update. */

@@ -52,7 +52,7 @@ export class PvllStrategy implements SearchStrategy {
     );
     this.totalSteps = this.search.totalUnits;
     this.view = softmaxView(this.net);
-    this.report = oneShotReport(config, ctx.reporter, this.view, data.validation, ctx.rng.fork('hessian'));
+    this.report = oneShotReport(config, ctx.reporter, this.view, data, ctx.rng.fork('hessian'));
     ctx.reporter.log('info', `PVLL-NAS supernet: ${this.net.params.count()} weights, warm-up ${config.warmup ? config.warmupSize : 0}, T = ${config.epochs}, ${this.totalSteps} units`);
   }
 
