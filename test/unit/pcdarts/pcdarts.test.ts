@@ -203,7 +203,7 @@ describe('PC-DARTS search', () => {
   });
 
   it('SDARTS-ADV on PC-DARTS runs on the partial-channel network with β, tensors flat', async () => {
-    const config = SdartsAdvConfig.parse({ algorithm: 'sdarts-adv', space: TINY_SPACE, partialChannels: 2, epochs: 1, reportEvery: 3, validBatches: 1, attackSteps: 2 });
+    const config = SdartsAdvConfig.parse({ algorithm: 'sdarts-adv', space: TINY_SPACE, partialChannels: 2, epochs: 1, reportEvery: 3, validBatches: 1, attackSteps: 2, hessianEvery: 0 });
     const s = new SdartsAdvStrategy(ctx(config), { data: data() });
     expect(s['net'].arch.every((a) => a.beta !== undefined)).toBe(true);
     await s.step();
