@@ -27,3 +27,13 @@ export function downloadText(filename: string, text: string, mime = 'text/plain'
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/** Saves a `data:` URL (a chart's PNG from ECharts' getDataURL) as a file. */
+export function downloadDataUrl(filename: string, dataUrl: string): void {
+  const a = document.createElement('a');
+  a.href = dataUrl;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}

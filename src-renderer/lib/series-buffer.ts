@@ -14,9 +14,12 @@ export function emptySeries(): SeriesData {
  */
 export const MAX_LIVE_POINTS = 4000;
 
+/** Copies query results per key; a NaN (which JSON carries as null) is NaN again. */
 export function fromQuery(series: readonly MetricSeries[]): Record<string, SeriesData> {
   const out: Record<string, SeriesData> = {};
-  for (const s of series) out[s.key] = { steps: [...s.steps], epochs: [...s.epochs], values: [...s.values], times: [...s.times] };
+  for (const s of series) {
+    out[s.key] = { steps: [...s.steps], epochs: [...s.epochs], values: s.values.map((v) => v ?? Number.NaN), times: [...s.times] };
+  }
   return out;
 }
 
@@ -34,7 +37,7 @@ export function appendPoints(target: Record<string, SeriesData>, points: readonl
     if (p.step <= last) continue;
     s.steps.push(p.step);
     s.epochs.push(p.epoch);
-    s.values.push(p.value);
+    s.values.push(p.value ?? Number.NaN);
     s.times.push(p.time);
     added = true;
     if (s.steps.length > maxPoints) thin(s);
