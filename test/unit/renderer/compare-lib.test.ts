@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { epochAligner } from '../../../src-renderer/lib/compare';
 import { configDiff, flattenConfig } from '../../../src-renderer/lib/config-diff';
 import { genotypeDiff, genotypeEdges } from '../../../src-renderer/lib/genotype-diff';
-import { parallelCoordinates } from '../../../src-renderer/lib/parallel-coords';
+import { MAX_PARALLEL_SETTINGS, parallelCoordinates } from '../../../src-renderer/lib/parallel-coords';
 import { interpolateAt, meanStdBand, seedGroups } from '../../../src-renderer/lib/seed-groups';
 import type { Genotype } from '../../../src-shared/model/genotype';
 
@@ -88,7 +88,14 @@ describe('config diff', () => {
         { runId: 5, values: [0.2, 'darts', 0.7] },
         { runId: 6, values: [null, 'pvll', null] },
       ],
+      omitted: 0,
     });
+    // Past the cap, the settings with most distinct values stay.
+    const many = Array.from({ length: 12 }, (_, i) => ({ path: `p${i}`, values: i < 2 ? ['1', '2', '3'] : ['1', '1', '2'] }));
+    const capped = parallelCoordinates([1, 2, 3], many, 'k', [1, 2, 3]);
+    expect(MAX_PARALLEL_SETTINGS).toBe(10);
+    expect(capped.omitted).toBe(2);
+    expect(capped.axes.map((a) => a.name)).toEqual(['p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8', 'p9', 'best k']);
   });
 });
 
