@@ -2,6 +2,13 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { MetricPoint } from '../../src-shared/model/metrics';
 import type { MetricSeries } from '../../src-shared/model/records';
 import { lttbIndices } from './downsample';
+import { TILE_SHIFT, UPSERT_TILE } from './metric-tiles';
+
+/**
+ * A downsampled query reads tile summaries instead of every point once the range spans at least
+ * maxPoints / TILES_PER_POINT_BUDGET tiles (then the tiles offer at least maxPoints candidates).
+ */
+const TILES_PER_POINT_BUDGET = 4;
 
 export interface MetricsQuery {
   runId: number;
@@ -83,12 +90,51 @@ export function metricsRepo(db: BetterSqlite3.Database): MetricsRepo {
       ORDER BY step LIMIT @limit`)
     .raw();
 
+  const upsertTile = db.prepare<{ runId: number; key: string; step: number; value: number | null }>(UPSERT_TILE);
+  const tilesIn = db
+    .prepare<typeof range, [first: number, last: number, min: number | null, max: number | null]>(`
+      SELECT first_step, last_step, min_step, max_step FROM metric_tiles
+      WHERE run_id = @runId AND key = @key AND tile BETWEEN (@fromStep >> ${TILE_SHIFT}) AND (@toStep >> ${TILE_SHIFT})`)
+    .raw();
+  const firstIn = db
+    .prepare<typeof range, number>('SELECT step FROM metrics WHERE run_id = @runId AND key = @key AND step BETWEEN @fromStep AND @toStep ORDER BY step LIMIT 1')
+    .pluck();
+  const lastIn = db
+    .prepare<typeof range, number>('SELECT step FROM metrics WHERE run_id = @runId AND key = @key AND step BETWEEN @fromStep AND @toStep ORDER BY step DESC LIMIT 1')
+    .pluck();
+
   const appendAll = db.transaction((runId: number, points: MetricPoint[], time: number) => {
     const { seq } = nextSeq.get()!;
     for (const p of points) {
-      upsert.run({ runId, key: p.key, step: p.step, epoch: p.epoch, value: Number.isNaN(p.value) ? null : p.value, seq, time });
+      const value = Number.isNaN(p.value) ? null : p.value;
+      upsert.run({ runId, key: p.key, step: p.step, epoch: p.epoch, value, seq, time });
+      upsertTile.run({ runId, key: p.key, step: p.step, value });
     }
   });
+
+  /** LTTB over the rows of `steps` (ascending), read whole. */
+  const pickRows = (runId: number, key: string, candidates: readonly [number, number | null][], maxPoints: number): MetricSeries => {
+    const steps = candidates.map((r) => r[0]);
+    const picked = lttbIndices(steps, candidates.map((r) => r[1] ?? Number.NaN), maxPoints).map((i) => steps[i]);
+    return toSeries(key, atSteps.all({ runId, key, steps: JSON.stringify(picked) }));
+  };
+
+  /**
+   * Over a long range: each tile's first, last, smallest and largest point and the range's own ends
+   * are the candidates, then LTTB over them. Null when the range spans too few tiles to be worth it.
+   */
+  const fromTiles = (bounds: typeof range, maxPoints: number): MetricSeries | null => {
+    const tiles = tilesIn.all(bounds);
+    if (tiles.length * TILES_PER_POINT_BUDGET < maxPoints) return null;
+    const first = firstIn.get(bounds);
+    const last = lastIn.get(bounds);
+    if (first === undefined || last === undefined) return toSeries(bounds.key, []);
+    const steps = new Set<number>([first, last]);
+    for (const tile of tiles) for (const step of tile) if (step !== null && step >= first && step <= last) steps.add(step);
+    const rows = atSteps.all({ runId: bounds.runId, key: bounds.key, steps: JSON.stringify([...steps]) });
+    if (rows.length <= maxPoints) return toSeries(bounds.key, rows);
+    return pickRows(bounds.runId, bounds.key, rows.map((r) => [r[0], r[2]]), maxPoints);
+  };
 
   const keys = (runId: number): string[] => keysOf.all({ runId }).map((r) => r.key);
 
@@ -112,11 +158,11 @@ export function metricsRepo(db: BetterSqlite3.Database): MetricsRepo {
       return (wanted ?? keys(runId)).map((key) => {
         if (limit !== undefined) return toSeries(key, page.all({ ...bounds, key, limit }));
         if (maxPoints === undefined) return toSeries(key, series.all({ ...bounds, key }));
+        const tiled = fromTiles({ ...bounds, key }, maxPoints);
+        if (tiled) return tiled;
         const candidates = stepsAndValues.all({ ...bounds, key });
         if (candidates.length <= maxPoints) return toSeries(key, series.all({ ...bounds, key }));
-        const steps = candidates.map((r) => r[0]);
-        const picked = lttbIndices(steps, candidates.map((r) => r[1] ?? Number.NaN), maxPoints).map((i) => steps[i]);
-        return toSeries(key, atSteps.all({ runId, key, steps: JSON.stringify(picked) }));
+        return pickRows(runId, key, candidates, maxPoints);
       });
     },
   };

@@ -125,6 +125,38 @@ describe.each(LOCATIONS)('metrics (%s)', (where) => {
     expect(part.steps[2]).toBe(2000);
   });
 
+  it('over a long range reads tile summaries: exactly maxPoints stored points, ends and a spike kept, also after a rewind', () => {
+    // Steps 100 apart: 2000 points over ~196 tiles of 1024 steps, more than 100 / 4, so the tiles are used.
+    const spikeAt = 1234;
+    const value = (i: number): number => (i === spikeAt ? 50 : Math.sin(i));
+    store.metrics.append(runId, Array.from({ length: 2000 }, (_, i) => ({ key: 'k', step: i * 100, epoch: i / 100, value: value(i) })));
+    const check = (s: { steps: number[]; values: number[]; epochs: number[] }): void => {
+      expect(s.steps.every((step, i) => i === 0 || step > s.steps[i - 1])).toBe(true);
+      expect(s.values).toEqual(s.steps.map((step) => value(step / 100)));
+      expect(s.epochs).toEqual(s.steps.map((step) => step / 100 / 100));
+    };
+    const [all] = store.metrics.query({ runId, keys: ['k'], maxPoints: 100 });
+    expect(all.steps).toHaveLength(100);
+    expect(all.steps[0]).toBe(0);
+    expect(all.steps[99]).toBe(199_900);
+    expect(all.steps).toContain(spikeAt * 100);
+    expect(everyKth(2000, 100)).not.toContain(spikeAt);
+    check(all);
+    const [part] = store.metrics.query({ runId, keys: ['k'], fromStep: 50_050, toStep: 150_000, maxPoints: 20 });
+    expect(part.steps).toHaveLength(20);
+    expect(part.steps[0]).toBe(50_100);
+    expect(part.steps[19]).toBe(150_000);
+    check(part);
+    // A resumed run drops what came after its checkpoint: the tiles follow.
+    store.checkpoints.rewindTo(runId, 100_000);
+    const [rewound] = store.metrics.query({ runId, keys: ['k'], maxPoints: 30 });
+    expect(rewound.steps).toHaveLength(30);
+    expect(rewound.steps[29]).toBe(100_000);
+    check(rewound);
+    store.metrics.append(runId, [{ key: 'k', step: 100_050, epoch: 0, value: -80 }]);
+    expect(store.metrics.query({ runId, keys: ['k'], maxPoints: 30 })[0].values).toContain(-80);
+  });
+
   it('records when points were written, and pages with limit', () => {
     const before = Date.now();
     store.metrics.append(runId, [0, 1, 2, 3, 4].map((step) => ({ key: 'k', step, epoch: step / 2, value: step })));
@@ -148,7 +180,7 @@ describe('the metric time migration', () => {
     const temp = tempDir();
     try {
       const file = join(temp.dir, 'old.sqlite');
-      const at = MIGRATIONS.findIndex((m) => m.name === 'metric write time');
+      const at = MIGRATIONS.findIndex((m) => m.name === 'metric write time and tiles');
       expect(at).toBeGreaterThan(0);
       // The schema just before it, written with plain SQL (this build's repositories expect the new column).
       const raw = new Database(file);
@@ -157,11 +189,21 @@ describe('the metric time migration', () => {
         INSERT INTO runs (id, experiment_id, name, algorithm, config, seed, status, created_at)
         VALUES (1, 1, 'r', 'train', '{}', 0, 'completed', '2026-01-01T00:00:00.000Z');
         INSERT INTO metrics (run_id, key, step, epoch, value) VALUES (1, 'k', 3, 0.5, 1.25);`);
+      // A long series too, one point per tile with a spike at 150: the migration fills its tiles.
+      const insert = raw.prepare("INSERT INTO metrics (run_id, key, step, epoch, value) VALUES (1, 'long', ?, 0, ?)");
+      raw.transaction(() => {
+        for (let i = 0; i < 300; i++) insert.run(i * 1024, i === 150 ? 99 : i % 7);
+      })();
       raw.close();
       const run = { id: 1 };
       const store = openStore(file);
       try {
-        expect(store.metrics.query({ runId: run.id })).toEqual([{ key: 'k', steps: [3], epochs: [0.5], values: [1.25], times: [null] }]);
+        expect(store.metrics.query({ runId: run.id, keys: ['k'] })).toEqual([{ key: 'k', steps: [3], epochs: [0.5], values: [1.25], times: [null] }]);
+        const [long] = store.metrics.query({ runId: run.id, keys: ['long'], maxPoints: 10 });
+        expect(long.steps).toHaveLength(10);
+        expect(long.steps[0]).toBe(0);
+        expect(long.steps[9]).toBe(299 * 1024);
+        expect(long.values).toContain(99);
       } finally {
         store.close();
       }
