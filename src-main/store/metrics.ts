@@ -61,7 +61,8 @@ export function metricsRepo(db: BetterSqlite3.Database): MetricsRepo {
     ON CONFLICT (run_id, key, step) DO UPDATE SET epoch = excluded.epoch, value = excluded.value, seq = excluded.seq, time = excluded.time`);
   const nextSeq = db.prepare<[], { seq: number }>('UPDATE change_counter SET seq = seq + 1 WHERE id = 1 RETURNING seq');
   const runExists = db.prepare<{ runId: number }, { id: number }>('SELECT id FROM runs WHERE id = @runId');
-  const keysOf = db.prepare<{ runId: number }, { key: string }>('SELECT DISTINCT key FROM metrics WHERE run_id = @runId ORDER BY key');
+  // From the tiles (every stored point has one): a run's keys without walking its points.
+  const keysOf = db.prepare<{ runId: number }, { key: string }>('SELECT DISTINCT key FROM metric_tiles WHERE run_id = @runId ORDER BY key');
   const range = { runId: 0, key: '', fromStep: 0, toStep: 0 };
   const series = db
     .prepare<typeof range, Row>(`

@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -28,7 +28,9 @@ function fillStore(dir: string): number {
   const store = openStore(join(dir, STORE_FILE));
   try {
     const experiment = store.experiments.create({ name: 'big run' });
-    const run = store.runs.create({ experimentId: experiment.id, name: '1M points', algorithm: 'train', config: { algorithm: 'train' }, seed: 0 });
+    // Held by this process while it writes (a run without a live lease reads as interrupted).
+    const owner = `${hostname()}:${process.pid}:bench`;
+    const run = store.runs.create({ experimentId: experiment.id, name: '1M points', algorithm: 'train', config: { algorithm: 'train' }, seed: 0 }, { owner, ttlMs: 3_600_000 });
     store.runs.markStarted(run.id, 'bench');
     const t0 = Date.UTC(2026, 0, 1);
     for (let start = 0; start < POINTS; start += BATCH) {
@@ -40,7 +42,7 @@ function fillStore(dir: string): number {
       });
       store.metrics.append(run.id, points, t0 + start * 10);
     }
-    store.runs.markFinished(run.id, 'completed');
+    store.runs.markFinished(run.id, 'completed', undefined, owner);
     return run.id;
   } finally {
     store.close();
@@ -69,6 +71,9 @@ async function main(): Promise<void> {
       server.once('exit', (code) => reject(new Error(`web mode exited (${code}) before printing its URL: ${out}`)));
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    // tsx compiles the functions handed to page.evaluate with esbuild's __name() helper for named
+    // closures; the page has none.
+    await page.addInitScript('globalThis.__name = (f) => f');
     await page.goto(url);
     await page.waitForSelector('header');
 
