@@ -85,14 +85,25 @@ export function useEChart(el: Ref<HTMLElement | null>, option: MaybeRefOrGetter<
       Object.assign(el.value.dataset, options.attributes?.() ?? {});
     });
     options.setup?.(chart);
-    chart.setOption(toValue(option));
+    const first = toValue(option);
+    seriesIds = idsOf(first);
+    chart.setOption(first);
     window.addEventListener('resize', onResize);
     observer?.observe(el.value);
   });
 
-  // The option getter reads every point it maps, so a pushed point re-runs it. Series and the
-  // parallel axes are replaced (a removed key or dimension disappears); the zoom window is merged, so it stays.
-  watch(() => toValue(option), (next) => chart?.setOption(next, { replaceMerge: ['series', 'parallelAxis'] }));
+  // The option getter reads every point it maps, so a pushed point re-runs it. When the series are
+  // the same ones (new points, a zoom window's detail) they are merged by id, which updates their data
+  // in place (cheaper while panning); otherwise series and parallel axes are replaced, so a removed
+  // key or dimension disappears. The zoom window is always merged, so it stays.
+  let seriesIds = '';
+  const idsOf = (o: ChartOption): string =>
+    JSON.stringify([((o.series ?? []) as { id?: string }[]).map((s) => s.id), ((o as { parallelAxis?: unknown[] }).parallelAxis ?? []).length]);
+  watch(() => toValue(option), (next) => {
+    const ids = idsOf(next);
+    chart?.setOption(next, ids === seriesIds ? {} : { replaceMerge: ['series', 'parallelAxis'] });
+    seriesIds = ids;
+  });
 
   onBeforeUnmount(() => {
     window.removeEventListener('resize', onResize);
