@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RunConfig } from './model/run-config';
 import { ArtifactRecord, Experiment, GenotypeRecord, LogLine, MetricSeries, Run } from './model/records';
-import { MetricPoint } from './model/metrics';
+import { StoredMetricPoint } from './model/metrics';
 import { Genotype } from './model/genotype';
 import { StudyRequest, StudyRow } from './model/study';
 import { RunAnnotation, RunGroupsPage, RunGroupsQuery, RunRepeat, RunsPage, RunsQuery } from './model/run-browser';
@@ -124,6 +124,8 @@ export const requests = {
         fromStep: z.number().int().min(0).optional(),
         toStep: z.number().int().min(0).optional(),
         maxPoints: z.number().int().min(2).max(100_000).default(2000),
+        /** A page: the first `limit` points per key from fromStep on, not downsampled (maxPoints is then ignored). */
+        limit: z.number().int().min(1).max(10_000).optional(),
       })
       .strict(),
     response: z.array(MetricSeries),
@@ -150,7 +152,7 @@ export const requests = {
 
 export const events = {
   'run.status': Run,
-  'run.metrics': z.object({ runId: Id, points: z.array(MetricPoint) }),
+  'run.metrics': z.object({ runId: Id, points: z.array(StoredMetricPoint) }),
   'run.log': LogLine,
   'run.genotype': GenotypeRecord,
 } as const;

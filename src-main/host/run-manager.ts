@@ -285,8 +285,8 @@ export class RunManager {
         store.logs.add(id, 'info', `backend: ${m.backend} (${m.backendDetail})`);
         return;
       case 'metrics':
-        store.metrics.append(id, m.points);
-        bus.emit('run.metrics', { runId: id, points: m.points });
+        const time = store.metrics.append(id, m.points);
+        bus.emit('run.metrics', { runId: id, points: m.points.map((p) => ({ ...p, time })) });
         return;
       case 'genotype': {
         const record = { step: m.step, epoch: m.epoch, final: m.final, genotype: m.genotype };

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { MetricPoint } from '../../src-shared/model/metrics';
+import type { StoredMetricPoint } from '../../src-shared/model/metrics';
 import type { GenotypeRecord, LogLine } from '../../src-shared/model/records';
 import { genotypeFromRow, type GenotypeRow } from './genotypes';
 
@@ -11,7 +11,7 @@ export interface ChangeCursor {
 }
 
 export interface ChangeBatch {
-  metrics: Array<{ runId: number; points: MetricPoint[] }>;
+  metrics: Array<{ runId: number; points: StoredMetricPoint[] }>;
   genotypes: GenotypeRecord[];
   logs: LogLine[];
   cursor: ChangeCursor;
@@ -32,8 +32,8 @@ export function changesRepo(db: BetterSqlite3.Database): ChangesRepo {
     SELECT (SELECT seq FROM change_counter WHERE id = 1) AS metricsSeq,
            coalesce((SELECT max(id) FROM genotypes), 0) AS genotypeId,
            coalesce((SELECT max(id) FROM logs), 0) AS logId`);
-  const metrics = db.prepare<{ after: number }, { run_id: number; key: string; step: number; epoch: number; value: number | null; seq: number }>(
-    'SELECT run_id, key, step, epoch, value, seq FROM metrics WHERE seq > @after ORDER BY seq, run_id, step, key',
+  const metrics = db.prepare<{ after: number }, { run_id: number; key: string; step: number; epoch: number; value: number | null; seq: number; time: number | null }>(
+    'SELECT run_id, key, step, epoch, value, seq, time FROM metrics WHERE seq > @after ORDER BY seq, run_id, step, key',
   );
   const newGenotypes = db.prepare<{ after: number }, GenotypeRow & { id: number }>('SELECT * FROM genotypes WHERE id > @after ORDER BY id');
   const newLogs = db.prepare<{ after: number }, { id: number; run_id: number; time: string; level: LogLine['level']; message: string }>(
@@ -46,10 +46,10 @@ export function changesRepo(db: BetterSqlite3.Database): ChangesRepo {
     since(cursor) {
       // Polled every half second, so each read is what a few batches added.
       const next = { ...cursor };
-      const byRun = new Map<number, MetricPoint[]>();
+      const byRun = new Map<number, StoredMetricPoint[]>();
       for (const r of metrics.all({ after: cursor.metricsSeq })) {
         const points = byRun.get(r.run_id) ?? [];
-        points.push({ key: r.key, step: r.step, epoch: r.epoch, value: r.value ?? Number.NaN });
+        points.push({ key: r.key, step: r.step, epoch: r.epoch, value: r.value ?? Number.NaN, time: r.time });
         byRun.set(r.run_id, points);
         next.metricsSeq = r.seq;
       }

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CheckpointRecord } from '../../src-shared/model/records';
 import { forRun, nowIso } from './common';
+import { rebuildTiles, TILE_SHIFT } from './metric-tiles';
 
 interface CheckpointRow {
   id: number;
@@ -62,6 +63,8 @@ export function checkpointsRepo(db: BetterSqlite3.Database): CheckpointsRepo {
   const rewind = db.transaction((runId: number, step: number): string[] => {
     const files = after.all({ runId, step }).map((row) => row.file);
     for (const statement of dropAfter) statement.run({ runId, step });
+    // The metric tiles from the one holding `step` on summarised dropped points.
+    rebuildTiles(db, runId, step >> TILE_SHIFT);
     return files;
   });
 

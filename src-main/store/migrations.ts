@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { MIGRATION_2_LEASES } from './migration-2-leases';
 import { MIGRATION_RUN_BROWSER } from './migration-run-browser';
 import { MIGRATION_SPACES } from './migration-spaces';
+import { MIGRATION_METRIC_TIME } from './migration-metric-time';
 
 /**
  * One schema change. Version N is the N-th entry of the list and brings `PRAGMA user_version`
@@ -106,6 +107,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_2_LEASES,
   MIGRATION_RUN_BROWSER,
   MIGRATION_SPACES,
+  MIGRATION_METRIC_TIME,
 ];
 
 /** Thrown for a database whose schema is newer than this build knows; nothing was written to it. */

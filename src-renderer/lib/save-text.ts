@@ -73,3 +73,13 @@ export async function saveRunWeights(runId: number): Promise<SaveOutcome | null>
   const { path } = await desktopRequest(bridge, 'desktop.saveWeights', { runId });
   return path === null ? { saved: 'cancelled' } : { saved: 'file', path };
 }
+
+/** Saves a `data:` URL (a chart's PNG from ECharts' getDataURL) as a file. */
+export function downloadDataUrl(filename: string, dataUrl: string): void {
+  const a = document.createElement('a');
+  a.href = dataUrl;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}

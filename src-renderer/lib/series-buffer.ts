@@ -1,8 +1,12 @@
-import type { MetricPoint } from '../../src-shared/model/metrics';
+import type { StoredMetricPoint } from '../../src-shared/model/metrics';
 import type { MetricSeries } from '../../src-shared/model/records';
 
-/** One key's points for a chart, in step order. */
-export type SeriesData = { steps: number[]; values: number[] };
+/** One key's points for a chart, in step order: parallel arrays as `metrics.query` answers them. */
+export type SeriesData = Omit<MetricSeries, 'key'>;
+
+export function emptySeries(): SeriesData {
+  return { steps: [], epochs: [], values: [], times: [] };
+}
 
 /**
  * Past this many points a live series is thinned by half (every other older point dropped), so a
@@ -10,9 +14,12 @@ export type SeriesData = { steps: number[]; values: number[] };
  */
 export const MAX_LIVE_POINTS = 4000;
 
+/** Copies query results per key; a NaN (which JSON carries as null) is NaN again. */
 export function fromQuery(series: readonly MetricSeries[]): Record<string, SeriesData> {
   const out: Record<string, SeriesData> = {};
-  for (const s of series) out[s.key] = { steps: [...s.steps], values: [...s.values] };
+  for (const s of series) {
+    out[s.key] = { steps: [...s.steps], epochs: [...s.epochs], values: s.values.map((v) => v ?? Number.NaN), times: [...s.times] };
+  }
   return out;
 }
 
@@ -21,15 +28,17 @@ export function fromQuery(series: readonly MetricSeries[]): Record<string, Serie
  * what `metrics.query` returned (events and the query overlap while the query is in flight).
  * Returns whether anything was added.
  */
-export function appendPoints(target: Record<string, SeriesData>, points: readonly MetricPoint[], maxPoints = MAX_LIVE_POINTS): boolean {
+export function appendPoints(target: Record<string, SeriesData>, points: readonly StoredMetricPoint[], maxPoints = MAX_LIVE_POINTS): boolean {
   let added = false;
   for (const p of points) {
     let s = target[p.key];
-    if (!s) target[p.key] = s = { steps: [], values: [] };
+    if (!s) target[p.key] = s = emptySeries();
     const last = s.steps.length ? s.steps[s.steps.length - 1] : -1;
     if (p.step <= last) continue;
     s.steps.push(p.step);
-    s.values.push(p.value);
+    s.epochs.push(p.epoch);
+    s.values.push(p.value ?? Number.NaN);
+    s.times.push(p.time);
     added = true;
     if (s.steps.length > maxPoints) thin(s);
   }
@@ -38,7 +47,9 @@ export function appendPoints(target: Record<string, SeriesData>, points: readonl
 
 /** Drops every other point except the most recent, keeping the first and last. */
 function thin(s: SeriesData): void {
-  const keep = (_: number, i: number, a: readonly number[]): boolean => i % 2 === 0 || i === a.length - 1;
+  const keep = (_: unknown, i: number, a: readonly unknown[]): boolean => i % 2 === 0 || i === a.length - 1;
   s.steps = s.steps.filter(keep);
+  s.epochs = s.epochs.filter(keep);
   s.values = s.values.filter(keep);
+  s.times = s.times.filter(keep);
 }

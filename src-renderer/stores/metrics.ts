@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { MetricPoint } from '../../src-shared/model/metrics';
+import type { StoredMetricPoint } from '../../src-shared/model/metrics';
 import { useApi } from '../api/current';
 import { appendPoints, fromQuery, type SeriesData } from '../lib/series-buffer';
 
@@ -14,7 +14,7 @@ export const INITIAL_MAX_POINTS = 1000;
  */
 export const useMetricsStore = defineStore('metrics', () => {
   const series = ref<Record<number, Record<string, SeriesData>>>({});
-  const pending = new Map<number, MetricPoint[]>();
+  const pending = new Map<number, StoredMetricPoint[]>();
 
   async function load(runId: number): Promise<void> {
     pending.set(runId, []);
@@ -29,7 +29,7 @@ export const useMetricsStore = defineStore('metrics', () => {
   }
 
   /** Points for a run nobody opened are dropped: its dashboard will query them from the store. */
-  function applyPoints(runId: number, points: readonly MetricPoint[]): void {
+  function applyPoints(runId: number, points: readonly StoredMetricPoint[]): void {
     const held = pending.get(runId);
     if (held) {
       held.push(...points);

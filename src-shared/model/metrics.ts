@@ -11,3 +11,7 @@ export const MetricPoint = z.object({
   value: z.number(),
 });
 export type MetricPoint = z.infer<typeof MetricPoint>;
+
+/** A point as the store recorded it: with the time it was written (unix ms), as live events carry it. */
+export const StoredMetricPoint = MetricPoint.extend({ time: z.number().int().nullable() });
+export type StoredMetricPoint = z.infer<typeof StoredMetricPoint>;

@@ -85,6 +85,12 @@ export const PRESETS: Record<string, RunConfigInput> = {
   'rea-nb201': { algorithm: 'rea', ...NB201_TABLE },
   'ls-nb201': { algorithm: 'ls', ...NB201_TABLE },
   'bananas-nb201': { algorithm: 'bananas', ...NB201_TABLE },
+  /**
+   * NOSH and Rank-NOSH on NAS-Bench-201's CIFAR-10 accuracies with synthetic learning curves
+   * (examples/rank-nosh-nb201-curves.json): a budget of 4,000 epochs (20 full trainings), seconds.
+   */
+  'nosh-nb201-curves': { algorithm: 'nosh', budget: 4000, evaluator: { kind: 'nb201-curves', dataset: 'cifar10' } },
+  'rank-nosh-nb201-curves': { algorithm: 'rank-nosh', budget: 4000, evaluator: { kind: 'nb201-curves', dataset: 'cifar10' } },
   /** Random search training each of 5 cells from scratch on the embedded sample (examples/random-nb201-train.json). */
   'random-nb201-train': {
     algorithm: 'random',

@@ -98,5 +98,7 @@ export const MetricSeries = z.object({
   steps: z.array(z.number()),
   epochs: z.array(z.number()),
   values: z.array(z.number()),
+  /** When each point was written (unix ms); null for points stored before the store recorded it. */
+  times: z.array(z.number().nullable()),
 });
 export type MetricSeries = z.infer<typeof MetricSeries>;

@@ -5,7 +5,8 @@
  * processes), PyTorch 2 threads. Then the native step's profile and each one-shot method's step and
  * peak bytes against DARTS's.
  * Flags: `--default-size` also runs one step of DARTS's default search network (slow, own process);
- * `--rounds N` interleaved rounds (default 3); `--skip-cpu` skips the cpu-backend steps (~14 min).
+ * `--rounds N` interleaved rounds (default 3); `--skip-cpu` skips the cpu-backend steps (~14 min);
+ * `--big-run-chart` also times the charts on a 1,000,000-point run in Chromium (big-run-chart.ts, own process).
  * Figures: docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
@@ -199,6 +200,11 @@ async function main() {
   if (args.includes('--default-size')) {
     const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./default-size.ts', import.meta.url))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     console.log(`\n== default size (own process)\n${child.stdout.trim()}`);
+  }
+
+  if (args.includes('--big-run-chart')) {
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./big-run-chart.ts', import.meta.url))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    console.log(`\n== big run chart (own process)\n${child.stdout.trim()}`);
   }
 
   const peakHeap = backendMemory().heapBytes ?? 0;

@@ -15,7 +15,7 @@ describe('compare view helpers', () => {
   });
 
   it('takes the maximum as best for accuracies and the minimum for losses', () => {
-    const s = (values: number[]) => ({ key: 'k', steps: values.map((_, i) => 10 * i), epochs: values.map(() => 0), values });
+    const s = (values: number[]) => ({ key: 'k', steps: values.map((_, i) => 10 * i), epochs: values.map(() => 0), values, times: values.map(() => null) });
     expect(compareRow(1, 'valid.acc', s([0.2, 0.6, 0.5]))).toEqual({ runId: 1, points: 3, last: 0.5, best: 0.6, bestStep: 10 });
     expect(compareRow(1, 'train.loss', s([2, 1, 1.5]))).toMatchObject({ best: 1, bestStep: 10 });
     expect(compareRow(2, 'valid.acc', undefined)).toEqual({ runId: 2, points: 0, last: null, best: null, bestStep: null });

@@ -6,7 +6,8 @@ import type { HeatmapData } from '../../../src-renderer/lib/alphas';
 import type { SeriesData } from '../../../src-renderer/lib/series-buffer';
 import { estimateSecondsLeft, formatTimeLeft, watchedSecondsLeft } from '../../../src-shared/model/time-left';
 
-const s = (points: [number, number][]): SeriesData => ({ steps: points.map((p) => p[0]), values: points.map((p) => p[1]) });
+// 8 steps per epoch, no stored times (a run written before times were kept).
+const s = (points: [number, number][]): SeriesData => ({ steps: points.map((p) => p[0]), epochs: points.map((p) => p[0] / 8), values: points.map((p) => p[1]), times: points.map(() => null) });
 
 describe('collapse warning replayed from stored metrics', () => {
   // A quick-preset-sized run (2 nodes: 4 inputs), 8 steps per epoch, 4 epochs.

@@ -145,7 +145,7 @@ describe('useRunsStore', () => {
 });
 
 describe('useMetricsStore', () => {
-  const p = (step: number, value: number, key = 'train.loss') => ({ key, step, epoch: 0, value });
+  const p = (step: number, value: number, key = 'train.loss') => ({ key, step, epoch: 0, value, time: step });
 
   it('merges points that arrive while the query is in flight, without doubles', async () => {
     const reply = deferred<MetricSeries[]>();
@@ -154,11 +154,11 @@ describe('useMetricsStore', () => {
     subscribeLiveUpdates(api);
     const loading = metrics.load(1);
     api.emit('run.metrics', { runId: 1, points: [p(20, 1.5), p(30, 1.4)] });
-    reply.resolve([{ key: 'train.loss', steps: [0, 10, 20], epochs: [0, 0, 0], values: [2.3, 1.8, 1.5] }]);
+    reply.resolve([{ key: 'train.loss', steps: [0, 10, 20], epochs: [0, 0, 0], values: [2.3, 1.8, 1.5], times: [null, 10, 20] }]);
     await loading;
     api.emit('run.metrics', { runId: 1, points: [p(40, 1.3), p(40, 1.3, 'valid.acc')] });
-    expect(metrics.series[1]['train.loss']).toEqual({ steps: [0, 10, 20, 30, 40], values: [2.3, 1.8, 1.5, 1.4, 1.3] });
-    expect(metrics.series[1]['valid.acc']).toEqual({ steps: [40], values: [1.3] });
+    expect(metrics.series[1]['train.loss']).toEqual({ steps: [0, 10, 20, 30, 40], epochs: [0, 0, 0, 0, 0], values: [2.3, 1.8, 1.5, 1.4, 1.3], times: [null, 10, 20, 30, 40] });
+    expect(metrics.series[1]['valid.acc']).toEqual({ steps: [40], epochs: [0], values: [1.3], times: [40] });
     expect(api.calls.find((c) => c.channel === 'metrics.query')?.request).toMatchObject({ runId: 1, maxPoints: 1000 });
   });
 
