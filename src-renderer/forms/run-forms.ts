@@ -1,3 +1,4 @@
+import { PREDICTOR_KINDS } from '../../src-shared/model/algorithms/blackbox';
 import { DATASET_NAMES } from '../../src-shared/model/dataset';
 import { PRESETS } from '../../src-shared/model/presets';
 import { RunConfig, type Algorithm, type RunConfigInput } from '../../src-shared/model/run-config';
@@ -217,14 +218,15 @@ export const RUN_FORMS: AlgorithmForm[] = [
   {
     algorithm: 'bananas',
     label: 'BANANAS (predictor-based)',
-    description: 'Bayesian optimization with a neural predictor ensemble and path encoding (White et al., AAAI 2021).',
+    description: 'Bayesian optimization with a performance predictor (MLP or GCN ensemble, Gaussian process, arch2vec) and path encoding (White et al., AAAI 2021).',
     fields: [
       ...BLACK_BOX_FIELDS,
       { path: 'numInit', label: 'Random initial cells', kind: 'int' },
       { path: 'acquisition', label: 'Acquisition', kind: 'select', options: ['its', 'ei', 'ucb', 'pi'] },
       { path: 'candidates', label: 'Candidates from', kind: 'select', options: ['mutation', 'random'] },
       { path: 'numCandidates', label: 'Candidates per round', kind: 'int' },
-      { path: 'predictor.kind', label: 'Predictor', kind: 'select', options: ['mlp', 'gcn'] },
+      { path: 'batchSize', label: 'Cells per predictor fit', kind: 'int' },
+      { path: 'predictor.kind', label: 'Predictor', kind: 'select', options: [...PREDICTOR_KINDS] },
       { path: 'predictor.encoding', label: 'Encoding', kind: 'select', options: ['path', 'adjacency'] },
     ],
   },

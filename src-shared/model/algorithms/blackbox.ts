@@ -105,10 +105,22 @@ export type RegularizedEvolutionConfig = z.infer<typeof RegularizedEvolutionConf
 export const LocalSearchConfig = z.object({ algorithm: z.literal('ls'), ...common }).strict();
 export type LocalSearchConfig = z.infer<typeof LocalSearchConfig>;
 
+/** The performance predictors (engine/search/blackbox/predictors/registry.ts maps each to its factory). */
+export const PREDICTOR_KINDS = ['mlp', 'gcn', 'gp', 'arch2vec-frozen', 'arch2vec-finetune'] as const;
+export type PredictorKind = (typeof PREDICTOR_KINDS)[number];
+
 export const BananasPredictorConfig = z
   .object({
-    kind: z.enum(['mlp', 'gcn']).default('mlp'),
+    kind: z.enum(PREDICTOR_KINDS).default('mlp'),
+    /** The vector encoding of the MLP and the GP (the GCN and arch2vec read the cell graphs). */
     encoding: z.enum(['adjacency', 'path']).default('path'),
+    /** arch2vec: pretrain the graph autoencoder on sampled cells (false: random encoder weights). */
+    pretrained: z.boolean().default(true),
+    /** arch2vec: cells sampled (without labels) for pretraining, and its epochs. */
+    pretrainCells: z.number().int().min(1).max(100_000).default(2000),
+    pretrainEpochs: z.number().int().min(1).max(10_000).default(8),
+    /** GP: hyperparameters by marginal likelihood, or NASLib's fixed values. */
+    gpHyper: z.enum(['marginal-likelihood', 'fixed']).default('marginal-likelihood'),
     ensembleSize: z.number().int().min(1).max(100).default(3),
     hidden: z.array(z.number().int().min(1).max(1024)).min(1).max(32).default([20, 20, 20]),
     epochs: z.number().int().min(1).max(10_000).default(100),
@@ -116,6 +128,7 @@ export const BananasPredictorConfig = z
     learningRate: z.number().positive().max(1).default(0.01),
   })
   .strict();
+export type BananasPredictorConfig = z.infer<typeof BananasPredictorConfig>;
 
 export const BananasConfig = z
   .object({
@@ -123,6 +136,8 @@ export const BananasConfig = z
     ...common,
     numInit: z.number().int().min(1).max(100_000).default(10),
     batchSize: z.number().int().min(1).max(100_000).default(10),
+    /** Share of each batch chosen by acquisition value, the rest at random among the candidates (1: BANANAS). */
+    exploitFraction: z.number().gt(0).max(1).default(1),
     acquisition: z.enum(['its', 'ei', 'ucb', 'pi']).default('its'),
     candidates: z.enum(['mutation', 'random']).default('mutation'),
     numCandidates: z.number().int().min(1).max(100_000).default(100),

@@ -74,8 +74,7 @@ export function createBlackBoxStrategy<A>(config: BlackBoxConfig, log: QueryLog<
     case 'ls':
       return new LocalSearch(log, rng, reporter);
     case 'bananas':
-      // Bananas.spaces is nb201 alone, whose cells are indices: A is number here.
-      return new Bananas(log as unknown as QueryLog<number>, rng, reporter, config) as unknown as BlackBoxStrategy<A>;
+      return new Bananas(log, rng, reporter, config);
   }
 }
 
