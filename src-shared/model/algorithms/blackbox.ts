@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkpointEvery } from './checkpoint-every';
 import { DatasetConfig } from '../dataset';
+import { DartsSpace } from '../space';
 
 /**
  * Black-box NAS: random search, regularized evolution, local search and BANANAS. One step is one
@@ -72,11 +73,60 @@ export const Nb201SupernetEvaluatorConfig = z
   });
 export type Nb201SupernetEvaluatorConfig = z.infer<typeof Nb201SupernetEvaluatorConfig>;
 
-/** How cells are evaluated: table lookup, short training from scratch, or a supernet's shared weights. */
+/** The image data and SGD fields the DARTS evaluators share (the network's size is the space's). */
+const dartsTrainingFields = {
+  /** The DARTS cell space searched and its search network (`channels`, `layers`; DARTS's defaults). */
+  space: DartsSpace.prefault({ kind: 'darts' }),
+  dataset: DatasetConfig.prefault({}),
+  trainPortion: z.number().gt(0).lt(1).default(0.5),
+  batchesPerEpoch: z.number().int().min(1).optional(),
+  momentum: z.number().min(0).lt(1).default(0.9),
+  gradClip: z.number().positive().default(5),
+  batchSize: z.number().int().min(1).max(4096).default(64),
+  weightDecay: z.number().min(0).max(1).default(3e-4),
+};
+
+/**
+ * Short training from scratch of a DARTS cell pair: DARTS's search network (the space's `channels`,
+ * `layers`) with one op per edge, trained `epochs` with DARTS's SGD, scored on the held-out part.
+ */
+export const DartsTrainingEvaluatorConfig = z
+  .object({
+    kind: z.literal('darts-train'),
+    ...dartsTrainingFields,
+    epochs: z.number().int().min(1).max(1000).default(1),
+    learningRate: z.number().positive().max(10).default(0.025),
+  })
+  .strict();
+export type DartsTrainingEvaluatorConfig = z.infer<typeof DartsTrainingEvaluatorConfig>;
+
+/** DARTS's search network trained once with one sampled cell pair per step (RSWS), then each pair scored with its weights. */
+export const DartsSupernetEvaluatorConfig = z
+  .object({
+    kind: z.literal('darts-supernet'),
+    ...dartsTrainingFields,
+    supernetEpochs: z.number().int().min(1).max(10_000).default(5),
+    learningRate: z.number().positive().max(10).default(0.025),
+    learningRateMin: z.number().min(0).max(10).default(0.001),
+    validBatches: z.number().int().min(1).max(10_000).default(10),
+  })
+  .strict()
+  .refine((c) => c.learningRateMin <= c.learningRate, {
+    path: ['learningRateMin'],
+    message: 'learningRateMin must not exceed learningRate: cosine annealing goes down from learningRate to learningRateMin',
+  });
+export type DartsSupernetEvaluatorConfig = z.infer<typeof DartsSupernetEvaluatorConfig>;
+
+/**
+ * How cells are evaluated: table lookup, short training from scratch, or a supernet's shared
+ * weights; the `darts-*` kinds search the DARTS cell space, the others NAS-Bench-201's.
+ */
 export const BlackBoxEvaluatorConfig = z.discriminatedUnion('kind', [
   Nb201TabularEvaluatorConfig,
   Nb201TrainingEvaluatorConfig,
   Nb201SupernetEvaluatorConfig,
+  DartsTrainingEvaluatorConfig,
+  DartsSupernetEvaluatorConfig,
 ]);
 export type BlackBoxEvaluatorConfig = z.infer<typeof BlackBoxEvaluatorConfig>;
 
