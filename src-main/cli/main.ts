@@ -25,7 +25,7 @@ Commands:
   runs list [--experiment ID]
   export RUN_ID [--format json|python|nb201]   the run's final genotype on stdout
   presets             the named presets
-  benchmark --space nb201 --dataset cifar10 --strategies random,rea,ls,bananas --trials 100 --budget 150 [--seed 0] [--target 93.5]
+  benchmark --space nb201 --dataset cifar10 --strategies random,rea,ls,bananas --trials 100 --budget 150 [--seed 0] [--target 93.5] [--save]
                       black-box strategies over many seeds on the tabular benchmark: mean ± std table,
                       queries to reach the target test accuracy, best-so-far curves (--json)
   landscape --space nb201 --dataset cifar10 --metric val|test
@@ -95,10 +95,13 @@ export async function main(argv: string[]): Promise<number> {
       predictors: { type: 'string', default: 'mlp,gcn,gp,arch2vec-frozen,arch2vec-finetune' },
       'pretrain-cells': { type: 'string', default: '2000' },
       'pretrain-epochs': { type: 'string', default: '8' },
+      save: { type: 'boolean', default: false },
     },
   });
   const [command, sub] = positionals;
   const json = values.json ?? false;
+  const save = (kind: 'predictors' | 'strategies') =>
+    values.save ? (title: string, data: unknown) => withHost(values['data-dir'], undefined, async (host) => host.store.benchmarkResults.add(kind, title, data).id) : undefined;
   if (values.help || !command) {
     out(USAGE);
     return command || values.help ? 0 : 2;
@@ -181,6 +184,7 @@ export async function main(argv: string[]): Promise<number> {
           seed: Number(values.seed),
           target: values.target === undefined ? undefined : Number(values.target),
           json,
+          save: save('strategies'),
         },
         out,
       );
@@ -198,6 +202,7 @@ export async function main(argv: string[]): Promise<number> {
           pretrainCells: values['pretrain-cells'] ?? '',
           pretrainEpochs: values['pretrain-epochs'] ?? '',
           json,
+          save: save('predictors'),
         },
         out,
         (line) => void process.stderr.write(`${line}\n`),

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { artifactsRepo, type ArtifactsRepo } from './artifacts';
+import { benchmarkResultsRepo, type BenchmarkResultsRepo } from './benchmark-results';
 import { changesRepo, type ChangesRepo } from './changes';
 import { checkpointsRepo, type CheckpointsRepo } from './checkpoints';
 import { explainSqliteError, guardRepo, StoreError } from './errors';
@@ -17,7 +18,7 @@ import { runsRepo, type RunsRepo } from './runs';
 export { NewerSchemaError, MIGRATIONS, type Migration } from './migrations';
 export { StoreError, isDiskFull, type StoreErrorKind } from './errors';
 export { newOwnerId, ownerProcessGone } from './owner';
-export type { ArtifactsRepo, ChangesRepo, CheckpointsRepo, ExperimentsRepo, GenotypesRepo, LeasesRepo, LogsRepo, MetricsRepo, RunsRepo };
+export type { ArtifactsRepo, BenchmarkResultsRepo, ChangesRepo, CheckpointsRepo, ExperimentsRepo, GenotypesRepo, LeasesRepo, LogsRepo, MetricsRepo, RunsRepo };
 export type { ChangeBatch, ChangeCursor } from './changes';
 export type { MetricsQuery } from './metrics';
 export type { FinishStatus } from './runs';
@@ -37,6 +38,8 @@ export interface Store {
   logs: LogsRepo;
   checkpoints: CheckpointsRepo;
   changes: ChangesRepo;
+  /** Saved predictor and strategy comparisons (the Predictors view). */
+  benchmarkResults: BenchmarkResultsRepo;
   close(): void;
 }
 
@@ -166,6 +169,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     logs: guard(logsRepo(db)),
     checkpoints: guard(checkpointsRepo(db)),
     changes: guard(changesRepo(db)),
+    benchmarkResults: guard(benchmarkResultsRepo(db)),
     close: () => db.close(),
   };
 }

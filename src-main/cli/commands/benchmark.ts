@@ -16,6 +16,8 @@ export interface BenchmarkArgs {
   json: boolean;
   /** Folder holding nb201/; the project's resources/ when absent. */
   resourcesDir?: string;
+  /** Stores the comparison for the UI (`--save`); answers its id. */
+  save?: (title: string, data: unknown) => Promise<number>;
 }
 
 /** Default targets for "queries to reach": about what random search reaches in 100 queries (docs/blackbox.md). */
@@ -53,6 +55,12 @@ export async function runBenchmarkCommand(args: BenchmarkArgs, out: (s: string) 
       evaluator: { kind: 'nb201-tabular', dataset: args.dataset },
     }) as BlackBoxConfig;
     results[name] = await runTrials(config, table, args.trials, args.seed, target);
+  }
+  if (args.save) {
+    // through JSON: "never reached" (NaN) is stored as null
+    const data = JSON.parse(JSON.stringify({ dataset: args.dataset, trials: args.trials, budget: args.budget, target, results }));
+    const id = await args.save(`strategies ${args.dataset}: ${args.trials} trials × ${args.budget} queries`, data);
+    if (!args.json) out(`saved as comparison #${id} (the Predictors view shows it)`);
   }
   if (args.json) {
     const { space, dataset, trials, budget, seed } = args;

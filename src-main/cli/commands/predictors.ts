@@ -7,9 +7,9 @@ import { comparePredictors } from '../../engine/search/blackbox/predictor-compar
 import { formatTable } from './benchmark';
 
 export const PREDICTORS_USAGE = `  predictors --space nb201 --dataset cifar10 --train-sizes 20,50,100,200 --seeds 3 [--test-size 1000]
-             [--predictors ${PREDICTOR_KINDS.join(',')}] [--pretrain-cells 2000] [--pretrain-epochs 8]
+             [--predictors ${PREDICTOR_KINDS.join(',')}] [--pretrain-cells 2000] [--pretrain-epochs 8] [--save]
                       each predictor's Kendall τ and Spearman ρ on held-out cells per train size
-                      (arch2vec with and without pretraining) and its fit time`;
+                      (arch2vec with and without pretraining) and its fit time; --save stores it for the UI`;
 
 export interface PredictorsArgs {
   space: string;
@@ -22,6 +22,8 @@ export interface PredictorsArgs {
   pretrainEpochs: string;
   json: boolean;
   resourcesDir?: string;
+  /** Stores the comparison for the UI (`--save`); answers its id. */
+  save?: (title: string, data: unknown) => Promise<number>;
 }
 
 /** Runs the predictor comparison and prints its table (or JSON). 0, or 2 for bad arguments. */
@@ -47,6 +49,12 @@ export async function runPredictorsCommand(args: PredictorsArgs, out: (s: string
   const backend = await selectBackend();
   const options = { predictors: predictors as PredictorKind[], trainSizes, seeds, testSize, pretrainCells, pretrainEpochs };
   const rows = comparePredictors(table, options, err);
+  if (args.save) {
+    // through JSON: a NaN τ (a constant prediction) is stored as null
+    const data = JSON.parse(JSON.stringify({ dataset: args.dataset, seeds, testSize, rows }));
+    const id = await args.save(`predictors ${args.dataset}: n = ${trainSizes.join(', ')}, ${seeds} seed(s)`, data);
+    err(`saved as comparison #${id} (the Predictors view shows it)`);
+  }
   if (args.json) {
     out(JSON.stringify({ space: args.space, dataset: args.dataset, backend: backend.name, ...options, rows }, null, 2));
     return 0;
