@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BENCHMARK_KINDS, BenchmarkResult } from './model/benchmark-results';
 import { RunConfig } from './model/run-config';
 import { ArtifactRecord, Experiment, GenotypeRecord, LogLine, MetricSeries, Run } from './model/records';
 import { StoredMetricPoint } from './model/metrics';
@@ -131,6 +132,8 @@ export const requests = {
     response: z.array(MetricSeries),
   },
 
+  /** Saved `predictors` / `benchmark --save` comparisons, newest first (the Predictors view). */
+  'benchmarks.list': { request: z.object({ kind: z.enum(BENCHMARK_KINDS).optional() }).strict(), response: z.array(BenchmarkResult) },
   'genotypes.export': {
     request: z.object({ runId: Id, format: z.enum(['json', 'python', 'nb201']).default('json') }).strict(),
     response: GenotypeExport,

@@ -9,6 +9,7 @@ import { withHost } from './with-host';
 import { runStudyCommand, STUDY_USAGE } from './commands/study';
 import { runBenchmarkCommand } from './commands/benchmark';
 import { runLandscapeCommand } from './commands/landscape';
+import { PREDICTORS_USAGE, runPredictorsCommand } from './commands/predictors';
 import { INSPECT_USAGE, runInspectCommand } from './commands/inspect';
 import { copyRunWeights, WEIGHTS_USAGE } from './commands/weights';
 import { EVALUATE_USAGE, hasStore, planEvaluation, runEvaluations, searchRunGenotype } from './commands/evaluate';
@@ -26,12 +27,14 @@ Commands:
   runs list [--experiment ID]
   export RUN_ID [--format json|python|nb201]   the run's final genotype on stdout
   presets             the named presets
-  benchmark --space nb201 --dataset cifar10 --strategies random,rea,ls,bananas --trials 100 --budget 150 [--seed 0]
-                      black-box strategies over many seeds on the tabular benchmark: mean ± std table
+  benchmark --space nb201 --dataset cifar10 --strategies random,rea,ls,bananas --trials 100 --budget 150 [--seed 0] [--target 93.5] [--save]
+                      black-box strategies over many seeds on the tabular benchmark: mean ± std table,
+                      queries to reach the target test accuracy, best-so-far curves (--json)
                       (nosh, rank-nosh: budget × 200 training epochs on synthetic learning curves, plus a table of
                       the epochs each strategy needed to reach the same accuracy)
   landscape --space nb201 --dataset cifar10 --metric val|test
                       local optima and local-search descents of the benchmark's landscape
+${PREDICTORS_USAGE}
 ${INSPECT_USAGE}
 ${EVALUATE_USAGE}
 ${STUDY_USAGE}
@@ -82,14 +85,23 @@ export async function main(argv: string[]): Promise<number> {
       budget: { type: 'string', default: '150' },
       seed: { type: 'string' },
       metric: { type: 'string', default: 'val' },
+      target: { type: 'string' },
       genotype: { type: 'string' },
       run: { type: 'string' },
       seeds: { type: 'string' },
       out: { type: 'string' },
+      'train-sizes': { type: 'string', default: '20,50,100,200' },
+      'test-size': { type: 'string', default: '1000' },
+      predictors: { type: 'string', default: 'mlp,gcn,gp,arch2vec-frozen,arch2vec-finetune' },
+      'pretrain-cells': { type: 'string', default: '2000' },
+      'pretrain-epochs': { type: 'string', default: '8' },
+      save: { type: 'boolean', default: false },
     },
   });
   const [command, sub] = positionals;
   const json = values.json ?? false;
+  const save = (kind: 'predictors' | 'strategies') =>
+    values.save ? (title: string, data: unknown) => withHost(values['data-dir'], undefined, async (host) => host.store.benchmarkResults.add(kind, title, data).id) : undefined;
   if (values.help || !command) {
     out(USAGE);
     return command || values.help ? 0 : 2;
@@ -171,12 +183,31 @@ export async function main(argv: string[]): Promise<number> {
           trials: Number(values.trials),
           budget: Number(values.budget),
           seed: values.seed === undefined ? 0 : Number(values.seed),
+          target: values.target === undefined ? undefined : Number(values.target),
           json,
+          save: save('strategies'),
         },
         out,
       );
     case 'landscape':
       return runLandscapeCommand({ space: values.space as 'nb201', dataset: values.dataset as Nb201Dataset, metric: values.metric as 'val', json }, out);
+    case 'predictors':
+      return runPredictorsCommand(
+        {
+          space: values.space ?? 'nb201',
+          dataset: values.dataset ?? 'cifar10',
+          trainSizes: values['train-sizes'] ?? '',
+          seeds: values.seeds ?? '3',
+          testSize: values['test-size'] ?? '',
+          predictors: values.predictors ?? '',
+          pretrainCells: values['pretrain-cells'] ?? '',
+          pretrainEpochs: values['pretrain-epochs'] ?? '',
+          json,
+          save: save('predictors'),
+        },
+        out,
+        (line) => void process.stderr.write(`${line}\n`),
+      );
     default:
       throw new CliError(`unknown command '${command}'\n\n${USAGE}`);
   }

@@ -43,6 +43,7 @@ export function createHandlers({ store, runs, studies, appInfo }: HandlerDeps): 
     },
 
     'runs.list': (r) => store.runs.list(r),
+    'benchmarks.list': (r) => store.benchmarkResults.list(r.kind),
     'runs.get': (r) => {
       const run = found(store.runs.get(r.id), `run ${r.id}`);
       return { run, metricKeys: store.metrics.keys(r.id), genotype: store.genotypes.final(r.id) };

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { artifactsRepo, type ArtifactsRepo } from './artifacts';
+import { benchmarkResultsRepo, type BenchmarkResultsRepo } from './benchmark-results';
 import { changesRepo, type ChangesRepo } from './changes';
 import { checkpointsRepo, type CheckpointsRepo } from './checkpoints';
 import { explainSqliteError, guardRepo, StoreError } from './errors';
@@ -20,7 +21,7 @@ import { spacesRepo, type SpacesRepo } from './spaces';
 export { NewerSchemaError, MIGRATIONS, type Migration } from './migrations';
 export { StoreError, isDiskFull, type StoreErrorKind } from './errors';
 export { newOwnerId, ownerProcessGone } from './owner';
-export type { ArtifactsRepo, ChangesRepo, CheckpointsRepo, ExperimentsRepo, GenotypesRepo, LeasesRepo, LogsRepo, MetricsRepo, RunsRepo };
+export type { ArtifactsRepo, BenchmarkResultsRepo, ChangesRepo, CheckpointsRepo, ExperimentsRepo, GenotypesRepo, LeasesRepo, LogsRepo, MetricsRepo, RunsRepo };
 export type { RunAnnotationsRepo, RunQueryRepo };
 export type { ChangeBatch, ChangeCursor } from './changes';
 export type { MetricsQuery } from './metrics';
@@ -47,6 +48,8 @@ export interface Store {
   runAnnotations: RunAnnotationsRepo;
   /** Search spaces saved by name (the space editor). */
   spaces: SpacesRepo;
+  /** Saved predictor and strategy comparisons (the Predictors view). */
+  benchmarkResults: BenchmarkResultsRepo;
   close(): void;
 }
 
@@ -179,6 +182,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     runQuery: guard(runQueryRepo(db)),
     runAnnotations: guard(runAnnotationsRepo(db)),
     spaces: guard(spacesRepo(db)),
+    benchmarkResults: guard(benchmarkResultsRepo(db)),
     close: () => db.close(),
   };
 }

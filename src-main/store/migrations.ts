@@ -3,6 +3,7 @@ import { MIGRATION_2_LEASES } from './migration-2-leases';
 import { MIGRATION_RUN_BROWSER } from './migration-run-browser';
 import { MIGRATION_SPACES } from './migration-spaces';
 import { MIGRATION_METRIC_TIME } from './migration-metric-time';
+import { MIGRATION_BENCHMARK_RESULTS } from './migration-benchmark-results';
 
 /**
  * One schema change. Version N is the N-th entry of the list and brings `PRAGMA user_version`
@@ -108,6 +109,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_RUN_BROWSER,
   MIGRATION_SPACES,
   MIGRATION_METRIC_TIME,
+  MIGRATION_BENCHMARK_RESULTS,
 ];
 
 /** Thrown for a database whose schema is newer than this build knows; nothing was written to it. */

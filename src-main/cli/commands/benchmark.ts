@@ -13,10 +13,17 @@ export interface BenchmarkArgs {
   trials: number;
   budget: number;
   seed: number;
+  /** Test accuracy (%) whose first query count is reported; the dataset's default when absent. */
+  target?: number;
   json: boolean;
   /** Folder holding nb201/; the project's resources/ when absent. */
   resourcesDir?: string;
+  /** Stores the comparison for the UI (`--save`); answers its id. */
+  save?: (title: string, data: unknown) => Promise<number>;
 }
+
+/** Default targets for "queries to reach": about what random search reaches in 100 queries (docs/blackbox.md). */
+export const DEFAULT_TARGETS: Record<Nb201Dataset, number> = { cifar10: 93.5, cifar100: 71, 'imagenet16-120': 45 };
 
 const SCHEMAS = { random: RandomSearchConfig, rea: RegularizedEvolutionConfig, ls: LocalSearchConfig, bananas: BananasConfig } as const;
 /** Strategies whose budget is counted in training epochs (on NB201's synthetic learning curves). */
@@ -30,10 +37,11 @@ const FULL_TRAINING = 200;
 
 /**
  * Runs each black-box strategy (with its default settings) `trials` times on a tabular benchmark
- * and prints the mean ± std of the test accuracy reached, a few points of the best-so-far curve and
- * the wall time. NOSH and Rank-NOSH get the same training budget in epochs (budget × 200) on the
- * NB201 synthetic learning curves, and a table puts every strategy on that epoch axis. Exit code 0,
- * or 2 for bad arguments.
+ * and prints the mean ± std of the test accuracy reached, the queries needed to reach the target
+ * accuracy, a few points of the best-so-far curve and the wall time; `--json` gives the whole
+ * curves (mean and std per query). NOSH and Rank-NOSH get the same training budget in epochs
+ * (budget × 200) on the NB201 synthetic learning curves, and a table puts every strategy on that
+ * epoch axis. Exit code 0, or 2 for bad arguments.
  */
 export async function runBenchmarkCommand(args: BenchmarkArgs, out: (s: string) => void): Promise<number> {
   if (args.space !== 'nb201') return fail(out, `unknown space "${args.space}"; the tabular benchmark has "nb201"`);
@@ -45,6 +53,8 @@ export async function runBenchmarkCommand(args: BenchmarkArgs, out: (s: string) 
   for (const [key, min] of [['trials', 1], ['budget', 1], ['seed', 0]] as const) {
     if (!Number.isInteger(args[key]) || args[key] < min) return fail(out, `--${key} must be an integer ≥ ${min}, got ${args[key]}`);
   }
+  const target = args.target ?? DEFAULT_TARGETS[args.dataset];
+  if (!Number.isFinite(target) || target <= 0 || target > 100) return fail(out, `--target must be an accuracy in (0, 100] %, got ${args.target}`);
   const table = loadNb201(resolve(args.resourcesDir ?? defaultResourcesDir(), 'nb201'), args.dataset);
   const results: Record<string, TrialsSummary> = {};
   const epochResults: Record<string, EpochTrialsSummary> = {};
@@ -62,11 +72,17 @@ export async function runBenchmarkCommand(args: BenchmarkArgs, out: (s: string) 
       budget: args.budget,
       evaluator: { kind: 'nb201-tabular', dataset: args.dataset },
     }) as BlackBoxConfig;
-    results[name] = await runTrials(config, table, args.trials, args.seed);
+    results[name] = await runTrials(config, table, args.trials, args.seed, target);
+  }
+  if (args.save) {
+    // through JSON: "never reached" (NaN) is stored as null
+    const data = JSON.parse(JSON.stringify({ dataset: args.dataset, trials: args.trials, budget: args.budget, target, results }));
+    const id = await args.save(`strategies ${args.dataset}: ${args.trials} trials × ${args.budget} queries`, data);
+    if (!args.json) out(`saved as comparison #${id} (the Predictors view shows it)`);
   }
   if (args.json) {
     const { space, dataset, trials, budget, seed } = args;
-    out(JSON.stringify({ space, dataset, trials, budget, seed, results, epochResults }, null, 2));
+    out(JSON.stringify({ space, dataset, trials, budget, seed, target, results, epochResults }, null, 2));
     return 0;
   }
   if (Object.keys(epochResults).length > 0) {
@@ -74,16 +90,17 @@ export async function runBenchmarkCommand(args: BenchmarkArgs, out: (s: string) 
     if (Object.keys(results).length === 0) return 0;
   }
   const marks = [10, 25, 50, 100, 150, 300].filter((m) => m <= Math.min(args.budget, table.cells.size));
-  const header = ['strategy', 'test acc (mean ± std)', 'val acc', ...marks.map((m) => `@${m}`), 'wall s'];
+  const header = ['strategy', 'test acc (mean ± std)', 'val acc', `queries to ${target} %`, ...marks.map((m) => `@${m}`), 'wall s'];
   const rows = Object.entries(results).map(([name, r]) => [
     name,
     `${r.testMean.toFixed(2)} ± ${r.testStd.toFixed(2)}`,
     r.valMean.toFixed(2),
+    r.toReach && r.toReach.reached > 0 ? `${r.toReach.mean.toFixed(1)} ± ${r.toReach.std.toFixed(1)} (${r.toReach.reached}/${r.trials})` : `never (0/${r.trials})`,
     ...marks.map((m) => r.curve[m - 1].toFixed(2)),
     r.seconds.toFixed(1),
   ]);
   out(`NAS-Bench-201 ${args.dataset}: ${args.trials} trials × ${args.budget} queries, seed ${args.seed}`);
-  out(`(test accuracy of the best-validation cell found; @n: mean after n queries)`);
+  out(`(test accuracy of the best-validation cell found; queries until it first reached ${target} %, over the trials that did; @n: mean after n queries)`);
   out(formatTable([header, ...rows]));
   return 0;
 }

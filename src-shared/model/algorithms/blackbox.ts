@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkpointEvery } from './checkpoint-every';
 import { DatasetConfig } from '../dataset';
+import { DartsSpace } from '../space';
 
 /**
  * Black-box NAS: random search, regularized evolution, local search and BANANAS. One step is one
@@ -69,10 +70,57 @@ export const Nb201SupernetEvaluatorConfig = z
   });
 export type Nb201SupernetEvaluatorConfig = z.infer<typeof Nb201SupernetEvaluatorConfig>;
 
-/** How cells are evaluated: table lookup, short training from scratch, or a supernet's shared weights. */
+/** The image data and SGD fields the DARTS evaluators share (the network's size is the space's). */
+const dartsTrainingFields = {
+  /** The DARTS cell space searched and its search network (`channels`, `layers`; DARTS's defaults). */
+  space: DartsSpace.prefault({ kind: 'darts' }),
+  dataset: DatasetConfig.prefault({}),
+  trainPortion: z.number().gt(0).lt(1).default(0.5),
+  batchesPerEpoch: z.number().int().min(1).optional(),
+  momentum: z.number().min(0).lt(1).default(0.9),
+  gradClip: z.number().positive().default(5),
+  batchSize: z.number().int().min(1).max(4096).default(64),
+  weightDecay: z.number().min(0).max(1).default(3e-4),
+};
+
+/**
+ * Short training from scratch of a DARTS cell pair: DARTS's search network (the space's `channels`,
+ * `layers`) with one op per edge, trained `epochs` with DARTS's SGD, scored on the held-out part.
+ */
+export const DartsTrainingEvaluatorConfig = z
+  .object({
+    kind: z.literal('darts-train'),
+    ...dartsTrainingFields,
+    epochs: z.number().int().min(1).max(1000).default(1),
+    learningRate: z.number().positive().max(10).default(0.025),
+  })
+  .strict();
+export type DartsTrainingEvaluatorConfig = z.infer<typeof DartsTrainingEvaluatorConfig>;
+
+/** DARTS's search network trained once with one sampled cell pair per step (RSWS), then each pair scored with its weights. */
+export const DartsSupernetEvaluatorConfig = z
+  .object({
+    kind: z.literal('darts-supernet'),
+    ...dartsTrainingFields,
+    supernetEpochs: z.number().int().min(1).max(10_000).default(5),
+    learningRate: z.number().positive().max(10).default(0.025),
+    learningRateMin: z.number().min(0).max(10).default(0.001),
+    validBatches: z.number().int().min(1).max(10_000).default(10),
+  })
+  .strict()
+  .refine((c) => c.learningRateMin <= c.learningRate, {
+    path: ['learningRateMin'],
+    message: 'learningRateMin must not exceed learningRate: cosine annealing goes down from learningRate to learningRateMin',
+  });
+export type DartsSupernetEvaluatorConfig = z.infer<typeof DartsSupernetEvaluatorConfig>;
+
+/**
+ * How cells are evaluated: table lookup, short training from scratch, or a supernet's shared
+ * weights; the `darts-*` kinds search the DARTS cell space, the others NAS-Bench-201's.
+ */
 export const BlackBoxEvaluatorConfig = z
-  .discriminatedUnion('kind', [Nb201TabularEvaluatorConfig, Nb201TrainingEvaluatorConfig, Nb201SupernetEvaluatorConfig])
-  .meta({ title: 'Evaluator', description: 'how a cell is scored: NAS-Bench-201\'s table, training from scratch, or a supernet trained once' });
+  .discriminatedUnion('kind', [Nb201TabularEvaluatorConfig, Nb201TrainingEvaluatorConfig, Nb201SupernetEvaluatorConfig, DartsTrainingEvaluatorConfig, DartsSupernetEvaluatorConfig])
+  .meta({ title: 'Evaluator', description: 'how a cell is scored: NAS-Bench-201\'s table, training from scratch, or a supernet trained once; darts-*: the DARTS cell space' });
 export type BlackBoxEvaluatorConfig = z.infer<typeof BlackBoxEvaluatorConfig>;
 
 const common = {
@@ -101,10 +149,22 @@ export type RegularizedEvolutionConfig = z.infer<typeof RegularizedEvolutionConf
 export const LocalSearchConfig = z.object({ algorithm: z.literal('ls'), ...common }).strict();
 export type LocalSearchConfig = z.infer<typeof LocalSearchConfig>;
 
+/** The performance predictors (engine/search/blackbox/predictors/registry.ts maps each to its factory). */
+export const PREDICTOR_KINDS = ['mlp', 'gcn', 'gp', 'arch2vec-frozen', 'arch2vec-finetune'] as const;
+export type PredictorKind = (typeof PREDICTOR_KINDS)[number];
+
 export const BananasPredictorConfig = z
   .object({
-    kind: z.enum(['mlp', 'gcn']).default('mlp').meta({ title: 'Predictor' }),
+    kind: z.enum(PREDICTOR_KINDS).default('mlp').meta({ title: 'Predictor' }),
+    /** The vector encoding of the MLP and the GP (the GCN and arch2vec read the cell graphs). */
     encoding: z.enum(['adjacency', 'path']).default('path').meta({ title: 'Encoding' }),
+    /** arch2vec: pretrain the graph autoencoder on sampled cells (false: random encoder weights). */
+    pretrained: z.boolean().default(true).meta({ title: 'arch2vec: pretrained encoder' }),
+    /** arch2vec: cells sampled (without labels) for pretraining, and its epochs. */
+    pretrainCells: z.number().int().min(1).max(100_000).default(2000).meta({ title: 'arch2vec: pretraining cells' }),
+    pretrainEpochs: z.number().int().min(1).max(10_000).default(8).meta({ title: 'arch2vec: pretraining epochs' }),
+    /** GP: hyperparameters by marginal likelihood, or NASLib's fixed values. */
+    gpHyper: z.enum(['marginal-likelihood', 'fixed']).default('marginal-likelihood').meta({ title: 'GP hyperparameters' }),
     ensembleSize: z.number().int().min(1).max(100).default(3).meta({ title: 'Predictor ensemble size' }),
     hidden: z.array(z.number().int().min(1).max(1024)).min(1).max(32).default([20, 20, 20]),
     epochs: z.number().int().min(1).max(10_000).default(100).meta({ title: 'Predictor epochs' }),
@@ -112,6 +172,7 @@ export const BananasPredictorConfig = z
     learningRate: z.number().positive().max(1).default(0.01).meta({ title: 'Predictor learning rate' }),
   })
   .strict();
+export type BananasPredictorConfig = z.infer<typeof BananasPredictorConfig>;
 
 export const BananasConfig = z
   .object({
@@ -119,6 +180,9 @@ export const BananasConfig = z
     ...common,
     numInit: z.number().int().min(1).max(100_000).default(10).meta({ title: 'Random initial cells' }),
     batchSize: z.number().int().min(1).max(100_000).default(10).meta({ title: 'Cells per round' }),
+    /** Share of each batch chosen by acquisition value, the rest at random among the candidates (1: BANANAS). */
+    exploitFraction: z.number().gt(0).max(1).default(1)
+      .meta({ title: 'Share chosen by acquisition', description: 'the rest of each round is drawn at random among the candidates (iterative data selection); 1: BANANAS' }),
     acquisition: z.enum(['its', 'ei', 'ucb', 'pi']).default('its')
       .meta({ title: 'Acquisition', description: 'its: independent Thompson sampling; ei, ucb, pi: expected improvement, upper confidence bound, probability of improvement' }),
     candidates: z.enum(['mutation', 'random']).default('mutation').meta({ title: 'Candidates from' }),

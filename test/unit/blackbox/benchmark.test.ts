@@ -25,7 +25,23 @@ describe('benchmark command', () => {
       expect(r.testMean).toBeGreaterThan(80);
       expect(r.testMean).toBeLessThanOrEqual(94.37);
       expect({ ...r, seconds: 0 }).toEqual({ ...rb.results[name], seconds: 0 });
+      expect(r.curveStd).toHaveLength(30);
+      expect(r.curveStd[29]).toBeCloseTo(r.testStd, 9);
     }
+  });
+
+  it('counts the queries to reach a target, checked against a replay of each trial', async () => {
+    // target 0.1 %: every trial reaches it at its first query
+    const low = JSON.parse((await run({ strategies: ['random'], target: 0.1 })).text).results.random.toReach;
+    expect(low).toEqual({ target: 0.1, reached: 4, mean: 1, std: 0 });
+    // target above the best cell (94.37 %): never reached
+    const high = JSON.parse((await run({ strategies: ['random'], target: 99 })).text).results.random.toReach;
+    expect(high.reached).toBe(0);
+    // a middle target: the query count is the first point of each trial's curve at or above it; with
+    // one trial the curve is that trial's, so the count is read off the curve
+    const one = JSON.parse((await run({ strategies: ['rea'], trials: 1, target: 93 })).text).results.rea;
+    const first = one.curve.findIndex((v: number) => v >= 93) + 1;
+    expect(one.toReach).toMatchObject(first > 0 ? { reached: 1, mean: first } : { reached: 0 });
   });
 
   it('prints a table', async () => {

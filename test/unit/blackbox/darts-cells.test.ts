@@ -124,9 +124,22 @@ describe('black-box strategies on the DARTS cell space', () => {
     });
   }
 
-  it('BANANAS refuses it, saying which space it searches', () => {
-    const config = BananasConfig.parse({ algorithm: 'bananas', budget: 10 });
-    const log = new QueryLog(new DartsCells(TINY), evaluator, recordingReporter(), 10);
-    expect(() => createBlackBoxStrategy(config, log, new Rng(1), recordingReporter())).toThrow(/bananas searches the nb201 cell space, not darts/);
-  });
+  const predictors = [
+    { kind: 'mlp', encoding: 'path' },
+    { kind: 'gcn' },
+    { kind: 'gp', encoding: 'adjacency' },
+    { kind: 'arch2vec-frozen', pretrainCells: 40, pretrainEpochs: 1 },
+  ];
+  for (const predictor of predictors) {
+    it(`BANANAS with the ${predictor.kind} predictor queries 20 distinct cell pairs`, async () => {
+      const config = BananasConfig.parse({ algorithm: 'bananas', budget: 20, numInit: 8, batchSize: 4, exploitFraction: 0.75, predictor: { ...predictor, epochs: 20, ensembleSize: 2 } });
+      const reporter = recordingReporter();
+      const log = new QueryLog(new DartsCells(TINY), evaluator, reporter, config.budget);
+      const strategy = createBlackBoxStrategy(config, log, new Rng(5), reporter);
+      let done = false;
+      while (!done) ({ done } = await strategy.step());
+      expect(new Set(log.entries().map((q) => log.cells.key(q.arch))).size).toBe(20);
+      strategy.dispose();
+    });
+  }
 });

@@ -3,14 +3,16 @@ import { Rng } from '../../../src-shared/model/rng';
 import { Nb201Cells } from '../../../src-main/engine/search/blackbox/spaces/nb201-cells';
 import { loadNb201 } from '../../../src-main/engine/benchmarks/nb201';
 import { SparseInputMlp } from '../../../src-main/engine/search/blackbox/predictors/mlp';
-import { Nb201Gcn, nb201Adjacency } from '../../../src-main/engine/search/blackbox/predictors/gcn';
+import { Gcn, gcnInput } from '../../../src-main/engine/search/blackbox/predictors/gcn';
+import { archFeatures } from '../../../src-main/engine/search/blackbox/predictors/features';
+import { DartsCells } from '../../../src-main/engine/search/blackbox/spaces/darts-cells';
 import type { FlatNetwork } from '../../../src-main/engine/search/blackbox/predictors/network';
 import { EnsemblePredictor, type PredictorOptions } from '../../../src-main/engine/search/blackbox/predictors/ensemble';
 import { acquire, normalCdf } from '../../../src-main/engine/search/blackbox/predictors/acquisition';
 import { spearman } from '../../../src-main/engine/diagnostics/spearman';
 
 /** Central finite differences of the output against every parameter, compared with `backward`. */
-function checkGradient(net: FlatNetwork<readonly number[]>, x: readonly number[]): number {
+function checkGradient<X>(net: FlatNetwork<X>, x: X): number {
   const analytic = new Float64Array(net.params.length);
   net.backward(x, analytic, () => 1);
   let worst = 0;
@@ -37,16 +39,18 @@ describe('predictors', () => {
   });
 
   it('GCN gradients match finite differences, on a symmetric normalised adjacency', () => {
-    const adj = nb201Adjacency();
+    const features = archFeatures(cells, 'path');
+    const { adj } = gcnInput(features.graphs(0));
     for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) expect(adj[i * 8 + j]).toBeCloseTo(adj[j * 8 + i], 12);
     // the input touches edges 0→1, 0→2, 0→3 and itself: degree 4, so Â[0][0] = 1/4
     expect(adj[0]).toBeCloseTo(1 / 4, 12);
     const rng = new Rng(2);
-    const net = new Nb201Gcn(7, 6, rng);
-    for (let i = 0; i < 5; i++) {
-      const x = [0, ...cells.edgeOps(cells.sample(rng)).map((d) => d + 1), 6];
-      expect(checkGradient(net, x)).toBeLessThan(1e-6);
-    }
+    const net = new Gcn(7, 6, rng);
+    for (let i = 0; i < 5; i++) expect(checkGradient(net, gcnInput(features.graphs(cells.sample(rng))))).toBeLessThan(1e-6);
+    // DARTS: two cells of 15 nodes as one block-diagonal graph
+    const darts = archFeatures(new DartsCells({ kind: 'darts' }), 'adjacency');
+    const dartsNet = new Gcn(darts.nodeTypes, 5, rng);
+    expect(checkGradient(dartsNet, gcnInput(darts.graphs(darts.cells.sample(rng))))).toBeLessThan(1e-6);
   });
 
   it('ranks held-out NAS-Bench-201 cells (Spearman, reported)', () => {
@@ -55,13 +59,13 @@ describe('predictors', () => {
     const order = rng.shuffle(Array.from({ length: cells.size }, (_, i) => i));
     const train = order.slice(0, 150);
     const held = order.slice(150, 1150);
-    const base: PredictorOptions = { kind: 'mlp', encoding: 'path', ensembleSize: 3, hidden: [20, 20, 20], epochs: 100, batchSize: 32, learningRate: 0.01 };
-    for (const options of [base, { ...base, encoding: 'adjacency' as const }, { ...base, kind: 'gcn' as const, hidden: [16] }]) {
-      const p = new EnsemblePredictor(cells, options);
+    const base: PredictorOptions = { kind: 'mlp', ensembleSize: 3, hidden: [20, 20, 20], epochs: 100, batchSize: 32, learningRate: 0.01 };
+    for (const [options, encoding] of [[base, 'path'], [base, 'adjacency'], [{ ...base, kind: 'gcn', hidden: [16] }, 'path']] as [PredictorOptions, 'path' | 'adjacency'][]) {
+      const p = new EnsemblePredictor(archFeatures(cells, encoding), options);
       p.fit(train, train.map((c) => table.val[c]), new Rng(7));
       const { mean } = p.predict(held);
       const rho = spearman(mean, held.map((c) => table.val[c]));
-      console.log(`Spearman on 1000 held-out NB201 CIFAR-10 cells, trained on 150: ${options.kind}/${options.kind === 'gcn' ? 'graph' : options.encoding} ${rho.toFixed(3)}`);
+      console.log(`Spearman on 1000 held-out NB201 CIFAR-10 cells, trained on 150: ${options.kind}/${options.kind === 'gcn' ? 'graph' : encoding} ${rho.toFixed(3)}`);
       expect(rho).toBeGreaterThan(0.5);
     }
   });

@@ -5,7 +5,9 @@ import { loadNb201 } from '../../benchmarks/nb201';
 import type { Reporter, StrategyContext, StrategyFactory } from '../strategy';
 import { Bananas } from './strategies/bananas';
 import type { BlackBoxStrategy } from './strategies/base';
-import type { CellSpaceKind } from './spaces/cell-space';
+import type { CellSpace, CellSpaceKind } from './spaces/cell-space';
+import { DartsCells, type DartsCellPair } from './spaces/darts-cells';
+import { createDartsSupernetEvaluator, DartsTrainingEvaluator } from './evaluators/darts-evaluators';
 import { Nb201Cells } from './spaces/nb201-cells';
 import type { Evaluator } from './evaluators/evaluator';
 import { LocalSearch } from './strategies/local-search';
@@ -27,7 +29,7 @@ export async function createEvaluator(
   resourcesDir: string,
   rng: Rng,
   reporter: Reporter,
-): Promise<{ evaluator: Evaluator; cells: Nb201Cells }> {
+): Promise<{ evaluator: Evaluator; cells: CellSpace<number> | CellSpace<DartsCellPair> }> {
   switch (config.kind) {
     case 'nb201-tabular': {
       const table = loadNb201(join(resourcesDir, 'nb201'), config.dataset);
@@ -45,6 +47,16 @@ export async function createEvaluator(
     case 'nb201-supernet': {
       const cells = new Nb201Cells();
       return { evaluator: await createSupernetEvaluator(config, resourcesDir, cells, rng, reporter), cells };
+    }
+    case 'darts-train': {
+      const cells = new DartsCells(config.space);
+      const data = await loadTrainingData(config, resourcesDir, rng.fork('data'));
+      reporter.log('info', `short training: ${data.data.name}, ${data.train.length} images train each DARTS cell pair for ${config.epochs} epoch(s) of ${data.stepsPerEpoch} steps, ${data.valid.length} validate (C=${config.space.channels}, ${config.space.layers} cells)`);
+      return { evaluator: new DartsTrainingEvaluator(config, cells, data, rng.fork('cells')), cells };
+    }
+    case 'darts-supernet': {
+      const cells = new DartsCells(config.space);
+      return { evaluator: await createDartsSupernetEvaluator(config, resourcesDir, cells, rng, reporter), cells };
     }
   }
 }
@@ -74,15 +86,14 @@ export function createBlackBoxStrategy<A>(config: BlackBoxConfig, log: QueryLog<
     case 'ls':
       return new LocalSearch(log, rng, reporter);
     case 'bananas':
-      // Bananas.spaces is nb201 alone, whose cells are indices: A is number here.
-      return new Bananas(log as unknown as QueryLog<number>, rng, reporter, config) as unknown as BlackBoxStrategy<A>;
+      return new Bananas(log, rng, reporter, config);
   }
 }
 
 /** The engine's entry point for every black-box algorithm. */
 export const blackBoxFactory: StrategyFactory<BlackBoxConfig> = async (ctx: StrategyContext<BlackBoxConfig>) => {
   const { evaluator, cells } = await createEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
-  const log = new QueryLog(cells, evaluator, ctx.reporter, ctx.config.budget);
+  const log = new QueryLog<unknown>(cells as CellSpace<unknown>, evaluator, ctx.reporter, ctx.config.budget);
   ctx.reporter.log('info', `${ctx.config.algorithm} on ${evaluator.name}: ${log.limit} queries`);
   return createBlackBoxStrategy(ctx.config, log, ctx.rng, ctx.reporter);
 };

@@ -8,8 +8,9 @@ import { loadTrainingData } from './evaluators/nb201-training';
 import type { ResumableEvaluator } from './evaluators/resumable';
 import { ResumableTrainingEvaluator } from './evaluators/resumable-training';
 import { Nb201Cells } from './spaces/nb201-cells';
-import { type Level0Scorer, Nosh } from './strategies/nosh';
-import { Nb201Gcn } from './predictors/gcn';
+import { type CellProposer, type Level0Scorer, Nosh } from './strategies/nosh';
+import { Gcn, gcnInput, type GcnInput } from './predictors/gcn';
+import { archFeatures } from './predictors/features';
 import { RandomProposer, type RankerEncoder, RankerProposer, oneHotMlp } from './strategies/nosh-proposers';
 
 /** The pausable evaluator a NOSH config asks for, and the NB201 space it trains. */
@@ -45,16 +46,14 @@ export function nb201ParamsScore(cells: Nb201Cells): Level0Scorer<number> {
 }
 
 /**
- * Rank-NOSH's encoder: the MLP on the one-hot encoding, or BANANAS's GCN (width `hidden[0]`) on the
- * cell graph, input, one node per edge with its op, output (as the ensemble predictor feeds it).
+ * Rank-NOSH's proposer: its ranker's encoder is the MLP on the one-hot encoding, or BANANAS's GCN
+ * (width `hidden[0]`) on the cell graph the predictors read (predictors/features.ts).
  */
-function rankerEncoder(cells: Nb201Cells, ranker: RankNoshConfig['ranker']): RankerEncoder<number> {
-  if (ranker.encoder === 'mlp') return oneHotMlp(cells, ranker.hidden);
-  const types = cells.ops.length + 2;
-  return {
-    network: (rng) => new Nb201Gcn(types, ranker.hidden[0], rng),
-    input: (arch) => [0, ...cells.edgeOps(arch).map((d) => d + 1), types - 1],
-  };
+function rankerProposer(cells: Nb201Cells, ranker: RankNoshConfig['ranker']): CellProposer<number> {
+  if (ranker.encoder === 'mlp') return new RankerProposer(cells, oneHotMlp(cells, ranker.hidden), ranker);
+  const features = archFeatures(cells, 'adjacency');
+  const encoder: RankerEncoder<number, GcnInput> = { network: (rng) => new Gcn(features.nodeTypes, ranker.hidden[0], rng), input: (arch) => gcnInput(features.graphs(arch)) };
+  return new RankerProposer(cells, encoder, ranker);
 }
 
 /** NOSH or Rank-NOSH over a pausable evaluator (both algorithms' entry point in the registry). */
@@ -65,7 +64,7 @@ export function createNosh(
   rng: Rng,
   reporter: Reporter,
 ): Nosh<number> {
-  const proposer = config.algorithm === 'rank-nosh' ? new RankerProposer(cells, rankerEncoder(cells, config.ranker), config.ranker) : new RandomProposer(cells);
+  const proposer = config.algorithm === 'rank-nosh' ? rankerProposer(cells, config.ranker) : new RandomProposer(cells);
   const level0 = config.level0 === 'params' ? nb201ParamsScore(cells) : null;
   return new Nosh(cells, evaluator, rng, reporter, { ...config, levels: noshLevels(config), level0, proposer });
 }

@@ -13,6 +13,9 @@ export type Nb201TrainingSetup = Pick<
   'dataset' | 'channels' | 'cellsPerStage' | 'trainPortion' | 'batchesPerEpoch' | 'batchSize' | 'momentum' | 'weightDecay' | 'gradClip'
 >;
 
+/** What loading and batching the user's images read (the NB201 and the DARTS evaluators alike). */
+export type ImageDataSetup = Pick<Nb201TrainingEvaluatorConfig, 'dataset' | 'trainPortion' | 'batchesPerEpoch' | 'batchSize'>;
+
 /** The user's images cut into a training part and a held-out validation part the metric is measured on. */
 export interface TrainingData {
   data: LoadedDataset;
@@ -22,7 +25,7 @@ export interface TrainingData {
   stepsPerEpoch: number;
 }
 
-export async function loadTrainingData(config: Nb201TrainingSetup, resourcesDir: string, rng: Rng): Promise<TrainingData> {
+export async function loadTrainingData(config: ImageDataSetup, resourcesDir: string, rng: Rng): Promise<TrainingData> {
   const data = await loadDataset(config.dataset, resourcesDir, rng.fork('dataset'));
   const { train, valid } = splitIndices(data.train.count, config.trainPortion, rng.fork('split'));
   const whole = Math.floor(train.length / config.batchSize);
@@ -36,7 +39,7 @@ export async function loadTrainingData(config: Nb201TrainingSetup, resourcesDir:
  * An endless seeded stream of training batches. Whole batches only: the network normalizes with
  * batch statistics, and a last batch of a few images would give a noisy step.
  */
-export function trainingBatches(data: TrainingData, config: Nb201TrainingSetup, rng: Rng): BatchIterator {
+export function trainingBatches(data: TrainingData, config: ImageDataSetup, rng: Rng): BatchIterator {
   const { train, shape, normalization } = data.data;
   return new BatchIterator(train, shape, normalization, {
     batchSize: config.batchSize,

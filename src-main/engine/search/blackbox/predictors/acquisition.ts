@@ -1,5 +1,5 @@
 import type { Rng } from '../../../../../src-shared/model/rng';
-import type { Prediction } from './ensemble';
+import type { Prediction } from './predictor';
 
 export const ACQUISITIONS = ['its', 'ei', 'ucb', 'pi'] as const;
 export type Acquisition = (typeof ACQUISITIONS)[number];

@@ -1,13 +1,13 @@
 import type { Rng } from '../../../../../src-shared/model/rng';
-import type { Nb201Cells } from '../spaces/nb201-cells';
-import { Nb201Gcn } from './gcn';
+import type { ArchFeatures } from './features';
+import { Gcn, type GcnInput, gcnInput } from './gcn';
 import { SparseInputMlp } from './mlp';
 import { type FlatNetwork, trainL1 } from './network';
+import { type Prediction, type Predictor, standardise } from './predictor';
 
 export interface PredictorOptions {
-  /** `mlp` on an encoding, or `gcn` on the cell graph (which ignores `encoding`). */
+  /** `mlp` on the features' encoding, or `gcn` on the cell graphs (which ignores the encoding). */
   kind: 'mlp' | 'gcn';
-  encoding: 'adjacency' | 'path';
   ensembleSize: number;
   /** Widths of the MLP's hidden layers; the GCN uses the first as its width. */
   hidden: number[];
@@ -16,41 +16,38 @@ export interface PredictorOptions {
   learningRate: number;
 }
 
-export interface Prediction {
-  mean: Float64Array;
-  /** Standard deviation over the ensemble's members (population form, as numpy's std). */
-  std: Float64Array;
-}
+type Input = readonly number[] | GcnInput;
 
 /**
- * An ensemble of independently initialised and trained networks (BANANAS's uncertainty estimate).
- * Targets are standardised for training and predictions mapped back. Each `fit` trains new networks
- * from scratch, as BANANAS does at each iteration.
+ * An ensemble of independently initialised and trained networks (BANANAS's uncertainty estimate:
+ * the std over members, population form as numpy's). Targets are standardised for training and
+ * predictions mapped back. Each `fit` trains new networks from scratch, as BANANAS does at each
+ * iteration.
  */
-export class EnsemblePredictor {
-  private members: FlatNetwork<readonly number[]>[] = [];
+export class EnsemblePredictor<A> implements Predictor<A> {
+  readonly name: string;
+  private members: FlatNetwork<Input>[] = [];
   private shift = 0;
   private spread = 1;
 
   constructor(
-    private readonly cells: Nb201Cells,
+    private readonly features: ArchFeatures<A>,
     private readonly options: PredictorOptions,
   ) {
     if (options.ensembleSize < 1) throw new RangeError(`ensembleSize must be at least 1, got ${options.ensembleSize}`);
+    this.name = options.kind === 'gcn' ? 'gcn' : `mlp-${features.encoding}`;
   }
 
-  encode(arch: number): number[] {
-    if (this.options.kind === 'gcn') return [0, ...this.cells.edgeOps(arch).map((d) => d + 1), this.cells.ops.length + 1];
-    return this.options.encoding === 'path' ? this.cells.pathOnes(arch) : this.cells.adjacencyOnes(arch);
+  encode(arch: A): Input {
+    return this.options.kind === 'gcn' ? gcnInput(this.features.graphs(arch)) : this.features.ones(arch);
   }
 
-  fit(archs: readonly number[], ys: readonly number[], rng: Rng): void {
-    if (archs.length === 0 || archs.length !== ys.length) throw new RangeError(`fit needs as many targets as cells (got ${archs.length} and ${ys.length})`);
-    this.shift = ys.reduce((s, y) => s + y, 0) / ys.length;
-    const sd = Math.sqrt(ys.reduce((s, y) => s + (y - this.shift) ** 2, 0) / ys.length);
-    this.spread = sd > 1e-9 ? sd : 1;
+  fit(archs: readonly A[], ys: readonly number[], rng: Rng): void {
+    if (archs.length !== ys.length) throw new RangeError(`fit needs as many targets as cells (got ${archs.length} and ${ys.length})`);
+    const { zs, shift, spread } = standardise(ys);
+    this.shift = shift;
+    this.spread = spread;
     const xs = archs.map((a) => this.encode(a));
-    const zs = ys.map((y) => (y - this.shift) / this.spread);
     this.members = Array.from({ length: this.options.ensembleSize }, () => {
       const net = this.network(rng);
       trainL1(net, xs, zs, this.options, rng);
@@ -58,7 +55,7 @@ export class EnsemblePredictor {
     });
   }
 
-  predict(archs: readonly number[]): Prediction {
+  predict(archs: readonly A[]): Prediction {
     if (this.members.length === 0) throw new Error('predict called before fit');
     const mean = new Float64Array(archs.length);
     const std = new Float64Array(archs.length);
@@ -72,10 +69,11 @@ export class EnsemblePredictor {
     return { mean, std };
   }
 
-  private network(rng: Rng): FlatNetwork<readonly number[]> {
-    const { kind, encoding, hidden } = this.options;
-    if (kind === 'gcn') return new Nb201Gcn(this.cells.ops.length + 2, hidden[0], rng);
-    const inputs = encoding === 'path' ? this.cells.pathLength : this.cells.adjacencyLength;
-    return new SparseInputMlp(inputs, hidden, rng);
+  dispose(): void {}
+
+  private network(rng: Rng): FlatNetwork<Input> {
+    const { kind, hidden } = this.options;
+    if (kind === 'gcn') return new Gcn(this.features.nodeTypes, hidden[0], rng) as FlatNetwork<Input>;
+    return new SparseInputMlp(this.features.length, hidden, rng) as FlatNetwork<Input>;
   }
 }

@@ -1,48 +1,51 @@
 import type { Rng } from '../../../../../src-shared/model/rng';
-import { NB201_EDGES } from '../spaces/nb201-cells';
+import type { CellGraph } from '../spaces/cell-space';
 import { type FlatNetwork, glorot } from './network';
 
-/** Nodes of an NB201 cell as a graph with ops on nodes: the input, one node per edge, the output. */
-export const NB201_GRAPH_NODES = NB201_EDGES.length + 2;
+/** A GCN's input: node types and the symmetric normalised adjacency of one graph of `types.length` nodes. */
+export interface GcnInput {
+  types: number[];
+  adj: Float64Array;
+}
 
 /**
- * The symmetric normalised adjacency D^-½ (A + Aᵀ + I) D^-½ (Kipf and Welling, ICLR 2017) of that
- * graph: an edge-op node reads from the input (edges leaving node 0) or from the edge-op nodes that
- * end where it starts, and the edges into node 3 feed the output. The graph is the same for every
- * cell; only the node features (the ops) differ.
+ * The graphs of a cell (NB201: one; DARTS: the normal and the reduction cell) as one graph with a
+ * block-diagonal adjacency, normalised as D^-½ (A + Aᵀ + I) D^-½ (Kipf and Welling, ICLR 2017).
  */
-export function nb201Adjacency(): Float64Array {
-  const n = NB201_GRAPH_NODES;
-  const out = n - 1;
+export function gcnInput(graphs: readonly CellGraph[]): GcnInput {
+  const n = graphs.reduce((s, g) => s + g.types.length, 0);
   const a = new Float64Array(n * n);
-  const link = (i: number, j: number): void => {
-    a[i * n + j] = 1;
-    a[j * n + i] = 1;
-  };
-  NB201_EDGES.forEach(([from, to], e) => {
-    if (from === 0) link(0, 1 + e);
-    NB201_EDGES.forEach(([, before], f) => before === from && link(1 + f, 1 + e));
-    if (to === 3) link(1 + e, out);
-  });
-  for (let i = 0; i < n; i++) a[i * n + i] = 1;
+  let at = 0;
+  for (const g of graphs) {
+    const m = g.types.length;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < m; j++) {
+        if (g.adj[i * m + j] !== 0) {
+          a[(at + i) * n + at + j] = 1;
+          a[(at + j) * n + at + i] = 1;
+        }
+      }
+      a[(at + i) * n + at + i] = 1;
+    }
+    at += m;
+  }
   const degree = Array.from({ length: n }, (_, i) => a.slice(i * n, (i + 1) * n).reduce((s, x) => s + x, 0));
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] /= Math.sqrt(degree[i] * degree[j]);
-  return a;
+  return { types: graphs.flatMap((g) => g.types), adj: a };
 }
 
 /**
  * A two-layer graph convolutional network on one-hot node types (after Wen et al., "Neural Predictor
  * for Neural Architecture Search", ECCV 2020, whose GCN predictor NASLib ships; theirs is deeper and
  * directed): H1 = relu(Â X W1 + b1), H2 = relu(Â H1 W2 + b2), output = w3 · mean(H2) + b3.
- * `x` is the type of every node (0 input, 1..ops the op, ops+1 output).
+ * `x` is a cell's graph (`gcnInput`): its node types and normalised adjacency.
  */
-export class Nb201Gcn implements FlatNetwork<readonly number[]> {
+export class Gcn implements FlatNetwork<GcnInput> {
   readonly params: Float64Array;
-  private readonly adj = nb201Adjacency();
   private readonly o: { w1: number; b1: number; w2: number; b2: number; w3: number; b3: number };
-  private readonly h1: Float64Array;
-  private readonly m1: Float64Array;
-  private readonly h2: Float64Array;
+  private h1 = new Float64Array(0);
+  private m1 = new Float64Array(0);
+  private h2 = new Float64Array(0);
 
   constructor(
     private readonly types: number,
@@ -60,16 +63,13 @@ export class Nb201Gcn implements FlatNetwork<readonly number[]> {
     glorot(this.params, w1, types, width, rng);
     glorot(this.params, w2, width, width, rng);
     glorot(this.params, w3, width, 1, rng);
-    const n = NB201_GRAPH_NODES;
-    this.h1 = new Float64Array(n * width);
-    this.m1 = new Float64Array(n * width);
-    this.h2 = new Float64Array(n * width);
   }
 
-  forward(x: readonly number[]): number {
-    const { adj, width: c, params: p, o } = this;
-    const n = NB201_GRAPH_NODES;
-    if (x.length !== n || x.some((t) => t < 0 || t >= this.types)) throw new RangeError(`a GCN input is ${n} node types in 0..${this.types - 1}`);
+  forward({ types: x, adj }: GcnInput): number {
+    const { width: c, params: p, o } = this;
+    const n = x.length;
+    if (adj.length !== n * n || x.some((t) => t < 0 || t >= this.types)) throw new RangeError(`a GCN input is node types in 0..${this.types - 1} and an adjacency of ${n}×${n}`);
+    if (this.h1.length !== n * c) [this.h1, this.m1, this.h2] = [0, 1, 2].map(() => new Float64Array(n * c));
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < c; k++) {
         let z = p[o.b1 + k];
@@ -97,10 +97,11 @@ export class Nb201Gcn implements FlatNetwork<readonly number[]> {
     return out;
   }
 
-  backward(x: readonly number[], g: Float64Array, scale: (output: number) => number): number {
-    const output = this.forward(x);
-    const { adj, width: c, params: p, o } = this;
-    const n = NB201_GRAPH_NODES;
+  backward(input: GcnInput, g: Float64Array, scale: (output: number) => number): number {
+    const output = this.forward(input);
+    const { types: x, adj } = input;
+    const { width: c, params: p, o } = this;
+    const n = x.length;
     const dOut = scale(output);
     g[o.b3] += dOut;
     const dz2 = new Float64Array(n * c);

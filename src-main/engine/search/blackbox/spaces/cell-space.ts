@@ -26,3 +26,12 @@ export interface CellSpace<A> {
   key(arch: A): string;
   toGenotype(arch: A): Genotype;
 }
+
+/**
+ * A cell as a graph with ops on nodes, in topological order (the predictors' graph input): the edges
+ * are `adj[from · n + to]` (directed, from earlier to later nodes), `types[i]` is node i's type.
+ */
+export interface CellGraph {
+  types: number[];
+  adj: Float64Array;
+}

@@ -3,8 +3,10 @@ import type { Rng } from '../../../../../src-shared/model/rng';
 import { DartsSpace } from '../../../../../src-shared/model/space';
 import type { CellSpace } from './cell-space';
 
-type Kind = 'normal' | 'reduce';
-const KINDS: readonly Kind[] = ['normal', 'reduce'];
+export type DartsCellKind = 'normal' | 'reduce';
+type Kind = DartsCellKind;
+export const DARTS_CELL_KINDS: readonly Kind[] = ['normal', 'reduce'];
+const KINDS = DARTS_CELL_KINDS;
 
 /** A DARTS cell pair as DARTS's genotype lists: per intermediate node two `[op, input]`, inputs ascending. */
 export interface DartsCellPair {
@@ -23,6 +25,8 @@ export class DartsCells implements CellSpace<DartsCellPair> {
   readonly kind = 'darts' as const;
   readonly size: number;
   readonly nodes: number;
+  /** Every op (without `none`) some edge offers, in the space's order: the encodings' op alphabet. */
+  readonly opList: readonly string[];
   /** The ops (without `none`) of each supernet edge, per cell kind, in DARTS edge order. */
   private readonly edgeChoices: Record<Kind, string[][]>;
 
@@ -40,6 +44,8 @@ export class DartsCells implements CellSpace<DartsCellPair> {
       return lists;
     };
     this.edgeChoices = { normal: choices('normal'), reduce: choices('reduce') };
+    const offered = new Set(KINDS.flatMap((kind) => this.edgeChoices[kind].flat()));
+    this.opList = [...new Set([...space.ops, ...(space.edgeOps ? KINDS.flatMap((k) => space.edgeOps![k].flat()) : [])])].filter((op) => offered.has(op));
     let size = 1;
     for (const kind of KINDS) {
       for (let node = 0; node < this.nodes; node++) {
@@ -127,17 +133,46 @@ export class DartsCells implements CellSpace<DartsCellPair> {
     return Array.from({ length: node + 2 }, (_, from) => from);
   }
 
-  private ops(kind: Kind, node: number, from: number): string[] {
+  /** The ops (without `none`) the edge from `from` into intermediate node `node` offers. */
+  ops(kind: Kind, node: number, from: number): string[] {
     return this.edgeChoices[kind][(node * (node + 3)) / 2 + from];
   }
 
-  private edgeAt(edge: number): { node: number; from: number } {
+  /** Supernet edge `edge` (DARTS edge order) as the node it enters and the input it reads. */
+  edgeAt(edge: number): { node: number; from: number } {
     let node = 0;
     while (((node + 1) * (node + 4)) / 2 <= edge) node++;
     return { node, from: edge - (node * (node + 3)) / 2 };
   }
 
-  private check(arch: DartsCellPair): void {
+  /** Edges of one cell: `(nodes · (nodes + 3)) / 2`. */
+  get edgeCount(): number {
+    return this.edgeChoices.normal.length;
+  }
+
+  /**
+   * The pair a genotype of this space describes (DARTS's lists; concat must be every intermediate
+   * node). Each node's two pairs are put in ascending input order, as published genotypes (DARTS-V2)
+   * do not always list them so.
+   */
+  fromGenotype(genotype: DartsGenotype): DartsCellPair {
+    const concat = Array.from({ length: this.nodes }, (_, i) => i + 2);
+    for (const kind of KINDS) {
+      const got = genotype[`${kind}_concat`];
+      if (got.length !== concat.length || got.some((n, i) => n !== concat[i])) throw new RangeError(`${kind}_concat [${got.join(', ')}] is not [${concat.join(', ')}]: this space concatenates every intermediate node`);
+    }
+    const sorted = (pairs: [string, number][]): [string, number][] => {
+      const out = pairs.map((p) => [...p] as [string, number]);
+      for (let i = 0; i + 1 < out.length; i += 2) if (out[i][1] > out[i + 1][1]) [out[i], out[i + 1]] = [out[i + 1], out[i]];
+      return out;
+    };
+    const arch = { normal: sorted(genotype.normal), reduce: sorted(genotype.reduce) };
+    this.check(arch);
+    return arch;
+  }
+
+  /** Throws a RangeError saying what is wrong when `arch` is not a cell pair of this space. */
+  check(arch: DartsCellPair): void {
     for (const kind of KINDS) {
       const cell = arch[kind];
       if (!Array.isArray(cell) || cell.length !== 2 * this.nodes) throw new RangeError(`a ${kind} cell of this space has ${2 * this.nodes} [op, input] pairs, got ${Array.isArray(cell) ? cell.length : typeof cell}`);

@@ -31,9 +31,9 @@ export class RandomProposer<A> implements CellProposer<A> {
 }
 
 /** How the ranker sees a cell: a fresh scoring network, and the input it reads for a cell. */
-export interface RankerEncoder<A> {
-  network(rng: Rng): FlatNetwork<readonly number[]>;
-  input(arch: A): number[];
+export interface RankerEncoder<A, X = readonly number[]> {
+  network(rng: Rng): FlatNetwork<X>;
+  input(arch: A): X;
 }
 
 /** The sparse-input MLP on the space's one-hot encoding (the positions of its ones): any cell space. */
@@ -92,10 +92,10 @@ export function pyramidPairs<A>(pyramid: readonly PyramidCell<A>[], maxPairs: nu
  * unseen cells, half one-edge mutations of the five best cells (highest level, then metric), half
  * uniform; the `count` best-scored are proposed. Before any pair exists the cells are uniform.
  */
-export class RankerProposer<A> implements CellProposer<A> {
+export class RankerProposer<A, X = readonly number[]> implements CellProposer<A> {
   constructor(
     private readonly space: CellSpace<A>,
-    private readonly encoder: RankerEncoder<A>,
+    private readonly encoder: RankerEncoder<A, X>,
     private readonly options: RankerProposerOptions,
   ) {}
 

@@ -1,0 +1,39 @@
+import type { BananasPredictorConfig, PredictorKind } from '../../../../../src-shared/model/algorithms/blackbox';
+import type { CellSpace } from '../spaces/cell-space';
+import { ARCH2VEC_PREDICTOR_DEFAULTS, Arch2vecPredictor } from './arch2vec-predictor';
+import { EnsemblePredictor } from './ensemble';
+import { archFeatures, type ArchFeatures } from './features';
+import { GpPredictor, NASLIB_GP_HYPER } from './gp';
+import type { Predictor } from './predictor';
+
+export interface PredictorEntry {
+  /** What the comparison table and the docs call it. */
+  label: string;
+  /** Whether it has a "without pretraining" arm (`pretrained: false`). */
+  pretrainable: boolean;
+  create<A>(features: ArchFeatures<A>, config: BananasPredictorConfig): Predictor<A>;
+}
+
+/** Every predictor by name; the config's `kind` picks one (a kind without an entry is a type error). */
+export const PREDICTORS = {
+  mlp: { label: 'MLP ensemble (BANANAS)', pretrainable: false, create: (f, c) => new EnsemblePredictor(f, { ...c, kind: 'mlp' }) },
+  gcn: { label: 'GCN ensemble', pretrainable: false, create: (f, c) => new EnsemblePredictor(f, { ...c, kind: 'gcn' }) },
+  gp: { label: 'Gaussian process (RBF)', pretrainable: false, create: (f, c) => new GpPredictor(f, { hyper: c.gpHyper, fixed: NASLIB_GP_HYPER }) },
+  'arch2vec-frozen': {
+    label: 'arch2vec frozen + Bayesian linear',
+    pretrainable: true,
+    create: (f, c) => new Arch2vecPredictor(f, { ...ARCH2VEC_PREDICTOR_DEFAULTS, mode: 'frozen', pretrained: c.pretrained, pretrainCells: c.pretrainCells, pretrainEpochs: c.pretrainEpochs }),
+  },
+  'arch2vec-finetune': {
+    label: 'arch2vec fine-tuned + Bayesian linear',
+    pretrainable: true,
+    create: (f, c) => new Arch2vecPredictor(f, { ...ARCH2VEC_PREDICTOR_DEFAULTS, mode: 'finetune', pretrained: c.pretrained, pretrainCells: c.pretrainCells, pretrainEpochs: c.pretrainEpochs }),
+  },
+} satisfies Record<PredictorKind, PredictorEntry>;
+
+/** The predictor a config names, reading `cells` (NB201's or DARTS's) through the config's encoding. */
+export function createPredictor<A>(cells: CellSpace<A>, config: BananasPredictorConfig): Predictor<A> {
+  const entry: PredictorEntry | undefined = PREDICTORS[config.kind];
+  if (entry === undefined) throw new RangeError(`unknown predictor "${config.kind}"; choose one of ${Object.keys(PREDICTORS).join(', ')}`);
+  return entry.create(archFeatures(cells, config.encoding), config);
+}

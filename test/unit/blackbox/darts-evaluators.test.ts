@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BananasConfig, LocalSearchConfig, RegularizedEvolutionConfig, type BlackBoxConfig } from '../../../src-shared/model/algorithms/blackbox';
+import { Genotype } from '../../../src-shared/model/genotype';
+import { Rng } from '../../../src-shared/model/rng';
+import { blackBoxFactory } from '../../../src-main/engine/search/blackbox/factory';
+import { dartsCellWeights } from '../../../src-main/engine/search/blackbox/evaluators/darts-evaluators';
+import { DartsCells } from '../../../src-main/engine/search/blackbox/spaces/darts-cells';
+import { initBackends } from '../backend/compare';
+import { recordingReporter } from './fake-benchmark';
+
+/** Two cells of 4 nodes over three ops besides none, a 3-cell network of C=4: seconds per query here. */
+const SPACE = { kind: 'darts', ops: ['none', 'skip_connect', 'max_pool_3x3', 'sep_conv_3x3'], nodes: 4, layers: 3, channels: 4, stemMultiplier: 1 };
+const DATA = { dataset: { name: 'embedded', trainLimit: 400 }, batchSize: 32, batchesPerEpoch: 2, space: SPACE };
+const EVALUATORS = [
+  { kind: 'darts-train', ...DATA, epochs: 1, learningRate: 0.05 },
+  { kind: 'darts-supernet', ...DATA, supernetEpochs: 1, validBatches: 2, learningRate: 0.05 },
+];
+
+beforeAll(async () => {
+  await initBackends();
+});
+
+describe('DARTS-space evaluators', () => {
+  it("one-hot weights pick each chosen edge's op and none elsewhere", () => {
+    const cells = new DartsCells(SPACE);
+    const pair = cells.sample(new Rng(1));
+    const w = dartsCellWeights(SPACE, pair);
+    const rows = w.normal!.weights.arraySync();
+    // edge order: node 0 ← 0, 1; node 1 ← 0, 1, 2; ...; the edge (node, from) is row node(node+3)/2 + from
+    for (let node = 0; node < 4; node++) {
+      for (let from = 0; from < node + 2; from++) {
+        const chosen = pair.normal.slice(2 * node, 2 * node + 2).find(([, f]) => f === from);
+        const row = rows[(node * (node + 3)) / 2 + from];
+        expect(row[SPACE.ops.indexOf(chosen ? chosen[0] : 'none')]).toBe(1);
+        expect(row.reduce((a, b) => a + b, 0)).toBe(1);
+      }
+    }
+    w.normal!.weights.dispose();
+    w.reduce!.weights.dispose();
+  });
+
+  for (const evaluator of EVALUATORS) {
+    const configs: BlackBoxConfig[] = [
+      RegularizedEvolutionConfig.parse({ algorithm: 'rea', budget: 4, populationSize: 2, sampleSize: 2, evaluator }),
+      LocalSearchConfig.parse({ algorithm: 'ls', budget: 4, evaluator }),
+      BananasConfig.parse({ algorithm: 'bananas', budget: 4, numInit: 2, batchSize: 2, evaluator, predictor: { epochs: 10 } }),
+    ];
+    for (const config of configs) {
+      it(`${config.algorithm} completes a short search with ${evaluator.kind} and answers a DARTS genotype`, async () => {
+        const before = tf.memory().numTensors;
+        const reporter = recordingReporter();
+        const strategy = await blackBoxFactory({ config, rng: new Rng(7), reporter, resourcesDir: 'resources' });
+        let done = false;
+        while (!done) ({ done } = await strategy.step());
+        const evaluations = reporter.seen.artifacts.filter((a) => a.kind === 'evaluation');
+        expect(evaluations).toHaveLength(4);
+        for (const e of evaluations) expect(e.data.metric).toBeGreaterThanOrEqual(0);
+        const found = Genotype.parse(strategy.genotype());
+        expect(found.space).toBe('darts');
+        strategy.dispose();
+        expect(tf.memory().numTensors).toBe(before);
+      });
+    }
+  }
+});
