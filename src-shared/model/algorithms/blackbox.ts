@@ -150,7 +150,7 @@ export const LocalSearchConfig = z.object({ algorithm: z.literal('ls'), ...commo
 export type LocalSearchConfig = z.infer<typeof LocalSearchConfig>;
 
 /** The performance predictors (engine/search/blackbox/predictors/registry.ts maps each to its factory). */
-export const PREDICTOR_KINDS = ['mlp', 'gcn', 'gp', 'arch2vec-frozen', 'arch2vec-finetune'] as const;
+export const PREDICTOR_KINDS = ['mlp', 'gcn', 'gp', 'arch2vec-frozen', 'arch2vec-finetune', 'ranker'] as const;
 export type PredictorKind = (typeof PREDICTOR_KINDS)[number];
 
 export const BananasPredictorConfig = z

@@ -5,6 +5,7 @@ import { EnsemblePredictor } from './ensemble';
 import { archFeatures, type ArchFeatures } from './features';
 import { GpPredictor, NASLIB_GP_HYPER } from './gp';
 import type { Predictor } from './predictor';
+import { RankerPredictor } from './ranker-predictor';
 
 export interface PredictorEntry {
   /** What the comparison table and the docs call it. */
@@ -29,6 +30,7 @@ export const PREDICTORS = {
     pretrainable: true,
     create: (f, c) => new Arch2vecPredictor(f, { ...ARCH2VEC_PREDICTOR_DEFAULTS, mode: 'finetune', pretrained: c.pretrained, pretrainCells: c.pretrainCells, pretrainEpochs: c.pretrainEpochs }),
   },
+  ranker: { label: 'Pairwise ranker (GCN, as Rank-NOSH)', pretrainable: false, create: (f) => new RankerPredictor(f) },
 } satisfies Record<PredictorKind, PredictorEntry>;
 
 /** The predictor a config names, reading `cells` (NB201's or DARTS's) through the config's encoding. */
