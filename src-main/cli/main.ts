@@ -9,6 +9,7 @@ import { CliError, describeFailure } from './cli-error';
 import { runBenchmarkCommand } from './commands/benchmark';
 import { runLandscapeCommand } from './commands/landscape';
 import { INSPECT_USAGE, runInspectCommand } from './commands/inspect';
+import { PROXIES_USAGE, runProxiesCommand } from './commands/proxies';
 import { copyRunWeights, WEIGHTS_USAGE } from './commands/weights';
 import { EVALUATE_USAGE, hasStore, planEvaluation, runEvaluations, searchRunGenotype } from './commands/evaluate';
 import type { Nb201Dataset } from '../engine/benchmarks/nb201';
@@ -29,6 +30,7 @@ Commands:
   landscape --space nb201 --dataset cifar10 --metric val|test
                       local optima and local-search descents of the benchmark's landscape
 ${INSPECT_USAGE}
+${PROXIES_USAGE}
 ${EVALUATE_USAGE}
 ${WEIGHTS_USAGE}
 
@@ -61,6 +63,7 @@ async function withHost<T>(dataDir: string | undefined, readonly: true | undefin
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'inspect') return runInspectCommand(argv.slice(1), out); // its own options (--genotype, --channels, --layers)
+  if (argv[0] === 'proxies') return runProxiesCommand(argv.slice(1), out); // its own options (--sample, --batch, --ntk-batch)
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -12,12 +12,14 @@ import { leasesRepo, type LeasesRepo } from './leases';
 import { logsRepo, type LogsRepo } from './logs';
 import { metricsRepo, type MetricsRepo } from './metrics';
 import { checkSchemaVersion, migrate, MIGRATIONS, type Migration } from './migrations';
+import { proxyScoresRepo, type ProxyScoresRepo } from './proxy-scores';
 import { runsRepo, type RunsRepo } from './runs';
 
 export { NewerSchemaError, MIGRATIONS, type Migration } from './migrations';
 export { StoreError, isDiskFull, type StoreErrorKind } from './errors';
 export { newOwnerId, ownerProcessGone } from './owner';
 export type { ArtifactsRepo, ChangesRepo, CheckpointsRepo, ExperimentsRepo, GenotypesRepo, LeasesRepo, LogsRepo, MetricsRepo, RunsRepo };
+export type { ProxyScore, ProxyScoresRepo, ProxyScoreScope } from './proxy-scores';
 export type { ChangeBatch, ChangeCursor } from './changes';
 export type { MetricsQuery } from './metrics';
 export type { FinishStatus } from './runs';
@@ -37,6 +39,8 @@ export interface Store {
   logs: LogsRepo;
   checkpoints: CheckpointsRepo;
   changes: ChangesRepo;
+  /** Zero-cost proxy scores, a cache (issue #19). */
+  proxyScores: ProxyScoresRepo;
   close(): void;
 }
 
@@ -166,6 +170,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     logs: guard(logsRepo(db)),
     checkpoints: guard(checkpointsRepo(db)),
     changes: guard(changesRepo(db)),
+    proxyScores: guard(proxyScoresRepo(db)),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { MIGRATION_2_LEASES } from './migration-2-leases';
+import { MIGRATION_PROXIES } from './migration-proxies';
 
 /**
  * One schema change. Version N is the N-th entry of the list and brings `PRAGMA user_version`
@@ -102,6 +103,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   MIGRATION_2_LEASES,
+  MIGRATION_PROXIES,
 ];
 
 /** Thrown for a database whose schema is newer than this build knows; nothing was written to it. */
