@@ -30,7 +30,9 @@ export function batchSettingsKey(s: ProxySettings): string {
  * DARTS a search-sized NetworkCIFAR (C = 16, 8 cells); `ntk` and `thin` are TE-NAS's small
  * networks (NAS-Bench-201: C = 3, N = 1 for the NTK, C = 1, N = 1 for linear regions).
  */
-const NETWORKS: Record<Genotype['space'], Record<ProxyDefinition['network'], NetworkSize>> = {
+export type ProxyNetworkSizes = Record<Genotype['space'], Record<ProxyDefinition['network'], NetworkSize>>;
+
+export const PROXY_NETWORKS: ProxyNetworkSizes = {
   nb201: {
     full: { channels: 16, layers: 5, network: 'cifar', auxiliary: false },
     ntk: { channels: 3, layers: 1, network: 'cifar', auxiliary: false },
@@ -54,9 +56,11 @@ export class ProxyScorer {
     readonly settings: ProxySettings,
     /** The minibatch of the data-dependent proxies, TE-NAS's NTK batch, TE-NAS's crops. */
     private readonly batches: { images: Minibatch; ntk: Minibatch; crops: Minibatch },
+    private readonly networks: ProxyNetworkSizes,
   ) {}
 
-  static async create(dataset: ProxyDataset, settings: ProxySettings, resourcesDir: string): Promise<ProxyScorer> {
+  /** `networks`: the sizes to build (tests and quick looks use smaller ones than the papers'). */
+  static async create(dataset: ProxyDataset, settings: ProxySettings, resourcesDir: string, networks: ProxyNetworkSizes = PROXY_NETWORKS): Promise<ProxyScorer> {
     for (const key of ['batchSize', 'ntkBatchSize', 'regionSamples'] as const) {
       if (!Number.isInteger(settings[key]) || settings[key] < 2) throw new RangeError(`proxy setting ${key} must be an integer ≥ 2, got ${settings[key]}`);
     }
@@ -68,14 +72,14 @@ export class ProxyScorer {
       images: imageMinibatch(images, input, settings.batchSize, rng.fork('proxy-images')),
       ntk: imageMinibatch(images, input, settings.ntkBatchSize, rng.fork('proxy-images')),
       crops: cropMinibatch(images, settings.regionSamples, rng.fork('proxy-crops')),
-    });
+    }, networks);
   }
 
   /** The proxy's value for one cell (NaN or ±∞ where the proxy's own definition gives them). */
   async score(genotype: Genotype, proxy: ProxyName): Promise<number> {
     const definition = PROXIES[proxy];
     const input: ImageInput = definition.data === 'crops' ? { height: CROP_SIDE, width: CROP_SIDE, channels: 1, classes: PROXY_DATASETS[this.dataset].classes } : PROXY_DATASETS[this.dataset];
-    const network = buildEvaluationNetwork(genotype, input, NETWORKS[genotype.space][definition.network], new Rng(this.settings.seed).fork('proxy-network'));
+    const network = buildEvaluationNetwork(genotype, input, this.networks[genotype.space][definition.network], new Rng(this.settings.seed).fork('proxy-network'));
     try {
       const batch = definition.data === 'crops' ? this.batches.crops : definition.network === 'ntk' ? this.batches.ntk : this.batches.images;
       return await definition.compute(network, batch);
