@@ -66,13 +66,9 @@ export async function scoreNb201Cells(
   const cells = new Nb201Cells();
   let computedSeconds = 0;
   for (const [done, arch] of arches.entries()) {
-    const fresh: ProxyScore[] = [];
-    for (const proxy of PROXY_NAMES) {
-      if (scores.has(key(arch, proxy))) continue;
-      const started = performance.now();
-      const value = await scorer.score(cells.toGenotype(cells.fromArchString(arch)), proxy);
-      fresh.push({ cell: arch, proxy, value, seconds: (performance.now() - started) / 1000 });
-    }
+    const missing = PROXY_NAMES.filter((proxy) => !scores.has(key(arch, proxy)));
+    const computed = missing.length > 0 ? await scorer.scoreAll(cells.toGenotype(cells.fromArchString(arch)), missing) : new Map();
+    const fresh: ProxyScore[] = [...computed].map(([proxy, r]) => ({ cell: arch, proxy, value: r.value, seconds: r.seconds }));
     if (fresh.length > 0) {
       cache.put(scope, fresh);
       for (const s of fresh) {

@@ -47,8 +47,8 @@ export const PROXY_NETWORKS: ProxyNetworkSizes = {
 
 /**
  * Scores cells with zero-cost proxies: reads the images once, draws the seed's minibatches once
- * (the same for every cell, as a fair comparison needs), and builds each proxy a fresh network
- * initialized from the seed, so that no proxy sees another's side effects (running statistics).
+ * (the same for every cell, as a fair comparison needs), and builds the networks initialized from
+ * the seed (the same weights for every proxy, as the authors score one network's copies).
  */
 export class ProxyScorer {
   private constructor(
@@ -75,17 +75,42 @@ export class ProxyScorer {
     }, networks);
   }
 
-  /** The proxy's value for one cell (NaN or ±∞ where the proxy's own definition gives them). */
+  /** The proxy's value for one cell (NaN or ±∞ where the proxy's own definition gives them), on a network of its own. */
   async score(genotype: Genotype, proxy: ProxyName): Promise<number> {
-    const definition = PROXIES[proxy];
-    const input: ImageInput = definition.data === 'crops' ? { height: CROP_SIDE, width: CROP_SIDE, channels: 1, classes: PROXY_DATASETS[this.dataset].classes } : PROXY_DATASETS[this.dataset];
-    const network = buildEvaluationNetwork(genotype, input, this.networks[genotype.space][definition.network], new Rng(this.settings.seed).fork('proxy-network'));
-    try {
-      const batch = definition.data === 'crops' ? this.batches.crops : definition.network === 'ntk' ? this.batches.ntk : this.batches.images;
-      return await definition.compute(network, batch);
-    } finally {
-      network.dispose();
+    return (await this.scoreAll(genotype, [proxy])).get(proxy)!.value;
+  }
+
+  /**
+   * Several proxies of one cell, each network size built once (building NB201's network costs as
+   * much as a cheap proxy). The proxies that read only the input shape run first, in evaluation
+   * mode, on the untouched network: synflow needs the initial running statistics, which every
+   * training-mode forward moves (and which no training-mode proxy reads); weights are restored by
+   * the proxies that change them. `seconds`: the proxy's own time, its share of the build included.
+   */
+  async scoreAll(genotype: Genotype, proxies: readonly ProxyName[]): Promise<Map<ProxyName, { value: number; seconds: number }>> {
+    const results = new Map<ProxyName, { value: number; seconds: number }>();
+    const order = [...proxies].sort((a, b) => Number(PROXIES[a].data !== 'shape') - Number(PROXIES[b].data !== 'shape'));
+    for (const size of ['full', 'ntk', 'thin'] as const) {
+      const here = order.filter((p) => PROXIES[p].network === size);
+      if (here.length === 0) continue;
+      const crops = PROXIES[here[0]].data === 'crops';
+      const input: ImageInput = crops ? { height: CROP_SIDE, width: CROP_SIDE, channels: 1, classes: PROXY_DATASETS[this.dataset].classes } : PROXY_DATASETS[this.dataset];
+      const started = performance.now();
+      const network = buildEvaluationNetwork(genotype, input, this.networks[genotype.space][size], new Rng(this.settings.seed).fork('proxy-network'));
+      const buildShare = (performance.now() - started) / 1000 / here.length;
+      try {
+        for (const proxy of here) {
+          const definition = PROXIES[proxy];
+          const batch = definition.data === 'crops' ? this.batches.crops : size === 'ntk' ? this.batches.ntk : this.batches.images;
+          const t = performance.now();
+          const value = await definition.compute(network, batch);
+          results.set(proxy, { value, seconds: buildShare + (performance.now() - t) / 1000 });
+        }
+      } finally {
+        network.dispose();
+      }
     }
+    return results;
   }
 
   dispose(): void {

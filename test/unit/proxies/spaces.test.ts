@@ -53,6 +53,12 @@ describe('every proxy on cells of both spaces (real Fashion-MNIST, the backend t
     });
   }
 
+  it('scoring all proxies on shared networks gives what a fresh network per proxy gives (no proxy disturbs another)', async () => {
+    const g = cells['NB201 all 3×3 convs'];
+    const shared = await scorer.scoreAll(g, [...PROXY_NAMES].reverse()); // training-mode proxies asked for first
+    for (const proxy of PROXY_NAMES) expect(shared.get(proxy)!.value, proxy).toBe(await scorer.score(g, proxy));
+  });
+
   it('scores again to the same values (fixed seed: same weights, same images)', async () => {
     const g = cells['NB201 all 3×3 convs'];
     for (const proxy of ['snip', 'naswot', 'synflow'] as const) expect(await scorer.score(g, proxy)).toBe(await scorer.score(g, proxy));
