@@ -8,10 +8,10 @@ import { naswot } from './naswot';
 import { ntkCondition } from './ntk';
 import { snip } from './snip';
 import { synflow } from './synflow';
+import { PROXY_HIGHER_IS_BETTER, type ProxyName } from '../../../src-shared/model/proxies';
 import type { ProxyFunction } from './types';
 
-export const PROXY_NAMES = ['grad_norm', 'snip', 'grasp', 'fisher', 'synflow', 'jacob_cov', 'naswot', 'tenas_ntk', 'tenas_lr', 'params', 'flops'] as const;
-export type ProxyName = (typeof PROXY_NAMES)[number];
+export { PROXY_NAMES, isProxyName, type ProxyName } from '../../../src-shared/model/proxies';
 
 /**
  * What each proxy is computed on. `network`: the space's network at the run's size (`full`), or
@@ -24,26 +24,23 @@ export interface ProxyDefinition {
   compute: ProxyFunction;
   network: 'full' | 'ntk' | 'thin';
   data: 'images' | 'crops' | 'shape';
-  /** Whether a larger value predicts a better cell (TE-NAS's condition number: smaller is better). */
-  higherIsBetter: boolean;
   /** One line for tables and the docs. */
   summary: string;
 }
 
 export const PROXIES: Record<ProxyName, ProxyDefinition> = {
-  grad_norm: { name: 'grad_norm', compute: gradNorm, network: 'full', data: 'images', higherIsBetter: true, summary: 'Σ_layers ‖∂L/∂W‖' },
-  snip: { name: 'snip', compute: snip, network: 'full', data: 'images', higherIsBetter: true, summary: 'Σ |W ⊙ ∂L/∂W|' },
-  grasp: { name: 'grasp', compute: grasp, network: 'full', data: 'images', higherIsBetter: true, summary: 'Σ −W ⊙ Hg' },
-  fisher: { name: 'fisher', compute: fisher, network: 'full', data: 'images', higherIsBetter: true, summary: 'Σ ½ mean_n(Σ a·∂L/∂a)² per channel' },
-  synflow: { name: 'synflow', compute: synflow, network: 'full', data: 'shape', higherIsBetter: true, summary: 'Σ |θ ⊙ ∂R/∂θ|, |θ|, all-ones input' },
-  jacob_cov: { name: 'jacob_cov', compute: jacobCov, network: 'full', data: 'images', higherIsBetter: true, summary: 'input-Jacobian correlation spectrum' },
-  naswot: { name: 'naswot', compute: naswot, network: 'full', data: 'images', higherIsBetter: true, summary: 'log|det| of the ReLU-code Hamming kernel' },
-  tenas_ntk: { name: 'tenas_ntk', compute: ntkCondition, network: 'ntk', data: 'images', higherIsBetter: false, summary: 'NTK condition number λmax/λmin' },
-  tenas_lr: { name: 'tenas_lr', compute: linearRegions, network: 'thin', data: 'crops', higherIsBetter: true, summary: 'distinct ReLU codes of 3,000 crops' },
-  params: { name: 'params', compute: paramCount, network: 'full', data: 'shape', higherIsBetter: true, summary: 'trainable parameters' },
-  flops: { name: 'flops', compute: flops, network: 'full', data: 'shape', higherIsBetter: true, summary: 'multiply-adds of one image' },
+  grad_norm: { name: 'grad_norm', compute: gradNorm, network: 'full', data: 'images', summary: 'Σ_layers ‖∂L/∂W‖' },
+  snip: { name: 'snip', compute: snip, network: 'full', data: 'images', summary: 'Σ |W ⊙ ∂L/∂W|' },
+  grasp: { name: 'grasp', compute: grasp, network: 'full', data: 'images', summary: 'Σ −W ⊙ Hg' },
+  fisher: { name: 'fisher', compute: fisher, network: 'full', data: 'images', summary: 'Σ ½ mean_n(Σ a·∂L/∂a)² per channel' },
+  synflow: { name: 'synflow', compute: synflow, network: 'full', data: 'shape', summary: 'Σ |θ ⊙ ∂R/∂θ|, |θ|, all-ones input' },
+  jacob_cov: { name: 'jacob_cov', compute: jacobCov, network: 'full', data: 'images', summary: 'input-Jacobian correlation spectrum' },
+  naswot: { name: 'naswot', compute: naswot, network: 'full', data: 'images', summary: 'log|det| of the ReLU-code Hamming kernel' },
+  tenas_ntk: { name: 'tenas_ntk', compute: ntkCondition, network: 'ntk', data: 'images', summary: 'NTK condition number λmax/λmin' },
+  tenas_lr: { name: 'tenas_lr', compute: linearRegions, network: 'thin', data: 'crops', summary: 'distinct ReLU codes of 3,000 crops' },
+  params: { name: 'params', compute: paramCount, network: 'full', data: 'shape', summary: 'trainable parameters' },
+  flops: { name: 'flops', compute: flops, network: 'full', data: 'shape', summary: 'multiply-adds of one image' },
 };
 
-export function isProxyName(name: string): name is ProxyName {
-  return (PROXY_NAMES as readonly string[]).includes(name);
-}
+/** Whether a larger value of the proxy predicts a better cell. */
+export const higherIsBetter = (proxy: ProxyName): boolean => PROXY_HIGHER_IS_BETTER[proxy];

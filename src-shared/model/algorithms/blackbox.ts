@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkpointEvery } from './checkpoint-every';
 import { DatasetConfig } from '../dataset';
+import { PROXY_NAMES } from '../proxies';
 
 /**
  * Black-box NAS: random search, regularized evolution, local search and BANANAS. One step is one
@@ -80,7 +81,25 @@ export const BlackBoxEvaluatorConfig = z.discriminatedUnion('kind', [
 ]);
 export type BlackBoxEvaluatorConfig = z.infer<typeof BlackBoxEvaluatorConfig>;
 
+/**
+ * Zero-cost warm start (Abdelfattah et al., ICLR 2021, "warmup"): score `candidates` random cells
+ * with `proxy` at initialization (no training, docs/proxies.md) and query them best-first before
+ * the strategy's own choices: random search's first queries, regularized evolution's initial
+ * population, BANANAS's initial cells.
+ */
+export const WarmStartConfig = z
+  .object({
+    proxy: z.enum(PROXY_NAMES),
+    candidates: z.number().int().min(1).max(100_000).default(100),
+    /** Images per proxy minibatch (data-dependent proxies). */
+    batchSize: z.number().int().min(2).max(1024).default(8),
+  })
+  .strict();
+export type WarmStartConfig = z.infer<typeof WarmStartConfig>;
+
 const common = {
+  /** Absent: no warm start. */
+  warmStart: WarmStartConfig.optional(),
   name: z.string().max(200).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   /** Steps between checkpoints (absent: the family's default, docs/checkpoints.md). */
@@ -128,6 +147,8 @@ export const BananasConfig = z
     numCandidates: z.number().int().min(1).max(100_000).default(100),
     numArchesToMutate: z.number().int().min(1).max(100_000).default(2),
     predictor: BananasPredictorConfig.prefault({}),
+    /** A zero-cost proxy appended to the predictor's input (its quartile among the cells fitted on, one-hot); absent: none. */
+    proxyFeature: z.enum(PROXY_NAMES).optional(),
   })
   .strict();
 export type BananasConfig = z.infer<typeof BananasConfig>;

@@ -16,6 +16,7 @@ import { TabularEvaluator } from './evaluators/tabular-evaluator';
 import { TrainingEvaluator } from './evaluators/training-evaluator';
 import { loadTrainingData } from './evaluators/nb201-training';
 import { createSupernetEvaluator } from './evaluators/supernet-evaluator';
+import { proxyDatasetOf, proxyRankedCells } from './warm-start';
 
 /**
  * The evaluator a config asks for, and the cell space it evaluates (the whole NB201 space for the
@@ -84,5 +85,11 @@ export const blackBoxFactory: StrategyFactory<BlackBoxConfig> = async (ctx: Stra
   const { evaluator, cells } = await createEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
   const log = new QueryLog(cells, evaluator, ctx.reporter, ctx.config.budget);
   ctx.reporter.log('info', `${ctx.config.algorithm} on ${evaluator.name}: ${log.limit} queries`);
-  return createBlackBoxStrategy(ctx.config, log, ctx.rng, ctx.reporter);
+  const strategy = createBlackBoxStrategy(ctx.config, log, ctx.rng, ctx.reporter);
+  const warm = ctx.config.warmStart;
+  if (warm) {
+    const dataset = proxyDatasetOf(ctx.config.evaluator);
+    strategy.setWarmStart(await proxyRankedCells(cells, warm, dataset, ctx.resourcesDir, ctx.config.seed, ctx.rng.fork('warm-start'), ctx.reporter));
+  }
+  return strategy;
 };

@@ -24,7 +24,7 @@ export interface BananasOptions {
 
 /**
  * BANANAS (White, Neiswanger and Savani, AAAI 2021), with NASLib's defaults: after `numInit` random
- * queries, repeat: train an ensemble predictor on every queried cell, generate candidates, score them
+ * queries (the warm-start cells first, if any), repeat: train an ensemble predictor on every queried cell, generate candidates, score them
  * with the acquisition function, and query the best `batchSize` of them. Candidates exclude cells
  * already queried and repeat none (as the authors' naszilla code does); when mutation yields fewer
  * than `batchSize` of them, random unseen cells fill the batch up.
@@ -63,7 +63,7 @@ export class Bananas extends BlackBoxStrategy<number> {
 
   protected async advance(): Promise<void> {
     if (this.log.used < this.options.numInit) {
-      const arch = this.unseenSample(new Set());
+      const arch = this.nextWarm() ?? this.unseenSample(new Set());
       if (arch !== null) await this.log.query(arch);
       return;
     }
