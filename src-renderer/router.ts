@@ -3,6 +3,7 @@ import CompareView from './views/CompareView.vue';
 import ExperimentsView from './views/ExperimentsView.vue';
 import GenotypeView from './views/GenotypeView.vue';
 import NewRunView from './views/NewRunView.vue';
+import ProxiesView from './views/ProxiesView.vue';
 import RunDashboardView from './views/RunDashboardView.vue';
 import SearchSpacesView from './views/SearchSpacesView.vue';
 
@@ -26,6 +27,7 @@ export function createAppRouter() {
       { path: '/spaces', name: 'spaces', component: SearchSpacesView },
       { path: '/genotypes', name: 'genotypes', component: GenotypeView },
       { path: '/compare', name: 'compare', component: CompareView },
+      { path: '/proxies', name: 'proxies', component: ProxiesView },
       { path: '/:rest(.*)*', redirect: '/experiments' },
     ],
   });

@@ -3,6 +3,7 @@ import { RunConfig } from './model/run-config';
 import { ArtifactRecord, Experiment, GenotypeRecord, LogLine, MetricSeries, Run } from './model/records';
 import { MetricPoint } from './model/metrics';
 import { Genotype } from './model/genotype';
+import { ProxyScope, ProxyTable } from './model/proxies';
 
 /**
  * THE typed contract between the renderer (or any client) and main: every request channel with its
@@ -50,6 +51,8 @@ export const GenotypeImport = z.object({
 export type GenotypeImport = z.infer<typeof GenotypeImport>;
 
 export const requests = {
+  /** Zero-cost proxy scores cached by the `proxies` command (docs/proxies.md); absent scope: the one with most cells. */
+  'proxies.table': { request: z.object({ scope: ProxyScope.optional() }).strict(), response: ProxyTable },
   'app.info': { request: Empty, response: AppInfo },
 
   'experiments.list': { request: Empty, response: z.array(Experiment) },

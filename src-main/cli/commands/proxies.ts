@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { Rng } from '../../../src-shared/model/rng';
 import { selectBackend } from '../../engine/backend/select';
 import { loadNb201, NB201_DATASETS, type Nb201Table } from '../../engine/benchmarks/nb201';
-import { correlateWithTables, type TableCorrelation } from '../../engine/proxies/correlation';
+import { proxyCorrelationRows, type ProxyScores, type TableCorrelation } from '../../engine/proxies/correlation';
 import { describeProxyData, isProxyDataset, type ProxyDataset } from '../../engine/proxies/data';
 import { PROXY_NAMES, type ProxyName } from '../../engine/proxies/registry';
 import { batchSettingsKey, DEFAULT_PROXY_SETTINGS, ProxyScorer, type ProxySettings } from '../../engine/proxies/scorer';
@@ -84,15 +84,10 @@ export async function scoreNb201Cells(
 /** The report of scored cells against the benchmark tables. */
 export function proxyReport(base: Omit<ProxyReport, 'scores' | 'rows' | 'computedSeconds'>, scores: Map<string, ProxyScore>, tables: readonly Nb201Table[], computedSeconds: number): ProxyReport {
   const cells = new Nb201Cells();
-  const indices = base.cells.map((arch) => cells.fromArchString(arch));
-  const all = {} as Record<ProxyName, number[]>;
-  const rows = PROXY_NAMES.map((proxy): ProxyReportRow => {
-    const found = base.cells.map((arch) => scores.get(`${proxy}\u0000${arch}`)!);
-    const values = found.map((s) => s.value);
-    all[proxy] = values;
-    const { used, tables: correlations } = correlateWithTables(indices, values, tables);
-    return { proxy, secondsPerCell: found.reduce((t, s) => t + s.seconds, 0) / found.length, used, tables: correlations };
-  });
+  const found = Object.fromEntries(PROXY_NAMES.map((proxy) => [proxy, base.cells.map((arch) => scores.get(`${proxy}\u0000${arch}`)!)])) as Record<ProxyName, ProxyScore[]>;
+  const byProxy = new Map<ProxyName, ProxyScores>(PROXY_NAMES.map((p) => [p, { values: found[p].map((s) => s.value), seconds: found[p].map((s) => s.seconds) }]));
+  const rows = proxyCorrelationRows(base.cells.map((arch) => cells.fromArchString(arch)), byProxy, tables) as ProxyReportRow[];
+  const all = Object.fromEntries(PROXY_NAMES.map((p) => [p, byProxy.get(p)!.values])) as Record<ProxyName, number[]>;
   return { ...base, scores: all, rows, computedSeconds };
 }
 

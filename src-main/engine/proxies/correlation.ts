@@ -55,3 +55,21 @@ export function correlateWithTables(cells: readonly number[], values: readonly n
   };
   return { used: keep.length, tables: tables.map((t) => ({ dataset: t.dataset, val: pair(t.val), test: pair(t.test) })) };
 }
+
+/** A proxy's scores over cells, with what computing them cost. */
+export interface ProxyScores {
+  values: readonly number[];
+  seconds: readonly number[];
+}
+
+/** One row per proxy: its mean seconds per cell and its correlations with each table (`cells`: NAS-Bench-201 indices). */
+export function proxyCorrelationRows(
+  cells: readonly number[],
+  scores: ReadonlyMap<string, ProxyScores>,
+  tables: readonly Nb201Table[],
+): { proxy: string; secondsPerCell: number; used: number; tables: TableCorrelation[] }[] {
+  return [...scores].map(([proxy, s]) => {
+    const { used, tables: correlations } = correlateWithTables(cells, s.values, tables);
+    return { proxy, secondsPerCell: s.seconds.reduce((t, x) => t + x, 0) / Math.max(1, s.seconds.length), used, tables: correlations };
+  });
+}
