@@ -50,3 +50,37 @@ describe('zero-cost warm start of the black-box searches', () => {
     expect(rea).toEqual(random);
   });
 });
+
+describe('a zero-cost proxy as an extra input of BANANAS’s predictor', () => {
+  it('runs BANANAS to its budget with the params quartile appended to the path encoding, leaving no tensor behind', async () => {
+    const config = RunConfig.parse({
+      algorithm: 'bananas',
+      budget: 6,
+      seed: 2,
+      numInit: 4,
+      batchSize: 2,
+      numCandidates: 6,
+      proxyFeature: 'params',
+      predictor: { ensembleSize: 1, epochs: 5 },
+    });
+    const reporter = recordingReporter();
+    const before = tf.memory().numTensors;
+    const strategy = (await blackBoxFactory({ config, rng: new Rng(2), reporter, resourcesDir: 'resources' } as never)) as BlackBoxStrategy;
+    let done = false;
+    while (!done) ({ done } = await strategy.step());
+    strategy.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(new Set(reporter.seen.evaluations.map((e) => e.arch)).size).toBe(6);
+  });
+
+  it('the feature is the quartile among the fitted cells: 4 cells of growing parameter count fill bins 0, 1, 2, 3', async () => {
+    const { ProxyQuartileFeature } = await import('../../../src-main/engine/search/blackbox/proxy-feature');
+    const cells = new Nb201Cells();
+    const archs = ['|none~0|+|none~0|none~1|+|none~0|none~1|none~2|', '|nor_conv_1x1~0|+|none~0|none~1|+|none~0|none~1|none~2|', '|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|', '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|'].map((a) => cells.fromArchString(a));
+    const feature = await ProxyQuartileFeature.create('params', cells, 'cifar10', 'resources', 0);
+    await feature.prepare(archs, []);
+    // No conv < one 1×1 conv < one 3×3 conv < six 3×3 convs: 0, 1, 2 and 3 of the 4 values lie below each.
+    expect(archs.map((a) => feature.ones(a))).toEqual([[0], [1], [2], [3]]);
+    feature.dispose();
+  });
+});

@@ -17,6 +17,7 @@ import { TrainingEvaluator } from './evaluators/training-evaluator';
 import { loadTrainingData } from './evaluators/nb201-training';
 import { createSupernetEvaluator } from './evaluators/supernet-evaluator';
 import { proxyDatasetOf, proxyRankedCells } from './warm-start';
+import { ProxyQuartileFeature } from './proxy-feature';
 
 /**
  * The evaluator a config asks for, and the cell space it evaluates (the whole NB201 space for the
@@ -62,7 +63,7 @@ export const STRATEGY_SPACES = {
  * The strategy a config names, over a query log that already holds its evaluator and budget;
  * refuses a cell space the strategy does not support.
  */
-export function createBlackBoxStrategy<A>(config: BlackBoxConfig, log: QueryLog<A>, rng: Rng, reporter: Reporter): BlackBoxStrategy<A> {
+export function createBlackBoxStrategy<A>(config: BlackBoxConfig, log: QueryLog<A>, rng: Rng, reporter: Reporter, proxyFeature?: ProxyQuartileFeature): BlackBoxStrategy<A> {
   const supported: readonly CellSpaceKind[] = STRATEGY_SPACES[config.algorithm];
   if (!supported.includes(log.cells.kind)) {
     throw new RangeError(`${config.algorithm} searches the ${supported.join(' and ')} cell space${supported.length > 1 ? 's' : ''}, not ${log.cells.kind}: pick another algorithm`);
@@ -76,7 +77,7 @@ export function createBlackBoxStrategy<A>(config: BlackBoxConfig, log: QueryLog<
       return new LocalSearch(log, rng, reporter);
     case 'bananas':
       // Bananas.spaces is nb201 alone, whose cells are indices: A is number here.
-      return new Bananas(log as unknown as QueryLog<number>, rng, reporter, config) as unknown as BlackBoxStrategy<A>;
+      return new Bananas(log as unknown as QueryLog<number>, rng, reporter, config, proxyFeature) as unknown as BlackBoxStrategy<A>;
   }
 }
 
@@ -85,10 +86,14 @@ export const blackBoxFactory: StrategyFactory<BlackBoxConfig> = async (ctx: Stra
   const { evaluator, cells } = await createEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
   const log = new QueryLog(cells, evaluator, ctx.reporter, ctx.config.budget);
   ctx.reporter.log('info', `${ctx.config.algorithm} on ${evaluator.name}: ${log.limit} queries`);
-  const strategy = createBlackBoxStrategy(ctx.config, log, ctx.rng, ctx.reporter);
+  const dataset = proxyDatasetOf(ctx.config.evaluator);
+  const feature =
+    ctx.config.algorithm === 'bananas' && ctx.config.proxyFeature
+      ? await ProxyQuartileFeature.create(ctx.config.proxyFeature, cells, dataset, ctx.resourcesDir, ctx.config.seed)
+      : undefined;
+  const strategy = createBlackBoxStrategy(ctx.config, log, ctx.rng, ctx.reporter, feature);
   const warm = ctx.config.warmStart;
   if (warm) {
-    const dataset = proxyDatasetOf(ctx.config.evaluator);
     strategy.setWarmStart(await proxyRankedCells(cells, warm, dataset, ctx.resourcesDir, ctx.config.seed, ctx.rng.fork('warm-start'), ctx.reporter));
   }
   return strategy;

@@ -16,6 +16,12 @@ export interface PredictorOptions {
   learningRate: number;
 }
 
+/** Extra one-hot inputs appended after the encoding's (BANANAS's zero-cost proxy feature): `size` of them, `ones` the active ones of a cell. */
+export interface ExtraInputs {
+  size: number;
+  ones(arch: number): number[];
+}
+
 export interface Prediction {
   mean: Float64Array;
   /** Standard deviation over the ensemble's members (population form, as numpy's std). */
@@ -35,13 +41,20 @@ export class EnsemblePredictor {
   constructor(
     private readonly cells: Nb201Cells,
     private readonly options: PredictorOptions,
+    private readonly extra?: ExtraInputs,
   ) {
+    if (extra && options.kind === 'gcn') throw new RangeError('extra predictor inputs go to the MLP; the GCN reads the cell graph only');
     if (options.ensembleSize < 1) throw new RangeError(`ensembleSize must be at least 1, got ${options.ensembleSize}`);
   }
 
   encode(arch: number): number[] {
     if (this.options.kind === 'gcn') return [0, ...this.cells.edgeOps(arch).map((d) => d + 1), this.cells.ops.length + 1];
-    return this.options.encoding === 'path' ? this.cells.pathOnes(arch) : this.cells.adjacencyOnes(arch);
+    const base = this.options.encoding === 'path' ? this.cells.pathOnes(arch) : this.cells.adjacencyOnes(arch);
+    return this.extra ? [...base, ...this.extra.ones(arch).map((i) => this.baseInputs + i)] : base;
+  }
+
+  private get baseInputs(): number {
+    return this.options.encoding === 'path' ? this.cells.pathLength : this.cells.adjacencyLength;
   }
 
   fit(archs: readonly number[], ys: readonly number[], rng: Rng): void {
@@ -73,9 +86,8 @@ export class EnsemblePredictor {
   }
 
   private network(rng: Rng): FlatNetwork<readonly number[]> {
-    const { kind, encoding, hidden } = this.options;
+    const { kind, hidden } = this.options;
     if (kind === 'gcn') return new Nb201Gcn(this.cells.ops.length + 2, hidden[0], rng);
-    const inputs = encoding === 'path' ? this.cells.pathLength : this.cells.adjacencyLength;
-    return new SparseInputMlp(inputs, hidden, rng);
+    return new SparseInputMlp(this.baseInputs + (this.extra?.size ?? 0), hidden, rng);
   }
 }

@@ -7,6 +7,7 @@ import { Nb201Cells } from '../spaces/nb201-cells';
 import { BlackBoxStrategy } from './base';
 import { EnsemblePredictor, type PredictorOptions } from '../predictors/ensemble';
 import type { QueryLog } from '../query-log';
+import type { ProxyQuartileFeature } from '../proxy-feature';
 
 export interface BananasOptions {
   /** Random cells queried before the first predictor is trained. */
@@ -40,13 +41,15 @@ export class Bananas extends BlackBoxStrategy<number> {
     rng: Rng,
     reporter: Reporter,
     private readonly options: BananasOptions,
+    /** A zero-cost proxy as an extra predictor input; absent: the encoding alone. */
+    private readonly proxyFeature?: ProxyQuartileFeature,
   ) {
     super(log, rng, reporter, 'BANANAS');
     for (const key of ['numInit', 'batchSize', 'numCandidates', 'numArchesToMutate'] as const) {
       if (!Number.isInteger(options[key]) || options[key] < 1) throw new RangeError(`BANANAS ${key} must be a positive integer, got ${options[key]}`);
     }
     if (!(log.cells instanceof Nb201Cells)) throw new RangeError(`BANANAS searches the nb201 cell space only (its predictors read NB201's path encoding), not ${log.cells.kind}`);
-    this.predictor = new EnsemblePredictor(log.cells, options.predictor);
+    this.predictor = new EnsemblePredictor(log.cells, options.predictor, proxyFeature);
   }
 
   /**
@@ -68,24 +71,32 @@ export class Bananas extends BlackBoxStrategy<number> {
       return;
     }
     this.queue = this.queue.filter((a) => !this.log.has(a));
-    if (this.queue.length === 0) this.queue = this.nextBatch();
+    if (this.queue.length === 0) this.queue = await this.nextBatch();
     const arch = this.queue.shift();
     if (arch !== undefined) await this.log.query(arch);
   }
 
   /** The cells to query next, best acquisition value first. */
-  private nextBatch(): number[] {
+  private async nextBatch(): Promise<number[]> {
     const done = this.log.entries();
+    const fitted = done.map((q) => q.arch);
+    await this.proxyFeature?.prepare(fitted, []);
     this.predictor.fit(
-      done.map((q) => q.arch),
+      fitted,
       done.map((q) => q.metric),
       this.rng,
     );
     const candidates = this.candidates();
+    await this.proxyFeature?.prepare(fitted, candidates);
     const best = (this.log.incumbent ?? done[0]).metric;
     const scores = acquire(this.options.acquisition, this.predictor.predict(candidates), best, this.rng);
     const order = candidates.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);
     return order.slice(0, this.options.batchSize).map((i) => candidates[i]);
+  }
+
+  override dispose(): void {
+    this.proxyFeature?.dispose();
+    super.dispose();
   }
 
   private candidates(): number[] {
