@@ -4,6 +4,7 @@ import ExperimentsView from './views/ExperimentsView.vue';
 import GenotypeView from './views/GenotypeView.vue';
 import NewRunView from './views/NewRunView.vue';
 import PredictorsView from './views/PredictorsView.vue';
+import ProxiesView from './views/ProxiesView.vue';
 import RunDashboardView from './views/RunDashboardView.vue';
 import SearchSpacesView from './views/SearchSpacesView.vue';
 
@@ -28,6 +29,7 @@ export function createAppRouter() {
       { path: '/genotypes', name: 'genotypes', component: GenotypeView },
       { path: '/compare', name: 'compare', component: CompareView },
       { path: '/predictors', name: 'predictors', component: PredictorsView },
+      { path: '/proxies', name: 'proxies', component: ProxiesView },
       { path: '/:rest(.*)*', redirect: '/experiments' },
     ],
   });

@@ -8,6 +8,7 @@ import { StudyRequest, StudyRow } from './model/study';
 import { RunAnnotation, RunGroupsPage, RunGroupsQuery, RunRepeat, RunsPage, RunsQuery } from './model/run-browser';
 import { SavedSpace, SpaceName } from './model/saved-space';
 import { SearchSpace } from './model/space';
+import { ProxyScope, ProxyTable } from './model/proxies';
 
 /**
  * THE typed contract between the renderer (or any client) and main: every request channel with its
@@ -55,6 +56,8 @@ export const GenotypeImport = z.object({
 export type GenotypeImport = z.infer<typeof GenotypeImport>;
 
 export const requests = {
+  /** Zero-cost proxy scores cached by the `proxies` command (docs/proxies.md); absent scope: the one with most cells. */
+  'proxies.table': { request: z.object({ scope: ProxyScope.optional() }).strict(), response: ProxyTable },
   'app.info': { request: Empty, response: AppInfo },
 
   'experiments.list': { request: Empty, response: z.array(Experiment) },

@@ -11,6 +11,7 @@ import { runBenchmarkCommand } from './commands/benchmark';
 import { runLandscapeCommand } from './commands/landscape';
 import { PREDICTORS_USAGE, runPredictorsCommand } from './commands/predictors';
 import { INSPECT_USAGE, runInspectCommand } from './commands/inspect';
+import { PROXIES_USAGE, runProxiesCommand } from './commands/proxies';
 import { copyRunWeights, WEIGHTS_USAGE } from './commands/weights';
 import { EVALUATE_USAGE, hasStore, planEvaluation, runEvaluations, searchRunGenotype } from './commands/evaluate';
 import type { Nb201Dataset } from '../engine/benchmarks/nb201';
@@ -36,6 +37,7 @@ Commands:
                       local optima and local-search descents of the benchmark's landscape
 ${PREDICTORS_USAGE}
 ${INSPECT_USAGE}
+${PROXIES_USAGE}
 ${EVALUATE_USAGE}
 ${STUDY_USAGE}
 ${WEIGHTS_USAGE}
@@ -64,6 +66,7 @@ function seedArg(value: string | undefined): number | undefined {
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'inspect') return runInspectCommand(argv.slice(1), out); // its own options (--genotype, --channels, --layers)
   if (argv[0] === 'study') return runStudyCommand(argv.slice(1), out); // its own options and defaults (--strategies, --seeds)
+  if (argv[0] === 'proxies') return runProxiesCommand(argv.slice(1), out); // its own options (--sample, --batch, --ntk-batch)
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

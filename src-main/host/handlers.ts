@@ -4,6 +4,7 @@ import { formatDartsPython, formatGenotypeJson, genotypeKey, GenotypeFormatError
 import { countNetworkCifarParams } from '../../src-shared/model/param-count';
 import { SpaceNameTakenError, type Store } from '../store';
 import { HostError } from './host-error';
+import { proxyTable } from './proxy-table';
 import type { RunManager } from './run-manager';
 import type { StudyService } from './study';
 import { repeatRun } from './run-repeat';
@@ -26,6 +27,7 @@ function found<T>(value: T | null, what: string, field = 'id'): T {
 export function createHandlers({ store, runs, studies, appInfo }: HandlerDeps): Handlers {
   return {
     'app.info': () => appInfo(),
+    'proxies.table': (r) => proxyTable(store, r.scope),
 
     'experiments.list': () => store.experiments.list(),
     'experiments.create': (r) => store.experiments.create(r),

@@ -13,6 +13,7 @@ import { leasesRepo, type LeasesRepo } from './leases';
 import { logsRepo, type LogsRepo } from './logs';
 import { metricsRepo, type MetricsRepo } from './metrics';
 import { checkSchemaVersion, migrate, MIGRATIONS, type Migration } from './migrations';
+import { proxyScoresRepo, type ProxyScoresRepo } from './proxy-scores';
 import { runsRepo, type RunsRepo } from './runs';
 import { runAnnotationsRepo, type RunAnnotationsRepo } from './run-annotations';
 import { runQueryRepo, type RunQueryRepo } from './run-query';
@@ -23,6 +24,7 @@ export { StoreError, isDiskFull, type StoreErrorKind } from './errors';
 export { newOwnerId, ownerProcessGone } from './owner';
 export type { ArtifactsRepo, BenchmarkResultsRepo, ChangesRepo, CheckpointsRepo, ExperimentsRepo, GenotypesRepo, LeasesRepo, LogsRepo, MetricsRepo, RunsRepo };
 export type { RunAnnotationsRepo, RunQueryRepo };
+export type { ProxyScore, ProxyScoresRepo, ProxyScoreScope } from './proxy-scores';
 export type { ChangeBatch, ChangeCursor } from './changes';
 export type { MetricsQuery } from './metrics';
 export type { FinishStatus } from './runs';
@@ -50,6 +52,8 @@ export interface Store {
   spaces: SpacesRepo;
   /** Saved predictor and strategy comparisons (the Predictors view). */
   benchmarkResults: BenchmarkResultsRepo;
+  /** Zero-cost proxy scores, a cache (issue #19). */
+  proxyScores: ProxyScoresRepo;
   close(): void;
 }
 
@@ -183,6 +187,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     runAnnotations: guard(runAnnotationsRepo(db)),
     spaces: guard(spacesRepo(db)),
     benchmarkResults: guard(benchmarkResultsRepo(db)),
+    proxyScores: guard(proxyScoresRepo(db)),
     close: () => db.close(),
   };
 }

@@ -4,6 +4,7 @@ import { MIGRATION_RUN_BROWSER } from './migration-run-browser';
 import { MIGRATION_SPACES } from './migration-spaces';
 import { MIGRATION_METRIC_TIME } from './migration-metric-time';
 import { MIGRATION_BENCHMARK_RESULTS } from './migration-benchmark-results';
+import { MIGRATION_PROXIES } from './migration-proxies';
 
 /**
  * One schema change. Version N is the N-th entry of the list and brings `PRAGMA user_version`
@@ -110,6 +111,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_SPACES,
   MIGRATION_METRIC_TIME,
   MIGRATION_BENCHMARK_RESULTS,
+  MIGRATION_PROXIES,
 ];
 
 /** Thrown for a database whose schema is newer than this build knows; nothing was written to it. */

@@ -23,7 +23,7 @@ const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
  * depthwise one): |y|·|filter|/C_out; a matrix product [M, K]·[K, N] costs M·K·N = |a|·N. Pooling,
  * batch norm, ReLU and additions are not counted, as papers leave them out.
  */
-export async function countMultiplyAdds(network: EvaluationNetwork): Promise<number> {
+export async function countMultiplyAdds(network: Pick<EvaluationNetwork, 'input' | 'mode' | 'forward'>): Promise<number> {
   const { height, width, channels } = network.input;
   const wasTraining = network.mode.training;
   const x = tf.zeros([1, height, width, channels]) as tf.Tensor4D;

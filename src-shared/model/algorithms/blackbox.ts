@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkpointEvery } from './checkpoint-every';
 import { DatasetConfig } from '../dataset';
 import { DartsSpace } from '../space';
+import { PROXY_NAMES } from '../proxies';
 
 /**
  * Black-box NAS: random search, regularized evolution, local search and BANANAS. One step is one
@@ -123,7 +124,25 @@ export const BlackBoxEvaluatorConfig = z
   .meta({ title: 'Evaluator', description: 'how a cell is scored: NAS-Bench-201\'s table, training from scratch, or a supernet trained once; darts-*: the DARTS cell space' });
 export type BlackBoxEvaluatorConfig = z.infer<typeof BlackBoxEvaluatorConfig>;
 
+/**
+ * Zero-cost warm start (Abdelfattah et al., ICLR 2021, "warmup"): score `candidates` random cells
+ * with `proxy` at initialization (no training, docs/proxies.md) and query them best-first before
+ * the strategy's own choices: random search's first queries, regularized evolution's initial
+ * population, BANANAS's initial cells.
+ */
+export const WarmStartConfig = z
+  .object({
+    proxy: z.enum(PROXY_NAMES),
+    candidates: z.number().int().min(1).max(100_000).default(100),
+    /** Images per proxy minibatch (data-dependent proxies). */
+    batchSize: z.number().int().min(2).max(1024).default(8),
+  })
+  .strict();
+export type WarmStartConfig = z.infer<typeof WarmStartConfig>;
+
 const common = {
+  /** Absent: no warm start. */
+  warmStart: WarmStartConfig.optional(),
   name: z.string().max(200).optional(),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0).meta({ title: 'Seed', description: 'the only source of the run\'s randomness: the same seed repeats the run' }),
   /** Steps between checkpoints (absent: the family's default, docs/checkpoints.md). */
@@ -189,6 +208,8 @@ export const BananasConfig = z
     numCandidates: z.number().int().min(1).max(100_000).default(100).meta({ title: 'Candidates per round' }),
     numArchesToMutate: z.number().int().min(1).max(100_000).default(2).meta({ title: 'Best cells mutated per round' }),
     predictor: BananasPredictorConfig.prefault({}),
+    /** A zero-cost proxy appended to the predictor's input (its quartile among the cells fitted on, one-hot); absent: none. */
+    proxyFeature: z.enum(PROXY_NAMES).optional(),
   })
   .strict();
 export type BananasConfig = z.infer<typeof BananasConfig>;

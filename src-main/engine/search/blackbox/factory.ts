@@ -18,6 +18,8 @@ import { TabularEvaluator } from './evaluators/tabular-evaluator';
 import { TrainingEvaluator } from './evaluators/training-evaluator';
 import { loadTrainingData } from './evaluators/nb201-training';
 import { createSupernetEvaluator } from './evaluators/supernet-evaluator';
+import { proxyDatasetOf, proxyRankedCells } from './warm-start';
+import { ProxyQuartileFeature } from './proxy-feature';
 
 /**
  * The evaluator a config asks for, and the cell space it evaluates (the whole NB201 space for the
@@ -73,7 +75,7 @@ export const STRATEGY_SPACES = {
  * The strategy a config names, over a query log that already holds its evaluator and budget;
  * refuses a cell space the strategy does not support.
  */
-export function createBlackBoxStrategy<A>(config: BlackBoxConfig, log: QueryLog<A>, rng: Rng, reporter: Reporter): BlackBoxStrategy<A> {
+export function createBlackBoxStrategy<A>(config: BlackBoxConfig, log: QueryLog<A>, rng: Rng, reporter: Reporter, proxyFeature?: ProxyQuartileFeature<A>): BlackBoxStrategy<A> {
   const supported: readonly CellSpaceKind[] = STRATEGY_SPACES[config.algorithm];
   if (!supported.includes(log.cells.kind)) {
     throw new RangeError(`${config.algorithm} searches the ${supported.join(' and ')} cell space${supported.length > 1 ? 's' : ''}, not ${log.cells.kind}: pick another algorithm`);
@@ -86,14 +88,26 @@ export function createBlackBoxStrategy<A>(config: BlackBoxConfig, log: QueryLog<
     case 'ls':
       return new LocalSearch(log, rng, reporter);
     case 'bananas':
-      return new Bananas(log, rng, reporter, config);
+      return new Bananas(log, rng, reporter, config, proxyFeature);
   }
 }
 
 /** The engine's entry point for every black-box algorithm. */
 export const blackBoxFactory: StrategyFactory<BlackBoxConfig> = async (ctx: StrategyContext<BlackBoxConfig>) => {
   const { evaluator, cells } = await createEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
-  const log = new QueryLog<unknown>(cells as CellSpace<unknown>, evaluator, ctx.reporter, ctx.config.budget);
+  // NB201's or the DARTS space's cells: the strategy is generic in them.
+  const space = cells as CellSpace<unknown>;
+  const log = new QueryLog<unknown>(space, evaluator, ctx.reporter, ctx.config.budget);
   ctx.reporter.log('info', `${ctx.config.algorithm} on ${evaluator.name}: ${log.limit} queries`);
-  return createBlackBoxStrategy(ctx.config, log, ctx.rng, ctx.reporter);
+  const dataset = proxyDatasetOf(ctx.config.evaluator);
+  const feature =
+    ctx.config.algorithm === 'bananas' && ctx.config.proxyFeature
+      ? await ProxyQuartileFeature.create(ctx.config.proxyFeature, space, dataset, ctx.resourcesDir, ctx.config.seed)
+      : undefined;
+  const strategy = createBlackBoxStrategy(ctx.config, log, ctx.rng, ctx.reporter, feature);
+  const warm = ctx.config.warmStart;
+  if (warm) {
+    strategy.setWarmStart(await proxyRankedCells(space, warm, dataset, ctx.resourcesDir, ctx.config.seed, ctx.rng.fork('warm-start'), ctx.reporter));
+  }
+  return strategy;
 };

@@ -65,3 +65,14 @@ function dartsFeatures(cells: DartsCells, encoding: EncodingKind): ArchFeatures<
     graphs: (arch) => enc.graphs(arch),
   };
 }
+
+/** Extra one-hot inputs appended after a cell's encoding (BANANAS's zero-cost proxy feature): `size` of them, `ones` a cell's active ones. */
+export interface ExtraOnes<A> {
+  readonly size: number;
+  ones(arch: A): number[];
+}
+
+/** The features with `extra`'s inputs after the encoding's: the 0/1-encoding predictors (MLP, GP) read them; the graph ones do not. */
+export function withExtraOnes<A>(features: ArchFeatures<A>, extra: ExtraOnes<A>): ArchFeatures<A> {
+  return { ...features, length: features.length + extra.size, ones: (arch) => [...features.ones(arch), ...extra.ones(arch).map((i) => features.length + i)] };
+}

@@ -2,7 +2,7 @@ import type { BananasPredictorConfig, PredictorKind } from '../../../../../src-s
 import type { CellSpace } from '../spaces/cell-space';
 import { ARCH2VEC_PREDICTOR_DEFAULTS, Arch2vecPredictor } from './arch2vec-predictor';
 import { EnsemblePredictor } from './ensemble';
-import { archFeatures, type ArchFeatures } from './features';
+import { archFeatures, withExtraOnes, type ArchFeatures, type ExtraOnes } from './features';
 import { GpPredictor, NASLIB_GP_HYPER } from './gp';
 import type { Predictor } from './predictor';
 import { RankerPredictor } from './ranker-predictor';
@@ -33,9 +33,13 @@ export const PREDICTORS = {
   ranker: { label: 'Pairwise ranker (GCN, as Rank-NOSH)', pretrainable: false, create: (f) => new RankerPredictor(f) },
 } satisfies Record<PredictorKind, PredictorEntry>;
 
-/** The predictor a config names, reading `cells` (NB201's or DARTS's) through the config's encoding. */
-export function createPredictor<A>(cells: CellSpace<A>, config: BananasPredictorConfig): Predictor<A> {
+/**
+ * The predictor a config names, reading `cells` (NB201's or DARTS's) through the config's encoding,
+ * with `extra` one-hot inputs after it when given (a zero-cost proxy's quartile).
+ */
+export function createPredictor<A>(cells: CellSpace<A>, config: BananasPredictorConfig, extra?: ExtraOnes<A>): Predictor<A> {
   const entry: PredictorEntry | undefined = PREDICTORS[config.kind];
   if (entry === undefined) throw new RangeError(`unknown predictor "${config.kind}"; choose one of ${Object.keys(PREDICTORS).join(', ')}`);
-  return entry.create(archFeatures(cells, config.encoding), config);
+  const features = archFeatures(cells, config.encoding);
+  return entry.create(extra ? withExtraOnes(features, extra) : features, config);
 }

@@ -8,6 +8,7 @@ import { createPredictor } from '../predictors/registry';
 import type { CellSpaceKind } from '../spaces/cell-space';
 import { BlackBoxStrategy } from './base';
 import type { QueryLog } from '../query-log';
+import type { ProxyQuartileFeature } from '../proxy-feature';
 
 export interface BananasOptions {
   /** Random cells queried before the first predictor is trained. */
@@ -31,7 +32,7 @@ export interface BananasOptions {
 
 /**
  * BANANAS (White, Neiswanger and Savani, AAAI 2021), with NASLib's defaults: after `numInit` random
- * queries, repeat: fit the predictor (any of the registry's: the MLP or GCN ensemble, the GP,
+ * queries (the warm-start cells first, if any), repeat: fit the predictor (any of the registry's: the MLP or GCN ensemble, the GP,
  * arch2vec) on every queried cell, generate candidates, score them with the acquisition function,
  * and query `batchSize` of them. Candidates exclude cells already queried and repeat none (as the
  * authors' naszilla code does); when mutation yields fewer than `batchSize` of them, random unseen
@@ -47,13 +48,15 @@ export class Bananas<A = number> extends BlackBoxStrategy<A> {
     rng: Rng,
     reporter: Reporter,
     private readonly options: BananasOptions,
+    /** A zero-cost proxy's quartile as extra predictor inputs (Abdelfattah et al., ICLR 2021); absent: the encoding alone. */
+    private readonly proxyFeature?: ProxyQuartileFeature<A>,
   ) {
     super(log, rng, reporter, 'BANANAS');
     for (const key of ['numInit', 'batchSize', 'numCandidates', 'numArchesToMutate'] as const) {
       if (!Number.isInteger(options[key]) || options[key] < 1) throw new RangeError(`BANANAS ${key} must be a positive integer, got ${options[key]}`);
     }
     if (!(options.exploitFraction > 0 && options.exploitFraction <= 1)) throw new RangeError(`BANANAS exploitFraction must be in (0, 1], got ${options.exploitFraction}`);
-    this.predictor = createPredictor(log.cells, options.predictor);
+    this.predictor = createPredictor(log.cells, options.predictor, proxyFeature);
   }
 
   /**
@@ -71,30 +74,34 @@ export class Bananas<A = number> extends BlackBoxStrategy<A> {
 
   override dispose(): void {
     this.predictor.dispose();
+    this.proxyFeature?.dispose();
     super.dispose();
   }
 
   protected async advance(): Promise<void> {
     if (this.log.used < this.options.numInit) {
-      const arch = this.unseenSample(new Set());
+      const arch = this.nextWarm() ?? this.unseenSample(new Set());
       if (arch !== null) await this.log.query(arch);
       return;
     }
     this.queue = this.queue.filter((a) => !this.log.has(a));
-    if (this.queue.length === 0) this.queue = this.nextBatch();
+    if (this.queue.length === 0) this.queue = await this.nextBatch();
     const arch = this.queue.shift();
     if (arch !== undefined) await this.log.query(arch);
   }
 
   /** The cells to query next: the exploited ones best acquisition value first, then the random picks. */
-  private nextBatch(): A[] {
+  private async nextBatch(): Promise<A[]> {
     const done = this.log.entries();
+    const fitted = done.map((q) => q.arch);
+    await this.proxyFeature?.prepare(fitted, []);
     this.predictor.fit(
-      done.map((q) => q.arch),
+      fitted,
       done.map((q) => q.metric),
       this.rng,
     );
     const candidates = this.candidates();
+    await this.proxyFeature?.prepare(fitted, candidates);
     const best = (this.log.incumbent ?? done[0]).metric;
     const scores = acquire(this.options.acquisition, this.predictor.predict(candidates), best, this.rng);
     const order = candidates.map((_, i) => i).sort((a, b) => scores[b] - scores[a] || a - b);

@@ -14,6 +14,8 @@ export abstract class BlackBoxStrategy<A = number> implements SearchStrategy {
   private finished = false;
   /** Cached moves one step may make before the strategy is taken to be stuck. */
   protected readonly freeMovesCap: number;
+  /** Cells ranked by a zero-cost proxy, best first (warm start); empty without one. */
+  private warm: A[] = [];
 
   constructor(
     protected readonly log: QueryLog<A>,
@@ -39,6 +41,23 @@ export abstract class BlackBoxStrategy<A = number> implements SearchStrategy {
     }
     if (this.log.exhausted) this.finish();
     return { done: this.finished };
+  }
+
+  /**
+   * Cells to query before the strategy's own first choices, best first (a zero-cost warm start).
+   * Not checkpointed: the list is recomputed from the config, and the cells already queried are skipped.
+   */
+  setWarmStart(cells: readonly A[]): void {
+    this.warm = [...cells];
+  }
+
+  /** The best warm-start cell not yet queried, or undefined when none is left. */
+  protected nextWarm(): A | undefined {
+    while (this.warm.length > 0) {
+      const arch = this.warm.shift()!;
+      if (!this.log.has(arch)) return arch;
+    }
+    return undefined;
   }
 
   genotype(): Genotype | null {

@@ -12,7 +12,7 @@ export interface RegularizedEvolutionOptions {
 
 /**
  * Regularized (aging) evolution, Real et al. (AAAI 2019), as in NASLib's `RegularizedEvolution`:
- * fill a population of P random cells; then repeatedly draw S members with replacement, mutate one
+ * fill a population of P random cells (the warm-start cells first, if any); then repeatedly draw S members with replacement, mutate one
  * edge of the best of them (first drawn on ties), append the child and drop the oldest member. Every
  * candidate joins the population, a cached one too (its re-query is free); a step ends at the first
  * fresh query.
@@ -50,7 +50,7 @@ export class RegularizedEvolution<A = number> extends BlackBoxStrategy<A> {
 
   protected async advance(): Promise<void> {
     for (let move = 0; move < this.freeMovesCap; move++) {
-      const arch = this.members.length < this.options.populationSize ? this.log.cells.sample(this.rng) : this.child();
+      const arch = this.members.length < this.options.populationSize ? (this.nextWarm() ?? this.log.cells.sample(this.rng)) : this.child();
       const { result, fresh } = await this.log.query(arch);
       // a member is an individual: the same cell may live in the population twice
       this.members.push({ ...result });
