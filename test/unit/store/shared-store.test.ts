@@ -60,11 +60,13 @@ describe('a store several processes share', () => {
   });
 
   it('counts a killed owner that is still a zombie (not yet reaped) as gone', async () => {
-    // sh starts a child that exits at once, then becomes `sleep`, which never reaps it: a zombie.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // sh starts a child that exits a second later, then becomes `sleep`, which never reaps it: a
+    // zombie. (A child that exits at once could be reaped by sh itself before the exec, on a loaded
+    // machine: then its pid is gone, not a zombie.)
+    const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const pid = Number(await new Promise<string>((r) => parent.stdout!.once('data', (d: Buffer) => r(d.toString().trim()))));
-      await expect.poll(() => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0]).toBe('Z');
+      await expect.poll(() => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0], { timeout: 15_000 }).toBe('Z');
       expect(() => process.kill(pid, 0)).not.toThrow(); // the pid still exists for kill(2)
       expect(ownerProcessGone(`${hostname()}:${pid}:n`)).toBe(true);
       expect(ownerProcessGone(`${hostname()}:${parent.pid}:n`)).toBe(false);
