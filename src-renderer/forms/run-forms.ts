@@ -27,6 +27,13 @@ export const STARTED_ELSEWHERE: readonly Algorithm[] = ['evaluation'];
 type FormAlgorithm = Exclude<Algorithm, 'evaluation'>;
 
 /**
+ * The black-box forms offer NAS-Bench-201's evaluators; the DARTS-space ones (`darts-train`,
+ * `darts-supernet`) run from a config file for now: their space object's `kind` has no input, so
+ * the form cannot yet write it (docs/renderer.md).
+ */
+const NB201_EVALUATORS = { 'evaluator.kind': ['nb201-tabular', 'nb201-train', 'nb201-supernet'] };
+
+/**
  * `omit`: schema keys the form leaves out because the schema refuses them for this method (PVLL-NAS
  * has no DARTS-ES); `only`: the variants of a union select the method takes (PC-DARTS: the DARTS
  * space), the other variants' fields left out.
@@ -40,10 +47,10 @@ const FORM_TEXT: Record<FormAlgorithm, { label: string; description: string; omi
   gdas: { label: 'GDAS', description: 'One sampled op per edge (Gumbel-max, straight-through gradient; Dong and Yang, CVPR 2019): cheaper steps than DARTS.' },
   snas: { label: 'SNAS', description: 'Gumbel-softmax relaxed edges with an annealed temperature (Xie et al., ICLR 2019), with a choice of gradient estimator.' },
   pvll: { label: 'PVLL-NAS', description: 'Search in a learned proxy validation loss landscape (Li, Dong, Wang, Xu, ICML 2020), with the ablations of its Table 4.', omit: ['earlyStop'] },
-  random: { label: 'Random search', description: 'Uniformly sampled NAS-Bench-201 cells: the baseline every search must beat.' },
-  rea: { label: 'Regularized evolution', description: 'Aging evolution (Real et al., AAAI 2019): tournament selection, one-edge mutation, the oldest removed.' },
-  ls: { label: 'Local search', description: 'Best-improvement local search over one-edge neighbours with random restarts (White, Nolen, Savani, UAI 2021).' },
-  bananas: { label: 'BANANAS (predictor-based)', description: 'Bayesian optimization with a neural predictor ensemble and path encoding (White et al., AAAI 2021).' },
+  random: { label: 'Random search', description: 'Uniformly sampled NAS-Bench-201 cells: the baseline every search must beat.', only: NB201_EVALUATORS },
+  rea: { label: 'Regularized evolution', description: 'Aging evolution (Real et al., AAAI 2019): tournament selection, one-edge mutation, the oldest removed.', only: NB201_EVALUATORS },
+  ls: { label: 'Local search', description: 'Best-improvement local search over one-edge neighbours with random restarts (White, Nolen, Savani, UAI 2021).', only: NB201_EVALUATORS },
+  bananas: { label: 'BANANAS (predictor-based)', description: 'Bayesian optimization with a neural predictor ensemble and path encoding (White et al., AAAI 2021).', only: NB201_EVALUATORS },
   pcdarts: { label: 'PC-DARTS', description: 'DARTS on 1/K of each edge’s channels with edge normalization (Xu et al., ICLR 2020): a fraction of the memory, α frozen for a warm-up.', only: { 'space.kind': ['darts'] } },
   nosh: { label: 'NOSH (non-uniform successive halving)', description: 'Cells trained on a pyramid of growing budgets, paused and resumed; budget in epochs (Wang et al., ICCV 2021).' },
   'rank-nosh': { label: 'Rank-NOSH (pairwise ranker + NOSH)', description: 'NOSH whose new cells a pairwise ranker, fitted on the partial results, proposes (Wang et al., ICCV 2021).' },
@@ -67,6 +74,12 @@ function formOf(algorithm: FormAlgorithm): AlgorithmForm {
   const fields = fieldsOfSchema(schema)
     .filter((f) => !omit.includes(f.path.split('.')[0]))
     .filter((f) => !(f.when && only[f.when.path] && !allowed(f.when).some((v) => only[f.when!.path].includes(v))))
+    .map((f) => {
+      const keep = f.when && only[f.when.path];
+      if (!keep) return f;
+      const equals = allowed(f.when!).filter((v) => keep.includes(v));
+      return { ...f, when: { path: f.when!.path, equals: equals.length === 1 ? equals[0] : equals } };
+    })
     .map((f) => (only[f.path] && f.options ? { ...f, options: f.options.filter((o) => only[f.path].includes(o)), default: only[f.path].includes(String(f.default)) ? f.default : only[f.path][0] } : f))
     .map((f, i) => ({ f, i }))
     .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)

@@ -132,7 +132,8 @@ export type BlackBoxEvaluatorConfig = z.infer<typeof BlackBoxEvaluatorConfig>;
  */
 export const WarmStartConfig = z
   .object({
-    proxy: z.enum(PROXY_NAMES),
+    /** synflow by default: the best of Abdelfattah et al.'s proxies on NAS-Bench-201 (ρ ≈ 0.74). */
+    proxy: z.enum(PROXY_NAMES).default('synflow').meta({ title: 'Warm start: proxy' }),
     candidates: z.number().int().min(1).max(100_000).default(100),
     /** Images per proxy minibatch (data-dependent proxies). */
     batchSize: z.number().int().min(2).max(1024).default(8),

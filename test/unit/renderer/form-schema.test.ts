@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRunConfig } from '../../../src-main/cli/run-command';
 import { PRESETS } from '../../../src-shared/model/presets';
 import { EVALUATION_PRESETS, EvaluationConfig, EvaluationTraining } from '../../../src-shared/model/algorithms/evaluation';
+import { PREDICTOR_KINDS } from '../../../src-shared/model/algorithms/blackbox';
 import { RunConfig } from '../../../src-shared/model/run-config';
 import { fieldsOfSchema } from '../../../src-renderer/forms/schema-fields';
 import { checkForm } from '../../../src-renderer/forms/check-form';
@@ -83,7 +84,7 @@ describe('form fields read from the schema', () => {
     expect(byPath(formFor('gdas'), 'earlyStop')).toBeDefined();
     expect(byPath(formFor('drnas'), 'klScale')).toMatchObject({ label: 'KL weight', min: 0 });
     expect(byPath(formFor('sdarts-adv'), 'attackSteps')).toMatchObject({ min: 1, max: 50 });
-    expect(byPath(formFor('bananas'), 'predictor.kind')).toMatchObject({ options: ['mlp', 'gcn'] });
+    expect(byPath(formFor('bananas'), 'predictor.kind')).toMatchObject({ options: [...PREDICTOR_KINDS] });
     expect(byPath(formFor('rea'), 'evaluator.validBatches')?.when).toEqual({ path: 'evaluator.kind', equals: 'nb201-supernet' });
     // No field of any form is left without a title: a humanized key would betray a missing `.meta`.
     for (const form of RUN_FORMS) for (const f of form.fields) expect(f.label, `${form.algorithm} ${f.path}`).not.toBe('');
