@@ -36,6 +36,8 @@ test('a bad value shows the schema\'s message under its field as it is typed, be
   await field(page, 'epochs').fill('0');
   await expect(page.locator('[data-error-for="epochs"]')).toHaveText(/Too small: expected number to be >=1/);
   await expect(page.locator('label.invalid')).toHaveCount(2);
+  // The Hessian is on by default; switched off, DARTS-ES has no eigenvalue to watch.
+  await field(page, 'hessianEvery').fill('0');
   await field(page, 'earlyStop').check();
   await expect(page.locator('[data-error-for="earlyStop"]')).toHaveText(/set hessianEvery to a positive number of epochs/);
   const messages = await page.locator('.field-error').allTextContents();
