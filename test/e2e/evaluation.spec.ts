@@ -28,6 +28,12 @@ test('Train this cell on a finished search trains it and reports its test accura
   await expect(page.getByTestId('evaluation-params')).toHaveText(/^[\d,]+ \(\d+\.\d+ [KM]\)$/);
   await expect(page.locator('[data-testid=metric-chart]').first()).toBeVisible();
   await expect(page.getByTestId('cell-diagram')).toHaveCount(2);
+  // What the network predicts: the confusion matrix and the first 24 test images with their labels.
+  await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  await expect(page.getByTestId('prediction')).toHaveCount(24);
+  const [predictions] = await workbench.call('runs.artifacts', { id: evaluationId, kind: 'evaluation.predictions' });
+  const wrong = (predictions.data as { samples: { label: number; predicted: number }[] }).samples.filter((p) => p.label !== p.predicted).length;
+  await expect(page.locator('[data-testid=prediction][data-wrong=true]')).toHaveCount(wrong);
   await page.screenshot({ path: testInfo.outputPath('evaluation.png'), fullPage: true });
 
   // The figure on the page is the stored report's.
