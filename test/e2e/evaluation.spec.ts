@@ -29,7 +29,8 @@ test('Train this cell on a finished search trains it and reports its test accura
   await expect(page.locator('[data-testid=metric-chart]').first()).toBeVisible();
   await expect(page.getByTestId('cell-diagram')).toHaveCount(2);
   // What the network predicts: the confusion matrix and the first 24 test images with their labels.
-  await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+  // Drawn: ten classes, 100 cells (useEChart writes the points it holds after each render).
+  await expect(page.getByTestId('confusion-matrix')).toHaveAttribute('data-points', '100');
   await expect(page.getByTestId('prediction')).toHaveCount(24);
   const [predictions] = await workbench.call('runs.artifacts', { id: evaluationId, kind: 'evaluation.predictions' });
   const wrong = (predictions.data as { samples: { label: number; predicted: number }[] }).samples.filter((p) => p.label !== p.predicted).length;
