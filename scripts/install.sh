@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything the workbench needs on a fresh Debian machine: the Debian packages
-# (Chromium for the end-to-end tests, the Fashion-MNIST package, build tools) and the npm
+# (Chromium for the end-to-end tests, the Fashion-MNIST package, build tools, redis-server for the
+# distributed-evaluation queue and its tests) and the npm
 # dependencies (Node 22 comes with them, as the 'node' package). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium dataset-fashion-mnist python3 make g++)
+packages=(chromium dataset-fashion-mnist python3 make g++ redis-server)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
