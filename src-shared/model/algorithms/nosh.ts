@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkpointEvery } from './checkpoint-every';
-import { Nb201TrainingEvaluatorConfig } from './blackbox';
+import { DartsTrainingEvaluatorConfig, Nb201TrainingEvaluatorConfig } from './blackbox';
 
 /**
  * NOSH and Rank-NOSH (Wang et al., "RANK-NOSH: Efficient Predictor-Based Architecture Search via
@@ -22,8 +22,11 @@ export const Nb201CurvesEvaluatorConfig = z
   .strict();
 export type Nb201CurvesEvaluatorConfig = z.infer<typeof Nb201CurvesEvaluatorConfig>;
 
-/** Evaluators that can pause and resume a cell's training: `nb201-train`'s `epochs` is the full budget (the top level). */
-export const NoshEvaluatorConfig = z.discriminatedUnion('kind', [Nb201TrainingEvaluatorConfig, Nb201CurvesEvaluatorConfig]);
+/**
+ * Evaluators that can pause and resume a cell's training: `nb201-train`'s and `darts-train`'s
+ * `epochs` is the full budget (the top level); `darts-train` searches the DARTS cell space.
+ */
+export const NoshEvaluatorConfig = z.discriminatedUnion('kind', [Nb201TrainingEvaluatorConfig, DartsTrainingEvaluatorConfig, Nb201CurvesEvaluatorConfig]);
 export type NoshEvaluatorConfig = z.infer<typeof NoshEvaluatorConfig>;
 
 /** The pairwise ranker that proposes Rank-NOSH's cells. */
@@ -62,9 +65,9 @@ const nosh = {
   level0: z.enum(['none', 'params']).default('none'),
 };
 
-/** Epochs of one full training with this evaluator: nb201-train's `epochs`, NB201's 200 for the curves. */
+/** Epochs of one full training with this evaluator: the training evaluators' `epochs`, NB201's 200 for the curves. */
 export function fullTraining(evaluator: NoshEvaluatorConfig): number {
-  return evaluator.kind === 'nb201-train' ? evaluator.epochs : 200;
+  return evaluator.kind === 'nb201-curves' ? 200 : evaluator.epochs;
 }
 
 /**
@@ -78,12 +81,15 @@ export function noshLevels(config: { levels?: number[]; evaluator: NoshEvaluator
   return [...new Set([16, 8, 4, 2, 1].map((d) => Math.max(1, Math.floor(full / d))))];
 }
 
-function levelsFit(c: { levels?: number[]; evaluator: NoshEvaluatorConfig }, ctx: z.RefinementCtx): void {
+function levelsFit(c: { levels?: number[]; evaluator: NoshEvaluatorConfig; level0: string }, ctx: z.RefinementCtx): void {
+  if (c.level0 === 'params' && c.evaluator.kind === 'darts-train') {
+    ctx.addIssue({ code: 'custom', path: ['level0'], message: "level0 'params' scores NAS-Bench-201 cells only: use level0 'none' with the darts-train evaluator" });
+  }
   if (!c.levels) return;
   if (c.levels.some((l, i) => i > 0 && l <= (c.levels as number[])[i - 1])) ctx.addIssue({ code: 'custom', path: ['levels'], message: 'levels must increase strictly (epochs at each level of the pyramid)' });
   const full = fullTraining(c.evaluator);
   if (c.levels[c.levels.length - 1] !== full) {
-    ctx.addIssue({ code: 'custom', path: ['levels'], message: `the last level must be the evaluator's full training, ${full} epochs (nb201-train: its epochs; nb201-curves: 200)` });
+    ctx.addIssue({ code: 'custom', path: ['levels'], message: `the last level must be the evaluator's full training, ${full} epochs (nb201-train, darts-train: its epochs; nb201-curves: 200)` });
   }
 }
 

@@ -1,10 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BananasConfig, LocalSearchConfig, RegularizedEvolutionConfig, type BlackBoxConfig } from '../../../src-shared/model/algorithms/blackbox';
+import { BananasConfig, DartsTrainingEvaluatorConfig, LocalSearchConfig, RegularizedEvolutionConfig, type BlackBoxConfig } from '../../../src-shared/model/algorithms/blackbox';
+import { NoshConfig, RankNoshConfig } from '../../../src-shared/model/algorithms/nosh';
 import { Genotype } from '../../../src-shared/model/genotype';
 import { Rng } from '../../../src-shared/model/rng';
 import { blackBoxFactory } from '../../../src-main/engine/search/blackbox/factory';
-import { dartsCellWeights } from '../../../src-main/engine/search/blackbox/evaluators/darts-evaluators';
+import { dartsCellRecipe, dartsCellWeights } from '../../../src-main/engine/search/blackbox/evaluators/darts-evaluators';
+import { loadTrainingData } from '../../../src-main/engine/search/blackbox/evaluators/nb201-training';
+import { ResumableTrainingEvaluator } from '../../../src-main/engine/search/blackbox/evaluators/resumable-training';
+import { TrainingEvaluator } from '../../../src-main/engine/search/blackbox/evaluators/training-evaluator';
+import { noshFactory } from '../../../src-main/engine/search/blackbox/nosh-factory';
+import { bundleReader, bundleWriter, emptyBundle } from '../../../src-main/engine/checkpoint/state';
 import { DartsCells } from '../../../src-main/engine/search/blackbox/spaces/darts-cells';
 import { initBackends } from '../backend/compare';
 import { recordingReporter } from './fake-benchmark';
@@ -63,4 +69,58 @@ describe('DARTS-space evaluators', () => {
       });
     }
   }
+});
+
+describe('NOSH and Rank-NOSH on the DARTS cell space (darts-train, paused and resumed)', () => {
+  const evaluator = { kind: 'darts-train', ...DATA, epochs: 2, learningRate: 0.05 };
+
+  it('a cell pair trained 1 epoch, saved, loaded and trained 1 more equals the pair trained 2 epochs in one go, bit for bit', async () => {
+    const before = tf.memory().numTensors;
+    const config = DartsTrainingEvaluatorConfig.parse(evaluator);
+    const cells = new DartsCells(SPACE);
+    const data = await loadTrainingData(config, 'resources', new Rng(7).fork('data'));
+    const trainings = () => new ResumableTrainingEvaluator('darts-train', dartsCellRecipe(cells, SPACE, data), config, data, new Rng(7).fork('cells'));
+    const pair = cells.sample(new Rng(3));
+    const oneGo = await new TrainingEvaluator('darts-train', trainings()).evaluate(cells.toGenotype(pair));
+
+    const first = trainings();
+    await first.trainEpoch(pair, 0);
+    const bundle = emptyBundle();
+    first.saveState(bundleWriter(bundle));
+    first.dispose();
+    const second = trainings();
+    second.loadState(bundleReader(bundle, 'memory'));
+    await second.trainEpoch(pair, 1);
+    const pieces = await second.score(pair, 2);
+    second.dispose();
+
+    expect(pieces.metric).toBe(oneGo.metric);
+    expect(oneGo.cost).toBe(2);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  for (const algorithm of ['nosh', 'rank-nosh'] as const) {
+    it(`${algorithm} climbs DARTS cell pairs up a two-level pyramid and answers a DARTS genotype`, async () => {
+      const before = tf.memory().numTensors;
+      const schema = algorithm === 'nosh' ? NoshConfig : RankNoshConfig;
+      const config = schema.parse({ algorithm, evaluator, levels: [1, 2], batch: 2, budget: 6, ...(algorithm === 'rank-nosh' ? { ranker: { epochs: 5, numCandidates: 10 } } : {}) });
+      const reporter = recordingReporter();
+      const strategy = await noshFactory({ config, rng: new Rng(7), reporter, resourcesDir: 'resources' });
+      let done = false;
+      while (!done) ({ done } = await strategy.step());
+      const found = Genotype.parse(strategy.genotype());
+      expect(found.space).toBe('darts');
+      // 6 epochs: every epoch spent is one training epoch of one pair, and at least one pair reached the top (2 epochs).
+      const spent = reporter.seen.metrics.filter((m) => m.key === 'search.best_val');
+      expect(spent.length).toBeGreaterThan(0);
+      strategy.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it("refuses level0 'params' with darts-train, saying what to use", () => {
+    const bad = NoshConfig.safeParse({ algorithm: 'nosh', evaluator, levels: [1, 2], level0: 'params' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0].message).toMatch(/NAS-Bench-201 cells only.*level0 'none'/);
+  });
 });

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Nb201TrainingEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
 import { Rng } from '../../../src-shared/model/rng';
 import { bundleReader, bundleWriter, emptyBundle } from '../../../src-main/engine/checkpoint/state';
-import { loadTrainingData, type TrainingData } from '../../../src-main/engine/search/blackbox/evaluators/nb201-training';
+import { loadTrainingData, nb201CellRecipe, type TrainingData } from '../../../src-main/engine/search/blackbox/evaluators/nb201-training';
 import { ResumableTrainingEvaluator } from '../../../src-main/engine/search/blackbox/evaluators/resumable-training';
 import { TrainingEvaluator } from '../../../src-main/engine/search/blackbox/evaluators/training-evaluator';
 import { Nb201Cells } from '../../../src-main/engine/search/blackbox/spaces/nb201-cells';
@@ -28,8 +28,10 @@ beforeAll(async () => {
   data = await loadTrainingData(config, 'resources', new Rng(7).fork('data'));
 });
 
+const resumable = () => new ResumableTrainingEvaluator('nb201-train (resumable)', nb201CellRecipe(cells, config, data), config, data, new Rng(7).fork('cells'));
+
 /** The evaluator's whole saved state (every paused cell's weights, momentum, batch position). */
-function saved(evaluator: ResumableTrainingEvaluator) {
+function saved(evaluator: ResumableTrainingEvaluator<number>) {
   const bundle = emptyBundle();
   evaluator.saveState(bundleWriter(bundle));
   return bundle;
@@ -39,21 +41,21 @@ describe('resumable NB201 training', () => {
   it('a cell trained 1 epoch, saved, loaded into a new evaluator and trained 2 more equals the cell trained 3 epochs in one go', async () => {
     const before = tf.memory().numTensors;
     const arch = cells.fromArchString(ALL_CONV);
-    const oneGo = await new TrainingEvaluator(config, cells, data, new Rng(7).fork('cells')).evaluate({ space: 'nb201', arch: ALL_CONV });
+    const oneGo = await new TrainingEvaluator('nb201-train', resumable()).evaluate({ space: 'nb201', arch: ALL_CONV });
 
-    const first = new ResumableTrainingEvaluator(config, cells, data, new Rng(7).fork('cells'));
+    const first = resumable();
     await first.trainEpoch(arch, 0);
     const afterOne = await first.score(arch, 1);
     const bundle = saved(first);
     first.dispose();
 
-    const second = new ResumableTrainingEvaluator(config, cells, data, new Rng(7).fork('cells'));
+    const second = resumable();
     second.loadState(bundleReader(bundle, 'memory'));
     await second.trainEpoch(arch, 1);
     await second.trainEpoch(arch, 2);
     const pieces = await second.score(arch, 3);
 
-    const straight = new ResumableTrainingEvaluator(config, cells, data, new Rng(7).fork('cells'));
+    const straight = resumable();
     for (let e = 0; e < 3; e++) await straight.trainEpoch(arch, e);
     // Weights, momentum buffers and batch stream equal bit for bit, not only the accuracy.
     const a = saved(second);
@@ -70,7 +72,7 @@ describe('resumable NB201 training', () => {
   });
 
   it('refuses to train a cell from an epoch it is not at, naming the cell', async () => {
-    const evaluator = new ResumableTrainingEvaluator(config, cells, data, new Rng(7).fork('cells'));
+    const evaluator = resumable();
     const arch = cells.fromArchString(ALL_CONV);
     await expect(evaluator.trainEpoch(arch, 2)).rejects.toThrow(/nor_conv_3x3.*trained 0 epochs here, not 2/);
     evaluator.dispose();

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BlackBoxEvaluatorConfig, Nb201TrainingEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
 import { Rng } from '../../../src-shared/model/rng';
 import { Nb201Cells } from '../../../src-main/engine/search/blackbox/spaces/nb201-cells';
-import { loadTrainingData, type TrainingData } from '../../../src-main/engine/search/blackbox/evaluators/nb201-training';
+import { loadTrainingData, nb201CellRecipe, type TrainingData } from '../../../src-main/engine/search/blackbox/evaluators/nb201-training';
+import { ResumableTrainingEvaluator } from '../../../src-main/engine/search/blackbox/evaluators/resumable-training';
 import { TrainingEvaluator } from '../../../src-main/engine/search/blackbox/evaluators/training-evaluator';
 import { initBackends } from '../backend/compare';
 import { ALL_CONV, ALL_NONE } from './reference-cells';
@@ -25,6 +26,9 @@ beforeAll(async () => {
   data = await loadTrainingData(config, 'resources', new Rng(7).fork('data'));
 });
 
+const trainingEvaluator = () =>
+  new TrainingEvaluator('nb201-train', new ResumableTrainingEvaluator('nb201-train', nb201CellRecipe(cells, config, data), config, data, new Rng(7).fork('cells')));
+
 describe('short-training evaluator schema', () => {
   it('defaults to NAS-Bench-201 training on the embedded Fashion-MNIST sample', () => {
     const c = BlackBoxEvaluatorConfig.parse({ kind: 'nb201-train' });
@@ -42,7 +46,7 @@ describe('short-training evaluator schema', () => {
 
 describe('short-training evaluator on embedded Fashion-MNIST', () => {
   it('scores the all-none cell at the frequency of one class: its logits do not depend on the image', async () => {
-    const evaluator = new TrainingEvaluator(config, cells, data, new Rng(7).fork('cells'));
+    const evaluator = trainingEvaluator();
     const { metric, cost, test } = await evaluator.evaluate({ space: 'nb201', arch: ALL_NONE });
     const counts = new Array<number>(data.data.classes).fill(0);
     for (const i of data.valid) counts[data.data.train.labels[i]]++;
@@ -54,14 +58,14 @@ describe('short-training evaluator on embedded Fashion-MNIST', () => {
   });
 
   it('trains a convolutional cell well above chance, reproducibly, without leaking tensors', async () => {
-    const evaluator = new TrainingEvaluator(config, cells, data, new Rng(7).fork('cells'));
+    const evaluator = trainingEvaluator();
     const before = tf.memory().numTensors;
     const first = await evaluator.evaluate({ space: 'nb201', arch: ALL_CONV });
     expect(tf.memory().numTensors).toBe(before);
     // A cell evaluated after another gets the same result: its network and batches come from the cell's own rng fork.
     const mixed = await evaluator.evaluate({ space: 'nb201', arch: '|skip_connect~0|+|none~0|avg_pool_3x3~1|+|nor_conv_1x1~0|none~1|skip_connect~2|' });
     expect(tf.memory().numTensors).toBe(before);
-    const again = await new TrainingEvaluator(config, cells, data, new Rng(7).fork('cells')).evaluate({ space: 'nb201', arch: ALL_CONV });
+    const again = await trainingEvaluator().evaluate({ space: 'nb201', arch: ALL_CONV });
     expect(again.metric).toBe(first.metric);
     expect(first.metric).toBeGreaterThan(40);
     expect(first.metric).toBeLessThanOrEqual(100);

@@ -7,7 +7,8 @@ import { Bananas } from './strategies/bananas';
 import type { BlackBoxStrategy } from './strategies/base';
 import type { CellSpace, CellSpaceKind } from './spaces/cell-space';
 import { DartsCells, type DartsCellPair } from './spaces/darts-cells';
-import { createDartsSupernetEvaluator, DartsTrainingEvaluator } from './evaluators/darts-evaluators';
+import { createDartsSupernetEvaluator, dartsCellRecipe } from './evaluators/darts-evaluators';
+import { ResumableTrainingEvaluator } from './evaluators/resumable-training';
 import { Nb201Cells } from './spaces/nb201-cells';
 import type { Evaluator } from './evaluators/evaluator';
 import { LocalSearch } from './strategies/local-search';
@@ -16,7 +17,7 @@ import { RandomSearch } from './strategies/random-search';
 import { RegularizedEvolution } from './strategies/regularized-evolution';
 import { TabularEvaluator } from './evaluators/tabular-evaluator';
 import { TrainingEvaluator } from './evaluators/training-evaluator';
-import { loadTrainingData } from './evaluators/nb201-training';
+import { loadTrainingData, nb201CellRecipe } from './evaluators/nb201-training';
 import { createSupernetEvaluator } from './evaluators/supernet-evaluator';
 import { proxyDatasetOf, proxyRankedCells } from './warm-start';
 import { ProxyQuartileFeature } from './proxy-feature';
@@ -44,7 +45,8 @@ export async function createEvaluator(
         'info',
         `short training: ${data.data.name}, ${data.train.length} images train each cell for ${config.epochs} epoch(s) of ${data.stepsPerEpoch} steps, ${data.valid.length} validate (C=${config.channels}, N=${config.cellsPerStage})`,
       );
-      return { evaluator: new TrainingEvaluator(config, cells, data, rng.fork('cells')), cells };
+      const trainings = new ResumableTrainingEvaluator(`nb201-train:${data.data.name}:${config.epochs}ep`, nb201CellRecipe(cells, config, data), config, data, rng.fork('cells'));
+      return { evaluator: new TrainingEvaluator(trainings.name, trainings), cells };
     }
     case 'nb201-supernet': {
       const cells = new Nb201Cells();
@@ -54,7 +56,8 @@ export async function createEvaluator(
       const cells = new DartsCells(config.space);
       const data = await loadTrainingData(config, resourcesDir, rng.fork('data'));
       reporter.log('info', `short training: ${data.data.name}, ${data.train.length} images train each DARTS cell pair for ${config.epochs} epoch(s) of ${data.stepsPerEpoch} steps, ${data.valid.length} validate (C=${config.space.channels}, ${config.space.layers} cells)`);
-      return { evaluator: new DartsTrainingEvaluator(config, cells, data, rng.fork('cells')), cells };
+      const trainings = new ResumableTrainingEvaluator(`darts-train:${data.data.name}:${config.epochs}ep`, dartsCellRecipe(cells, config.space, data), config, data, rng.fork('cells'));
+      return { evaluator: new TrainingEvaluator(trainings.name, trainings), cells };
     }
     case 'darts-supernet': {
       const cells = new DartsCells(config.space);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DartsSupernetEvaluatorConfig, DartsTrainingEvaluatorConfig } from '../../../../../src-shared/model/algorithms/blackbox';
-import type { Genotype } from '../../../../../src-shared/model/genotype';
+import type { DartsSupernetEvaluatorConfig } from '../../../../../src-shared/model/algorithms/blackbox';
+import type { DartsGenotype, Genotype } from '../../../../../src-shared/model/genotype';
 import type { Rng } from '../../../../../src-shared/model/rng';
 import { orderedBatches, type Batch } from '../../../data/batches';
 import { scoreBatches } from '../../../evaluate/classification';
@@ -13,6 +13,7 @@ import { WeightTrainer } from '../../oneshot/weight-trainer';
 import { DARTS_CELL_KINDS, type DartsCellPair, type DartsCells } from '../spaces/darts-cells';
 import type { Evaluation, Evaluator } from './evaluator';
 import { loadTrainingData, trainingBatches, type TrainingData } from './nb201-training';
+import type { CellNetworkRecipe } from './resumable-training';
 
 /**
  * One-hot edge weights with `activeOp` that make DARTS's search network compute exactly the pair:
@@ -46,55 +47,14 @@ function buildNetwork(space: unknown, data: TrainingData, rng: Rng): DartsSupern
   return new DartsSupernet(space, { inChannels, numClasses: data.data.classes }, rng);
 }
 
-/**
- * Short training from scratch of a DARTS cell pair (the `nb201-train` evaluator's recipe on DARTS's
- * search network): a fresh network per query, initialised and fed from forks named by the pair's
- * key, trained `epochs` with the fixed one-hot weights (only the pair's ops get gradients), scored on
- * the held-out part. Costs are in epochs.
- */
-export class DartsTrainingEvaluator implements Evaluator {
-  readonly costUnit = 'epochs' as const;
-  readonly name: string;
-
-  constructor(
-    private readonly config: DartsTrainingEvaluatorConfig,
-    private readonly cells: DartsCells,
-    private readonly data: TrainingData,
-    private readonly rng: Rng,
-  ) {
-    this.name = `darts-train:${data.data.name}:${config.epochs}ep`;
-  }
-
-  async evaluate(genotype: Genotype): Promise<Evaluation> {
-    if (genotype.space !== 'darts') throw new TypeError(`${this.name} trains DARTS cell pairs, got a ${genotype.space} genotype`);
-    const pair = this.cells.fromGenotype(genotype);
-    const rng = this.rng.fork(`cell ${this.cells.key(pair)}`);
-    const net = buildNetwork(this.config.space, this.data, rng.fork('network'));
-    const weights = dartsCellWeights(this.config.space, pair);
-    const trainer = new WeightTrainer(net, this.config);
-    try {
-      const batches = trainingBatches(this.data, this.config, rng.fork('batches'));
-      const steps = this.config.epochs * this.data.stepsPerEpoch;
-      for (let step = 0; step < steps; step++) {
-        const batch = batches.next();
-        try {
-          trainer.step(batch, () => weights, cosineLearningRate(step, steps, this.config.learningRate, 0));
-        } finally {
-          batch.x.dispose();
-          batch.y.dispose();
-        }
-      }
-      const { train, shape, normalization } = this.data.data;
-      const score = await scoreBatches((x) => net.forward(x, weights), orderedBatches(train, shape, normalization, this.config.batchSize, this.data.valid));
-      return { metric: 100 * score.acc, cost: this.config.epochs };
-    } finally {
-      trainer.dispose();
-      disposeWeights(weights);
-      net.dispose();
-    }
-  }
-
-  dispose(): void {}
+/** DARTS cell pairs as networks: DARTS's search network with one-hot edge weights (`dartsCellWeights`). */
+export function dartsCellRecipe(cells: DartsCells, space: unknown, data: TrainingData): CellNetworkRecipe<DartsCellPair, DartsGenotype> {
+  return {
+    space: 'darts',
+    fromGenotype: (genotype) => cells.fromGenotype(genotype),
+    key: (pair) => cells.key(pair),
+    build: (pair, rng) => ({ net: buildNetwork(space, data, rng), weights: dartsCellWeights(space, pair) }),
+  };
 }
 
 /** Scores DARTS cell pairs with a trained search network's shared weights on the same validation batches. */

@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Nb201TrainingEvaluatorConfig } from '../../../../../src-shared/model/algorithms/blackbox';
 import type { Nb201Op } from '../../../../../src-shared/model/space';
+import type { Nb201Genotype } from '../../../../../src-shared/model/genotype';
 import type { Rng } from '../../../../../src-shared/model/rng';
 import { BatchIterator, splitIndices } from '../../../data/batches';
 import { loadDataset, type LoadedDataset } from '../../../data/datasets';
 import { Nb201Supernet } from '../../../supernet/nb201-network';
 import type { CellWeights } from '../../../supernet/types';
+import type { Nb201Cells } from '../spaces/nb201-cells';
+import type { CellNetworkRecipe } from './resumable-training';
 
 /** The fields both training evaluators share (see nb201TrainingFields in the schema). */
 export type Nb201TrainingSetup = Pick<
@@ -63,3 +66,17 @@ export function cellWeights(activeOp: readonly number[], ops: number): CellWeigh
   return { normal: { weights: tf.tensor2d(rows, [activeOp.length, ops], 'float32'), activeOp } };
 }
 
+
+/** NB201 cells as networks: only the cell's own ops get weights (a network of all five would carry unused parameters). */
+export function nb201CellRecipe(cells: Nb201Cells, config: Nb201TrainingSetup, data: TrainingData): CellNetworkRecipe<number, Nb201Genotype> {
+  return {
+    space: 'nb201',
+    fromGenotype: (genotype) => cells.fromArchString(genotype.arch),
+    key: (arch) => cells.key(arch),
+    build(arch, rng) {
+      const edgeOps = cells.edgeOps(arch).map((d) => cells.ops[d]);
+      const ops = cells.ops.filter((op) => edgeOps.includes(op));
+      return { net: buildNetwork(ops, config, data, rng), weights: cellWeights(edgeOps.map((op) => ops.indexOf(op)), ops.length) };
+    },
+  };
+}
