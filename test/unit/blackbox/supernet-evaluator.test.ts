@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { Nb201Genotype } from '../../../src-shared/model/genotype';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BlackBoxEvaluatorConfig, Nb201SupernetEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
 import { Rng } from '../../../src-shared/model/rng';
@@ -23,7 +24,7 @@ const config = Nb201SupernetEvaluatorConfig.parse({
   validBatches: 8,
 });
 
-let evaluator: SupernetEvaluator;
+let evaluator: SupernetEvaluator<number, Nb201Genotype>;
 const logs: string[] = [];
 beforeAll(async () => {
   await initBackends();

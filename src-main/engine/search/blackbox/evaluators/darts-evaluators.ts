@@ -1,19 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DartsSupernetEvaluatorConfig } from '../../../../../src-shared/model/algorithms/blackbox';
-import type { DartsGenotype, Genotype } from '../../../../../src-shared/model/genotype';
+import type { DartsGenotype } from '../../../../../src-shared/model/genotype';
 import type { Rng } from '../../../../../src-shared/model/rng';
-import { orderedBatches, type Batch } from '../../../data/batches';
-import { scoreBatches } from '../../../evaluate/classification';
-import { cosineLearningRate } from '../../../optim/optimizers';
 import { planDartsSpace } from '../../../spaces/darts-cells';
 import { DartsSupernet } from '../../../supernet/darts-network';
 import type { CellWeights } from '../../../supernet/types';
 import type { Reporter } from '../../strategy';
-import { WeightTrainer } from '../../oneshot/weight-trainer';
 import { DARTS_CELL_KINDS, type DartsCellPair, type DartsCells } from '../spaces/darts-cells';
-import type { Evaluation, Evaluator } from './evaluator';
-import { loadTrainingData, trainingBatches, type TrainingData } from './nb201-training';
+import { loadTrainingData, type TrainingData } from './nb201-training';
 import type { CellNetworkRecipe } from './resumable-training';
+import { trainSharedSupernet, type SharedNetworkCells, type SupernetEvaluator } from './supernet-evaluator';
 
 /**
  * One-hot edge weights with `activeOp` that make DARTS's search network compute exactly the pair:
@@ -37,11 +33,6 @@ export function dartsCellWeights(space: unknown, pair: DartsCellPair): CellWeigh
   return out;
 }
 
-function disposeWeights(w: CellWeights): void {
-  w.normal?.weights.dispose();
-  w.reduce?.weights.dispose();
-}
-
 function buildNetwork(space: unknown, data: TrainingData, rng: Rng): DartsSupernet {
   const [, , inChannels] = data.data.shape;
   return new DartsSupernet(space, { inChannels, numClasses: data.data.classes }, rng);
@@ -57,40 +48,6 @@ export function dartsCellRecipe(cells: DartsCells, space: unknown, data: Trainin
   };
 }
 
-/** Scores DARTS cell pairs with a trained search network's shared weights on the same validation batches. */
-export class DartsSupernetEvaluator implements Evaluator {
-  readonly costUnit = 'queries' as const;
-
-  constructor(
-    readonly name: string,
-    private readonly cells: DartsCells,
-    private readonly space: unknown,
-    private readonly net: DartsSupernet,
-    private readonly valid: readonly Batch[],
-  ) {}
-
-  async evaluate(genotype: Genotype): Promise<Evaluation> {
-    if (genotype.space !== 'darts') throw new TypeError(`${this.name} scores DARTS cell pairs, got a ${genotype.space} genotype`);
-    const weights = dartsCellWeights(this.space, this.cells.fromGenotype(genotype));
-    try {
-      // scoreBatches disposes what it scores: hand it clones (they share the kept batches' data)
-      const batches = this.valid.map((b) => ({ x: b.x.clone(), y: b.y.clone(), epoch: b.epoch }));
-      const score = await scoreBatches((x) => this.net.forward(x, weights), batches);
-      return { metric: 100 * score.acc, cost: 1 };
-    } finally {
-      disposeWeights(weights);
-    }
-  }
-
-  dispose(): void {
-    for (const b of this.valid) {
-      b.x.dispose();
-      b.y.dispose();
-    }
-    this.net.dispose();
-  }
-}
-
 /** Trains DARTS's search network with one uniformly sampled cell pair per step (RSWS), then answers the evaluator over it. */
 export async function createDartsSupernetEvaluator(
   config: DartsSupernetEvaluatorConfig,
@@ -98,42 +55,14 @@ export async function createDartsSupernetEvaluator(
   cells: DartsCells,
   rng: Rng,
   reporter: Reporter,
-): Promise<DartsSupernetEvaluator> {
+): Promise<SupernetEvaluator<DartsCellPair, DartsGenotype>> {
   const data = await loadTrainingData(config, resourcesDir, rng.fork('data'));
   const net = buildNetwork(config.space, data, rng.fork('network'));
-  const started = performance.now();
-  try {
-    const trainer = new WeightTrainer(net, config);
-    const batches = trainingBatches(data, config, rng.fork('batches'));
-    const sampler = rng.fork('cells');
-    reporter.log('info', `DARTS supernet: training ${config.supernetEpochs} epoch(s) of ${data.stepsPerEpoch} steps on ${data.train.length} ${data.data.name} images, one random cell pair per step`);
-    try {
-      for (let epoch = 0; epoch < config.supernetEpochs; epoch++) {
-        const lr = cosineLearningRate(epoch, config.supernetEpochs, config.learningRate, config.learningRateMin);
-        let loss = 0;
-        for (let step = 0; step < data.stepsPerEpoch; step++) {
-          const weights = dartsCellWeights(config.space, cells.sample(sampler));
-          const batch = batches.next();
-          try {
-            loss += trainer.step(batch, () => weights, lr).loss;
-          } finally {
-            disposeWeights(weights);
-            batch.x.dispose();
-            batch.y.dispose();
-          }
-        }
-        reporter.log('info', `DARTS supernet epoch ${epoch + 1}/${config.supernetEpochs}: loss ${(loss / data.stepsPerEpoch).toFixed(3)}`);
-      }
-    } finally {
-      trainer.dispose();
-    }
-  } catch (error) {
-    net.dispose();
-    throw error;
-  }
-  const { train, shape, normalization } = data.data;
-  const held = data.valid.slice(0, config.validBatches * config.batchSize);
-  const valid = [...orderedBatches(train, shape, normalization, config.batchSize, held)];
-  reporter.log('info', `DARTS supernet trained in ${((performance.now() - started) / 1000).toFixed(1)} s; each query scores ${valid.length} validation batches (${held.length} images)`);
-  return new DartsSupernetEvaluator(`darts-supernet:${data.data.name}:${config.supernetEpochs}ep`, cells, config.space, net, valid);
+  const shared: SharedNetworkCells<DartsCellPair, DartsGenotype> = {
+    space: 'darts',
+    cells,
+    fromGenotype: (genotype) => cells.fromGenotype(genotype),
+    weights: (pair) => dartsCellWeights(config.space, pair),
+  };
+  return trainSharedSupernet(`darts-supernet:${data.data.name}:${config.supernetEpochs}ep`, shared, net, config, data, rng, reporter);
 }
