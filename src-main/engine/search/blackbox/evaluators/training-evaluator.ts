@@ -49,6 +49,8 @@ export class TrainingEvaluator implements Evaluator {
           batch.x.dispose();
           batch.y.dispose();
         }
+        // A queue worker renews its job's lock between steps: a long training must not look dead.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       const { train, shape, normalization } = this.data.data;
       const score = await scoreBatches((x) => net.forward(x, weights), orderedBatches(train, shape, normalization, this.config.batchSize, this.data.valid));
