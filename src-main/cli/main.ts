@@ -16,6 +16,7 @@ import { copyRunWeights, WEIGHTS_USAGE } from './commands/weights';
 import { EVALUATE_USAGE, hasStore, planEvaluation, runEvaluations, searchRunGenotype } from './commands/evaluate';
 import type { Nb201Dataset } from '../engine/benchmarks/nb201';
 import { followRun, loadRunConfig, resumeRun, startRun } from './run-command';
+import { runWorkerCommand, WORKER_USAGE } from './commands/worker';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -41,6 +42,7 @@ ${PROXIES_USAGE}
 ${EVALUATE_USAGE}
 ${STUDY_USAGE}
 ${WEIGHTS_USAGE}
+${WORKER_USAGE}
 
 Every command takes --data-dir DIR (default: $NAS_WORKBENCH_DATA_DIR or ~/.local/share/nas-workbench),
 --json (machine-readable output on stdout) and --verbose (a failure prints its stack trace too).
@@ -67,6 +69,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'inspect') return runInspectCommand(argv.slice(1), out); // its own options (--genotype, --channels, --layers)
   if (argv[0] === 'study') return runStudyCommand(argv.slice(1), out); // its own options and defaults (--strategies, --seeds)
   if (argv[0] === 'proxies') return runProxiesCommand(argv.slice(1), out); // its own options (--sample, --batch, --ntk-batch)
+  if (argv[0] === 'worker') return runWorkerCommand(argv.slice(1), out); // its own options (--redis, --concurrency)
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -3,6 +3,7 @@ import { checkpointEvery } from './checkpoint-every';
 import { DatasetConfig } from '../dataset';
 import { DartsSpace } from '../space';
 import { PROXY_NAMES } from '../proxies';
+import { QueueSetting } from '../queue';
 
 /**
  * Black-box NAS: random search, regularized evolution, local search and BANANAS. One step is one
@@ -151,6 +152,8 @@ const common = {
   budget: z.number().int().min(1).max(1_000_000).default(150)
     .meta({ title: 'Budget (cells)', description: 'distinct cells evaluated: looked up, trained from scratch or scored with the supernet, as the evaluator says' }),
   evaluator: BlackBoxEvaluatorConfig.default({ kind: 'nb201-tabular', dataset: 'cifar10' }),
+  /** Evaluate on the workers of a Redis queue (docs/queue.md); absent: locally, as the evaluator says. */
+  queue: QueueSetting.optional(),
 };
 
 export const RandomSearchConfig = z.object({ algorithm: z.literal('random'), ...common }).strict();

@@ -21,6 +21,7 @@ import { loadTrainingData, nb201CellRecipe } from './evaluators/nb201-training';
 import { createSupernetEvaluator } from './evaluators/supernet-evaluator';
 import { proxyDatasetOf, proxyRankedCells } from './warm-start';
 import { ProxyQuartileFeature } from './proxy-feature';
+import { createQueuedEvaluator } from '../../../queue/queue-evaluator';
 
 /**
  * The evaluator a config asks for, and the cell space it evaluates (the whole NB201 space for the
@@ -97,7 +98,11 @@ export function createBlackBoxStrategy<A>(config: BlackBoxConfig, log: QueryLog<
 
 /** The engine's entry point for every black-box algorithm. */
 export const blackBoxFactory: StrategyFactory<BlackBoxConfig> = async (ctx: StrategyContext<BlackBoxConfig>) => {
-  const { evaluator, cells } = await createEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
+  const { queue } = ctx.config;
+  // With a queue, the workers build this same evaluator from the config and the seed (docs/queue.md).
+  const { evaluator, cells } = queue
+    ? await createQueuedEvaluator({ ...ctx.config, queue }, ctx.resourcesDir)
+    : await createEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
   // NB201's or the DARTS space's cells: the strategy is generic in them.
   const space = cells as CellSpace<unknown>;
   const log = new QueryLog<unknown>(space, evaluator, ctx.reporter, ctx.config.budget);

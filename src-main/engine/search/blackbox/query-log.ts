@@ -102,7 +102,7 @@ export class QueryLog<A = number> {
     if (known) return { result: known, fresh: false };
     if (this.exhausted) throw new Error(`the query budget of ${this.limit} is spent; a strategy must stop when the log is exhausted`);
     const genotype = this.cells.toGenotype(arch);
-    const evaluation = await this.evaluator.evaluate(genotype);
+    const evaluation = await this.evaluator.evaluate(genotype, { index: this.order.length });
     const result: Queried<A> = { arch, ...evaluation };
     this.seen.set(key, result);
     this.order.push(arch);
@@ -110,7 +110,7 @@ export class QueryLog<A = number> {
     const improved = this.best === null || result.metric > this.best.metric;
     if (improved) this.best = result;
     const inc = this.best as Queried<A>;
-    this.reporter.artifact('evaluation', step, { arch: key, metric: result.metric, cost: result.cost, test: result.test });
+    this.reporter.artifact('evaluation', step, { arch: key, metric: result.metric, cost: result.cost, test: result.test, ...(result.placement ? { placement: result.placement } : {}) });
     this.reporter.metrics([
       { step, epoch: 0, key: 'search.best_val', value: inc.metric },
       ...(inc.test === undefined ? [] : [{ step, epoch: 0, key: 'search.best_test', value: inc.test }]),

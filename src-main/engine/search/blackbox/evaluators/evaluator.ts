@@ -1,4 +1,5 @@
 import type { Genotype } from '../../../../../src-shared/model/genotype';
+import type { Placement } from '../../../../../src-shared/model/queue';
 
 /** What one evaluation of an architecture found. */
 export interface Evaluation {
@@ -11,6 +12,13 @@ export interface Evaluation {
    * accuracy in %). Absent when the evaluator has none (a supernet evaluation usually has none).
    */
   test?: number;
+  /** Where it ran, when a queue's worker ran it (docs/queue.md); absent for a local evaluation. */
+  placement?: Placement;
+}
+
+/** Which query of its run an evaluation answers: `index` counts from 0 in query order (the run's trial index). */
+export interface QueryContext {
+  index: number;
 }
 
 /**
@@ -23,6 +31,7 @@ export interface Evaluator {
   /** Shown in logs and stored with the run, e.g. `nb201-tabular:cifar10`. */
   readonly name: string;
   readonly costUnit: 'queries' | 'seconds' | 'epochs';
-  evaluate(genotype: Genotype): Promise<Evaluation>;
+  /** `query` says which query of the run this is (the queue's idempotency key); local evaluators ignore it. */
+  evaluate(genotype: Genotype, query?: QueryContext): Promise<Evaluation>;
   dispose(): void;
 }

@@ -77,6 +77,8 @@ export class ResumableTrainingEvaluator<A, G extends Genotype = Genotype> implem
         batch.x.dispose();
         batch.y.dispose();
       }
+      // A queue worker renews its job's lock between steps: a long training must not look dead.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     training.epochs = done + 1;
   }
