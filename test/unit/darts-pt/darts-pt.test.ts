@@ -30,7 +30,7 @@ function recorder() {
 
 async function build(input: unknown, reporter: Reporter): Promise<DartsPtStrategy> {
   const config = DartsPtConfig.parse(input);
-  return createDartsPtStrategy({ config, rng: new Rng(config.seed), reporter, resourcesDir: resourcesDir() });
+  return (await createDartsPtStrategy({ config, rng: new Rng(config.seed), reporter, resourcesDir: resourcesDir() })) as DartsPtStrategy;
 }
 
 function* first(batches: Iterable<Batch>, n: number): Generator<Batch> {

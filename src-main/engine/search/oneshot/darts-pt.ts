@@ -2,27 +2,12 @@ import type { DartsPtConfig } from '../../../../src-shared/model/algorithms/dart
 import type { Genotype } from '../../../../src-shared/model/genotype';
 import { ptPhaseSteps, ptRounds } from '../../../../src-shared/model/pt-selection';
 import type { StateReader, StateWriter } from '../../checkpoint/state';
-import { alphaValues } from '../../supernet/arch-params';
-import type { Supernet } from '../../supernet/types';
 import type { StepResult, StrategyContext } from '../strategy';
 import { DartsStrategy, type DartsDeps } from './darts';
 import { loadOneShotData } from './data';
-import { Projection, type MixRows } from './projection';
+import { createPtSelectStrategy, type PtSelectStrategy } from './darts-pt-select';
+import { Projection, softmaxRows } from './projection';
 import type { OneShotStep, StepFigure } from './template';
-
-/** softmax(α) of every cell type, row by row: the mixing weights of DARTS's relaxation. */
-export function softmaxRows(net: Supernet): MixRows {
-  const out: MixRows = {};
-  for (const [kind, rows] of Object.entries(alphaValues(net))) {
-    out[kind] = rows.map((row) => {
-      const max = Math.max(...row);
-      const e = row.map((a) => Math.exp(a - max));
-      const sum = e.reduce((s, v) => s + v, 0);
-      return e.map((v) => v / sum);
-    });
-  }
-  return out;
-}
 
 /** Steps of a config's projection phase on data of `stepsPerEpoch` batches per epoch. */
 export function projectionSteps(config: Pick<DartsPtConfig, 'space' | 'projectionInterval'>, stepsPerEpoch: number): number {
@@ -93,7 +78,8 @@ export class DartsPtStrategy extends DartsStrategy<DartsPtConfig> {
   }
 }
 
-/** The registry's factory: DARTS-PT on the run's dataset. */
-export async function createDartsPtStrategy(ctx: StrategyContext<DartsPtConfig>): Promise<DartsPtStrategy> {
+/** The registry's factory: DARTS-PT on the run's dataset, or with `source` the projection of a finished run's supernet. */
+export async function createDartsPtStrategy(ctx: StrategyContext<DartsPtConfig>): Promise<DartsPtStrategy | PtSelectStrategy> {
+  if (ctx.config.source) return createPtSelectStrategy(ctx, ctx.config.source);
   return new DartsPtStrategy(ctx, { data: await loadOneShotData(ctx.config, ctx.resourcesDir, ctx.rng, ctx.reporter) });
 }

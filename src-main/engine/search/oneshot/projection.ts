@@ -18,6 +18,7 @@ import type { Batch as DataBatch } from '../../data/batches';
 import { scoreBatches } from '../../evaluate/classification';
 import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { cosineLearningRate } from '../../optim/optimizers';
+import { alphaValues } from '../../supernet/arch-params';
 import type { CellWeights, Supernet } from '../../supernet/types';
 import type { Reporter, StepResult } from '../strategy';
 import type { DartsData } from './data';
@@ -25,6 +26,20 @@ import { WeightTrainer } from './weight-trainer';
 
 /** Each cell type's mixing weights [edges][ops] as plain numbers. */
 export type MixRows = Record<string, number[][]>;
+
+/** softmax(α) of every cell type, row by row: the mixing weights of DARTS's relaxation. */
+export function softmaxRows(net: Supernet): MixRows {
+  const out: MixRows = {};
+  for (const [kind, rows] of Object.entries(alphaValues(net))) {
+    out[kind] = rows.map((row) => {
+      const max = Math.max(...row);
+      const e = row.map((a) => Math.exp(a - max));
+      const sum = e.reduce((s, v) => s + v, 0);
+      return e.map((v) => v / sum);
+    });
+  }
+  return out;
+}
 
 export interface ProjectionOptions {
   net: Supernet;

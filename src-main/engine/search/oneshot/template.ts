@@ -78,7 +78,8 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
 
   constructor(
     protected readonly ctx: StrategyContext<C>,
-    protected readonly data: DartsData,
+    /** The run's data (public: "Select with PT" fine-tunes a finished run's supernet on its streams). */
+    readonly data: DartsData,
     private readonly options: OneShotOptions,
   ) {
     const { config } = ctx;
