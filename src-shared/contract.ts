@@ -91,6 +91,8 @@ export const requests = {
   'runs.stop': { request: z.object({ id: Id }).strict(), response: Run },
   /** Continues an interrupted run (or a failed one with a checkpoint) from its newest usable checkpoint. */
   'runs.resume': { request: z.object({ id: Id }).strict(), response: Run },
+  /** "Select with PT": a darts-pt run projecting the supernet of a completed DARTS-family run (docs/oneshot.md). */
+  'runs.selectWithPt': { request: z.object({ id: Id, projectionInterval: z.number().int().min(0).max(1000).optional() }).strict(), response: Run },
   'runs.delete': { request: z.object({ id: Id }).strict(), response: z.object({ deleted: Id }) },
   'runs.logs': {
     request: z.object({ id: Id, limit: z.number().int().min(1).max(10_000).default(500) }).strict(),

@@ -8,6 +8,7 @@ import { proxyTable } from './proxy-table';
 import type { RunManager } from './run-manager';
 import type { StudyService } from './study';
 import { repeatRun } from './run-repeat';
+import { selectWithPt } from './pt-select';
 
 export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
 
@@ -53,6 +54,7 @@ export function createHandlers({ store, runs, studies, appInfo }: HandlerDeps): 
     'runs.start': (r) => runs.start(r),
     'runs.stop': (r) => runs.stop(r.id),
     'runs.resume': (r) => runs.resume(r.id),
+    'runs.selectWithPt': (r) => selectWithPt(store, runs, r),
     'runs.delete': (r) => {
       const run = found(store.runs.get(r.id), `run ${r.id}`);
       if (run.status === 'running' || run.status === 'queued')

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Run } from '../../src-shared/model/records';
 import { RunConfig } from '../../src-shared/model/run-config';
 import { describeIssues } from '../../src-shared/contract';
-import { planStudy, STUDY_STRATEGIES, summarizeStudy, type StudyRequest, type StudyRow, type StudyRunFacts } from '../../src-shared/model/study';
+import { planStudy, STUDY_STRATEGIES, studyStrategyOf, summarizeStudy, type StudyRequest, type StudyRow, type StudyRunFacts } from '../../src-shared/model/study';
 import { loadNb201, NB201_DATASETS, type Nb201Table } from '../engine/benchmarks/nb201';
 import type { Store } from '../store';
 import { HostError } from './host-error';
@@ -36,7 +36,7 @@ export function createStudyService(store: Store, runs: RunManager, resourcesDir:
     }
     return {
       runId: run.id,
-      algorithm: run.algorithm,
+      algorithm: studyStrategyOf(run),
       seed: run.seed,
       status: run.status,
       genotype,

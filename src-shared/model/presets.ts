@@ -112,6 +112,15 @@ export const PRESETS: Record<string, RunConfigInput> = {
   'pcdarts-quick': { algorithm: 'pcdarts', ...QUICK, archWarmupEpochs: 1, learningRate: 0.025, learningRateMin: 0.001 },
   'pcdarts-laptop': { algorithm: 'pcdarts', ...LAPTOP, archWarmupEpochs: 3, learningRate: 0.025, learningRateMin: 0.001 },
   /**
+   * `quick` and `laptop` with DARTS-PT's selection (docs/oneshot.md): the authors' 5 fine-tuning epochs
+   * between decisions scaled to the presets' short searches, 1 (quick: 8 batches) and 2 (laptop: 80
+   * batches); `-fix-alpha`: α never trained (the authors' "blank" supernet).
+   */
+  'darts-pt-quick': { algorithm: 'darts-pt', ...QUICK, projectionInterval: 1 },
+  'darts-pt-laptop': { algorithm: 'darts-pt', ...LAPTOP, projectionInterval: 2 },
+  'darts-pt-fix-alpha-quick': { algorithm: 'darts-pt', ...QUICK, projectionInterval: 1, fixAlpha: true },
+  'darts-pt-fix-alpha-laptop': { algorithm: 'darts-pt', ...LAPTOP, projectionInterval: 2, fixAlpha: true },
+  /**
    * DARTS's CIFAR-10 search (Liu et al. 2019, `train_search.py`): C=16, 8 cells, 4 nodes, batch 64,
    * 50 epochs, half of the training set for α, crop with padding 4 and horizontal flip (no cutout in
    * the search). `dataset.dir` is the folder with `data_batch_1..5.bin`; set it to yours. The whole

@@ -12,7 +12,12 @@ import { Stat, stat } from './statistics';
  * worth. `study` in the CLI and the Study panel of an experiment plan the same runs from here.
  */
 export const STUDY_SPACES = ['s1', 's2', 's3', 's4', 'darts', 'nb201'] as const;
-export const STUDY_STRATEGIES = ['darts', 'drnas', 'pcdarts', 'sdarts-rs', 'sdarts-adv', 'gdas', 'snas'] as const;
+export const STUDY_STRATEGIES = ['darts', 'drnas', 'pcdarts', 'sdarts-rs', 'sdarts-adv', 'gdas', 'snas', 'darts-pt', 'darts-pt-fix-alpha'] as const;
+
+/** The study strategy a run stands for: DARTS-PT with α fixed is its own row (the paper reports it apart). */
+export function studyStrategyOf(run: { algorithm: string; config: unknown }): string {
+  return run.algorithm === 'darts-pt' && (run.config as { fixAlpha?: boolean } | null)?.fixAlpha ? 'darts-pt-fix-alpha' : run.algorithm;
+}
 export type StudyStrategy = (typeof STUDY_STRATEGIES)[number];
 
 export const StudyRequest = z
@@ -136,4 +141,15 @@ export function summarizeStudy(facts: readonly StudyRunFacts[]): StudyRow[] {
 export const PUBLISHED_NB201_CIFAR10: Readonly<Record<string, number>> = {
   darts: 54.3,
   drnas: 94.36,
+};
+
+/**
+ * Published figures beside ours on RobustDARTS's S2: CIFAR-10 test error (%) of the found cell in
+ * the DARTS-PT paper (Wang et al., ICLR 2021, Table 4): DARTS 4.85, DARTS+PT 2.79, DARTS+PT with α
+ * fixed 2.59.
+ */
+export const PUBLISHED_S2_CIFAR10_ERROR: Readonly<Record<string, number>> = {
+  darts: 4.85,
+  'darts-pt': 2.79,
+  'darts-pt-fix-alpha': 2.59,
 };

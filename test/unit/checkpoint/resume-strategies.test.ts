@@ -49,6 +49,18 @@ describe('resume of one-shot search', () => {
     });
   }
 
+  it('DARTS-PT continues exactly from the search, a decision round and a fine-tuning step', async () => {
+    // 2 nodes: 5 edges and 1 topology node = 6 rounds, 1 epoch (2 batches) of fine-tuning between: 4 + 6 + 5·2 = 20 steps.
+    const { epochEnds, totalSteps } = await expectResumeExact({ algorithm: 'darts-pt', ...oneShot, space: { ...TINY_DARTS, nodes: 2 }, projectionInterval: 1 }, [3, 6, 17]);
+    expect(totalSteps).toBe(20);
+    expect(epochEnds).toEqual([2, 4, 5, 8, 11, 14, 17, 20]);
+  });
+
+  it('DARTS-PT with α fixed (NB201, no fine-tuning) continues exactly', async () => {
+    const { totalSteps } = await expectResumeExact({ algorithm: 'darts-pt', ...oneShot, space: TINY_NB201, fixAlpha: true, projectionInterval: 0 }, [2, 6]);
+    expect(totalSteps).toBe(4 + 6);
+  });
+
   it('DARTS-ES continues exactly, its eigenvalue trace and answer included', async () => {
     // Factor 0 from epoch 0: the search stops at epoch 2 if the first eigenvalue is positive, else runs on.
     const es = { algorithm: 'darts', ...oneShot, epochs: 3, space: TINY_NB201, hessianEvery: 1, hessianIters: 2, earlyStop: { factor: 0, window: 1, delta: 1, startEpoch: 0 } };

@@ -37,9 +37,12 @@ export function architectOptions(config: OneShotCommon) {
 export class DartsStrategy<C extends DartsFamilyConfig = DartsConfig> extends OneShotSearch<C> {
   protected readonly architect: Architect;
 
-  /** `label` names a method that keeps DARTS's α update and changes its relaxation (SDARTS). */
-  constructor(ctx: StrategyContext<C>, deps: DartsDeps, label = 'DARTS') {
-    super(ctx, deps.data, { label, order: 'arch-first' });
+  /**
+   * `label` names a method that keeps DARTS's α update and changes its relaxation (SDARTS);
+   * `extraSteps` are steps after the search that the method's own `step` runs (DARTS-PT).
+   */
+  constructor(ctx: StrategyContext<C>, deps: DartsDeps, label = 'DARTS', extraSteps = 0) {
+    super(ctx, deps.data, { label, order: 'arch-first', extraSteps });
     this.architect = new Architect(this.net, architectOptions(ctx.config), this.trainer.sgd);
     ctx.reporter.log('info', `${label} supernet: ${this.net.params.count()} weights, ${ctx.config.unrolled ? 'second' : 'first'}-order, ${this.totalSteps} steps`);
   }

@@ -49,6 +49,8 @@ export interface OneShotOptions {
   order: 'arch-first' | 'weights-first';
   /** The diagnostics' and the selection's view of α (default: softmax(α), arg-max selection). */
   view?: (net: Supernet) => OneShotView;
+  /** Steps the method runs after the search's epochs (DARTS-PT's projection); its own `step` runs them. */
+  extraSteps?: number;
 }
 
 /**
@@ -76,7 +78,8 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
 
   constructor(
     protected readonly ctx: StrategyContext<C>,
-    protected readonly data: DartsData,
+    /** The run's data (public: "Select with PT" fine-tunes a finished run's supernet on its streams). */
+    readonly data: DartsData,
     private readonly options: OneShotOptions,
   ) {
     const { config } = ctx;
@@ -84,7 +87,7 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
       throw new Error(`${options.label} needs at least one batch per epoch, got stepsPerEpoch = ${data.stepsPerEpoch}`);
     }
     this.net = buildSupernet(config.space, data, ctx.rng.fork('supernet'));
-    this.totalSteps = config.epochs * data.stepsPerEpoch;
+    this.totalSteps = config.epochs * data.stepsPerEpoch + (options.extraSteps ?? 0);
     this.trainer = new WeightTrainer(this.net, config);
     this.view = (options.view ?? softmaxView)(this.net);
     this.earlyStop = config.earlyStop ? new EarlyStop(config.earlyStop) : null;
