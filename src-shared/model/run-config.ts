@@ -10,6 +10,8 @@ import { DrnasConfig } from './algorithms/drnas';
 import { PcdartsConfig } from './algorithms/pcdarts';
 import { EvaluationConfig } from './algorithms/evaluation';
 import { NoshConfig, RankNoshConfig } from './algorithms/nosh';
+import { NaspConfig } from './algorithms/nasp';
+import { ProxylessConfig } from './algorithms/proxyless';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -32,6 +34,8 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   EvaluationConfig,
   NoshConfig,
   RankNoshConfig,
+  NaspConfig,
+  ProxylessConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

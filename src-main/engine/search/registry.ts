@@ -11,6 +11,8 @@ import { createDrnasStrategy } from './oneshot/drnas';
 import { createPcdartsStrategy } from './oneshot/pcdarts';
 import { createEvaluationStrategy } from './evaluation';
 import { noshFactory } from './blackbox/nosh-factory';
+import { createNaspStrategy } from './oneshot/nasp';
+import { createProxylessStrategy } from './oneshot/proxyless';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -33,6 +35,8 @@ export const strategies = {
   evaluation: createEvaluationStrategy,
   nosh: noshFactory,
   'rank-nosh': noshFactory,
+  nasp: createNaspStrategy,
+  proxyless: createProxylessStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {
