@@ -67,7 +67,11 @@ export class NaspStrategy extends OneShotSearch<NaspConfig> {
   constructor(ctx: StrategyContext<NaspConfig>, data: DartsData) {
     super(ctx, data, { label: 'NASP', order: 'arch-first', view: proximalView });
     const { config } = ctx;
-    for (const a of this.net.arch) a.alpha.assign(tf.tidy(() => tf.add(a.alpha, 0.5)));
+    for (const a of this.net.arch) {
+      const centred = tf.tidy(() => tf.add(a.alpha, 0.5) as tf.Tensor2D);
+      a.alpha.assign(centred);
+      centred.dispose();
+    }
     this.optimizer = new AdamL2(config.archLearningRate, config.archBeta1, config.archBeta2, config.archWeightDecay);
     this.shares = edgeParameterShares(this.net);
     ctx.reporter.log('info', `NASP supernet: ${this.net.params.count()} weights, one op per edge in the weights' step, size penalty ${config.sizePenalty}, ${this.totalSteps} steps`);
