@@ -40,7 +40,7 @@ const dilConv = (c: number, k: number): number => c * k * k + c * c + batchNorm(
 /** DARTS's SepConv stacks the depthwise-pointwise-BN block twice. */
 const sepConv = (c: number, k: number): number => 2 * dilConv(c, k);
 
-/** Parameters of one op with C channels (the search set and DARTS's evaluation-only ops); pools, zero, identity and RobustDARTS's noise have none. */
+/** Parameters of one op with C channels (the search set, DARTS's evaluation-only ops, NAS-Bench-201's convs); pools, zero, identity and RobustDARTS's noise have none. */
 export function opParams(op: string, c: number, stride: 1 | 2): number {
   switch (op) {
     case 'none':
@@ -63,6 +63,11 @@ export function opParams(op: string, c: number, stride: 1 | 2): number {
     case 'conv_7x1_1x7':
       // ReLU, conv 1×7, conv 7×1 (C to C each, no bias), BN.
       return 2 * 7 * c * c + batchNorm(c);
+    case 'nor_conv_1x1':
+      // NAS-Bench-201's ReLU-conv-BN (its ops' parameters, for NASP's size penalty on that space).
+      return reluConvBn(c, c, 1);
+    case 'nor_conv_3x3':
+      return reluConvBn(c, c, 3);
     default:
       throw new Error(`no parameter count for op '${op}'`);
   }

@@ -136,4 +136,13 @@ export const PRESETS: Record<string, RunConfigInput> = {
     hessianEvery: 5,
     hessianIters: 20,
   },
+  /** `quick` and `laptop` with NASP's proximal iterations (docs/oneshot.md). */
+  'nasp-quick': { algorithm: 'nasp', ...QUICK },
+  'nasp-laptop': { algorithm: 'nasp', ...LAPTOP },
+  /**
+   * `quick` and `laptop` with ProxylessNAS's binarized paths (docs/oneshot.md); `quick` steps α after
+   * every batch (the authors: every 5th) so its 24 batches after the first epoch move α at all.
+   */
+  'proxyless-quick': { algorithm: 'proxyless', ...QUICK, archUpdateEvery: 1 },
+  'proxyless-laptop': { algorithm: 'proxyless', ...LAPTOP },
 };

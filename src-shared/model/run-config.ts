@@ -11,6 +11,8 @@ import { PcdartsConfig } from './algorithms/pcdarts';
 import { EvaluationConfig } from './algorithms/evaluation';
 import { NoshConfig, RankNoshConfig } from './algorithms/nosh';
 import { DartsPtConfig } from './algorithms/darts-pt';
+import { NaspConfig } from './algorithms/nasp';
+import { ProxylessConfig } from './algorithms/proxyless';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -34,6 +36,8 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   NoshConfig,
   RankNoshConfig,
   DartsPtConfig,
+  NaspConfig,
+  ProxylessConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

@@ -9,7 +9,7 @@ import { withHost } from '../with-host';
 
 export const STUDY_USAGE = `  study --space ${STUDY_SPACES.join('|')} [--strategies darts,drnas,pcdarts,sdarts-rs,sdarts-adv] [--seeds N]
         [--size quick|laptop] [--experiment ID]
-                      the differentiable methods side by side on the same seeds (queued, run as the
+                      the differentiable methods (${STUDY_STRATEGIES.join(', ')}) side by side on the same seeds (queued, run as the
                       host allows), then per method: parameter-free share of the normal cell, the
                       Hessian eigenvalue's first and last value, search time, NAS-Bench-201 accuracy
                       of the cell (nb201) and the evaluated cell's top-1 where the cell was trained`;

@@ -12,6 +12,8 @@ import { createPcdartsStrategy } from './oneshot/pcdarts';
 import { createEvaluationStrategy } from './evaluation';
 import { noshFactory } from './blackbox/nosh-factory';
 import { createDartsPtStrategy } from './oneshot/darts-pt';
+import { createNaspStrategy } from './oneshot/nasp';
+import { createProxylessStrategy } from './oneshot/proxyless';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -35,6 +37,8 @@ export const strategies = {
   nosh: noshFactory,
   'rank-nosh': noshFactory,
   'darts-pt': createDartsPtStrategy,
+  nasp: createNaspStrategy,
+  proxyless: createProxylessStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {

@@ -12,7 +12,7 @@ import { edgeNormalizationScale, initEdgeBeta } from './edge-normalization';
 import { partialChannelEdge } from './partial-channels';
 import { checkpointed } from './checkpoint';
 import { checkEdgeWeights, edgeRow, edgeRows, mixedEdge, type EdgeCandidate } from './mixed-edge';
-import type { ArchParam, CellKind, CellWeights, EdgeWeights, Supernet } from './types';
+import type { ActivePaths, ArchParam, CellKind, CellWeights, EdgeWeights, Supernet } from './types';
 
 export interface NetworkShape {
   /** Image channels (1 for (Fashion-)MNIST, 3 for CIFAR). */
@@ -133,7 +133,7 @@ export class DartsSupernet implements Supernet {
   }
 
   forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D {
-    const perKind = new Map<CellKind, { weights: tf.Tensor2D; rows: tf.Tensor2D[]; active?: readonly number[] }>();
+    const perKind = new Map<CellKind, { weights: tf.Tensor2D; rows: tf.Tensor2D[]; active?: readonly ActivePaths[] }>();
     for (const a of this.arch) {
       const w: EdgeWeights | undefined = weights[a.kind];
       if (!w) throw new Error(`forward needs edge weights for the ${a.kind} cells`);
@@ -173,7 +173,7 @@ export class DartsSupernet implements Supernet {
   }
 
   /** rows: the edges' weight rows, or null to slice them per edge (inside the checkpoint when recomputing). */
-  private cellForward(cell: BuiltCell, s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, rows: tf.Tensor2D[] | null, active?: readonly number[]): tf.Tensor4D {
+  private cellForward(cell: BuiltCell, s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, rows: tf.Tensor2D[] | null, active?: readonly ActivePaths[]): tf.Tensor4D {
     const states = [cell.preprocess0(s0), cell.preprocess1(s1)];
     const perEdge = this.options.recompute === 'edges';
     let e = 0;

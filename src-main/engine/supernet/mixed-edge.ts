@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isReluFirst, type Op } from '../ops/types';
 import type { Stride } from '../ops/primitives';
 import { NAS_WEIGHTED_SUM, type NasWeightedSumAttrs } from '../backend/kernels/NasWeightedSum';
+import type { ActivePaths } from './types';
 
 /** A built candidate op on an edge; `zero` marks DARTS's `none`, whose output is known to be 0. */
 export interface EdgeCandidate {
@@ -13,9 +14,10 @@ export interface EdgeCandidate {
  * DARTS's MixedOp, Σ_k w_k·op_k(x), with `row` the edge's [1, ops] row of weights. A `none` term
  * is w·0 and is skipped (its α still gets its gradient through the softmax of the other terms).
  * relu(x) is computed once for every candidate that starts with a ReLU (ReluFirstOp). With
- * `active`, only that op runs (see EdgeWeights).
+ * `active`, only that op (or those ops) run; the others' weights enter as constants (see EdgeWeights).
  */
-export function mixedEdge(candidates: readonly EdgeCandidate[], stride: Stride, x: tf.Tensor4D, row: tf.Tensor2D, active?: number): tf.Tensor4D {
+export function mixedEdge(candidates: readonly EdgeCandidate[], stride: Stride, x: tf.Tensor4D, row: tf.Tensor2D, active?: ActivePaths): tf.Tensor4D {
+  const runs = (k: number) => active === undefined || (typeof active === 'number' ? k === active : active.includes(k));
   let activated: tf.Tensor4D | null = null;
   const run = (op: Op): tf.Tensor4D => {
     if (!isReluFirst(op)) return op(x);
@@ -25,7 +27,7 @@ export function mixedEdge(candidates: readonly EdgeCandidate[], stride: Stride, 
   const maps: tf.Tensor4D[] = [];
   const attrs: NasWeightedSumAttrs = { terms: [], constants: [] };
   candidates.forEach((c, k) => {
-    if (active !== undefined && k !== active) attrs.constants.push(k);
+    if (!runs(k)) attrs.constants.push(k);
     else if (!c.zero) {
       maps.push(run(c.op));
       attrs.terms.push(k);

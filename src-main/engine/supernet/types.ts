@@ -9,14 +9,18 @@ export type CellKind = 'normal' | 'reduce';
 /**
  * The per-edge mixing weights a relaxation hands to the network for one cell type.
  * `weights` is [edges, ops]: softmax(α) for DARTS, a Gumbel-softmax sample for SNAS, a
- * straight-through one-hot for GDAS. With `activeOp` (one op index per edge) only that op is
- * computed: the edge gives w[k]·op_k(x) + Σ_{j≠k} w[j], GDAS's formulation, whose extra terms are
- * 0 in value (one-hot forward) but pass the gradient to every weight of the edge.
+ * straight-through one-hot for GDAS. With `activeOp` (per edge, one op index or a set of them) only
+ * those ops are computed: the edge gives Σ_{k∈S} w[k]·op_k(x) + Σ_{j∉S} w[j], GDAS's formulation
+ * for one op, whose extra terms are 0 in value (one-hot forward) but pass the gradient to every
+ * weight of the edge; ProxylessNAS's α step runs two ops per edge (∂L/∂w[k] exact for k ∈ S).
  */
 export interface EdgeWeights {
   weights: tf.Tensor2D;
-  activeOp?: readonly number[];
+  activeOp?: readonly ActivePaths[];
 }
+
+/** The ops an edge computes: one op index (GDAS, NASP, a fixed cell) or several (ProxylessNAS's two). */
+export type ActivePaths = number | readonly number[];
 
 export type CellWeights = Partial<Record<CellKind, EdgeWeights>>;
 

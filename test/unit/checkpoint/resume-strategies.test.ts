@@ -41,6 +41,8 @@ describe('resume of one-shot search', () => {
     ['DrNAS (Hessian eigenvalue each epoch)', { algorithm: 'drnas', space: TINY_DARTS, hessianEvery: 1, hessianIters: 2 }],
     ['PC-DARTS (K=2, α from epoch 1)', { algorithm: 'pcdarts', space: TINY_DARTS, partialChannels: 2, archWarmupEpochs: 1 }],
     ['SDARTS-ADV on PC-DARTS', { algorithm: 'sdarts-adv', space: TINY_DARTS, partialChannels: 2, attackSteps: 2 }],
+    ['NASP (size penalty, Hessian eigenvalue each epoch)', { algorithm: 'nasp', space: TINY_DARTS, sizePenalty: 0.1, hessianEvery: 1, hessianIters: 2 }],
+    ['ProxylessNAS (α every batch from epoch 1)', { algorithm: 'proxyless', space: TINY_NB201, archUpdateEvery: 1, archWarmupEpochs: 1 }],
   ];
   for (const [name, config] of cases) {
     it(`${name} continues exactly from steps 1, 2 (epoch end) and 3`, async () => {

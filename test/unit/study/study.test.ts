@@ -25,6 +25,16 @@ describe('study plan', () => {
     }
   });
 
+  it('plans NASP and ProxylessNAS from their own presets on S2 and NAS-Bench-201, each config valid', () => {
+    for (const space of ['s2', 'nb201'] as const) {
+      const { runs, skipped } = planStudy(StudyRequest.parse({ space, strategies: ['nasp', 'proxyless'] }));
+      expect(skipped).toEqual([]);
+      expect(runs.map((r) => RunConfig.parse(r.config).algorithm)).toEqual(['nasp', 'proxyless']);
+      // proxyless-quick steps α after every batch (its own preset, not DARTS's `quick` renamed).
+      expect(RunConfig.parse(runs[1].config)).toMatchObject({ archUpdateEvery: 1, space: { kind: space === 's2' ? 'darts' : 'nb201' } });
+    }
+  });
+
   it('skips PC-DARTS on NAS-Bench-201 and says why; refuses a strategy named twice', () => {
     const { runs, skipped } = planStudy(StudyRequest.parse({ space: 'nb201', strategies: ['darts', 'pcdarts'] }));
     expect(runs.map((r) => r.strategy)).toEqual(['darts']);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropy } from '../../evaluate/classification';
-import type { CellWeights, Supernet } from '../../supernet/types';
+import type { ActivePaths, CellWeights, Supernet } from '../../supernet/types';
 import type { Batch } from '../oneshot/architect';
 import type { SampledObjective } from './estimators';
 import type { Rows } from './gumbel';
@@ -22,8 +22,8 @@ export function splitRows<T>(net: Supernet, rows: readonly T[]): T[][] {
   });
 }
 
-/** Edge weights per cell type from tensors in `net.arch` order, with an optional op choice per row. */
-export function cellWeights(net: Supernet, weights: readonly tf.Tensor2D[], choice?: readonly number[]): CellWeights {
+/** Edge weights per cell type from tensors in `net.arch` order, with an optional op choice (one op or several) per row. */
+export function cellWeights(net: Supernet, weights: readonly tf.Tensor2D[], choice?: readonly ActivePaths[]): CellWeights {
   const out: CellWeights = {};
   const choices = choice ? splitRows(net, choice) : undefined;
   net.arch.forEach((a, i) => {
