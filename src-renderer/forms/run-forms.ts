@@ -54,6 +54,7 @@ const FORM_TEXT: Record<FormAlgorithm, { label: string; description: string; omi
   pcdarts: { label: 'PC-DARTS', description: 'DARTS on 1/K of each edge’s channels with edge normalization (Xu et al., ICLR 2020): a fraction of the memory, α frozen for a warm-up.', only: { 'space.kind': ['darts'] } },
   nosh: { label: 'NOSH (non-uniform successive halving)', description: 'Cells trained on a pyramid of growing budgets, paused and resumed; budget in epochs (Wang et al., ICCV 2021).' },
   'rank-nosh': { label: 'Rank-NOSH (pairwise ranker + NOSH)', description: 'NOSH whose new cells a pairwise ranker, fitted on the partial results, proposes (Wang et al., ICCV 2021).' },
+  fewshot: { label: 'Few-shot NAS', description: 'DARTS on the one-shot supernet, then one warm-started sub-supernet per op of one edge, each searched on its own; the best validating one answers (Zhao et al., ICML 2021).' },
 };
 
 /** Top-level keys shown after the method's own fields, in this order; the method's own come first. */

@@ -10,6 +10,7 @@ import { DrnasConfig } from './algorithms/drnas';
 import { PcdartsConfig } from './algorithms/pcdarts';
 import { EvaluationConfig } from './algorithms/evaluation';
 import { NoshConfig, RankNoshConfig } from './algorithms/nosh';
+import { FewshotConfig } from './algorithms/fewshot';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -32,6 +33,7 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   EvaluationConfig,
   NoshConfig,
   RankNoshConfig,
+  FewshotConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

@@ -11,6 +11,7 @@ import { createDrnasStrategy } from './oneshot/drnas';
 import { createPcdartsStrategy } from './oneshot/pcdarts';
 import { createEvaluationStrategy } from './evaluation';
 import { noshFactory } from './blackbox/nosh-factory';
+import { createFewshotStrategy } from './oneshot/fewshot';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -33,6 +34,7 @@ export const strategies = {
   evaluation: createEvaluationStrategy,
   nosh: noshFactory,
   'rank-nosh': noshFactory,
+  fewshot: createFewshotStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {

@@ -6,7 +6,7 @@ import { softmaxWeights } from '../../supernet/arch-params';
 import type { StrategyContext } from '../strategy';
 import { Architect } from './architect';
 import { loadOneShotData, type DartsData } from './data';
-import { OneShotSearch, type OneShotStep, type Relaxation, type StepFigure } from './template';
+import { OneShotSearch, type OneShotOptions, type OneShotStep, type Relaxation, type StepFigure } from './template';
 
 /** The configs of DARTS and of the methods built on its α update. */
 export type DartsFamilyConfig = RunConfig & OneShotCommon;
@@ -37,9 +37,12 @@ export function architectOptions(config: OneShotCommon) {
 export class DartsStrategy<C extends DartsFamilyConfig = DartsConfig> extends OneShotSearch<C> {
   protected readonly architect: Architect;
 
-  /** `label` names a method that keeps DARTS's α update and changes its relaxation (SDARTS). */
-  constructor(ctx: StrategyContext<C>, deps: DartsDeps, label = 'DARTS') {
-    super(ctx, deps.data, { label, order: 'arch-first' });
+  /**
+   * `label` names a method that keeps DARTS's α update and changes its relaxation (SDARTS);
+   * `options` its own network and view (few-shot NAS's sub-supernets).
+   */
+  constructor(ctx: StrategyContext<C>, deps: DartsDeps, label = 'DARTS', options: Pick<OneShotOptions, 'network' | 'view'> = {}) {
+    super(ctx, deps.data, { label, order: 'arch-first', ...options });
     this.architect = new Architect(this.net, architectOptions(ctx.config), this.trainer.sgd);
     ctx.reporter.log('info', `${label} supernet: ${this.net.params.count()} weights, ${ctx.config.unrolled ? 'second' : 'first'}-order, ${this.totalSteps} steps`);
   }

@@ -49,6 +49,8 @@ export interface OneShotOptions {
   order: 'arch-first' | 'weights-first';
   /** The diagnostics' and the selection's view of α (default: softmax(α), arg-max selection). */
   view?: (net: Supernet) => OneShotView;
+  /** Wraps the supernet built from the space (few-shot NAS: one edge fixed to one op); default: none. */
+  network?: (built: Supernet) => Supernet;
 }
 
 /**
@@ -83,7 +85,8 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
     if (!Number.isInteger(data.stepsPerEpoch) || data.stepsPerEpoch < 1) {
       throw new Error(`${options.label} needs at least one batch per epoch, got stepsPerEpoch = ${data.stepsPerEpoch}`);
     }
-    this.net = buildSupernet(config.space, data, ctx.rng.fork('supernet'));
+    const built = buildSupernet(config.space, data, ctx.rng.fork('supernet'));
+    this.net = options.network ? options.network(built) : built;
     this.totalSteps = config.epochs * data.stepsPerEpoch;
     this.trainer = new WeightTrainer(this.net, config);
     this.view = (options.view ?? softmaxView)(this.net);
