@@ -12,7 +12,7 @@ import { Stat, stat } from './statistics';
  * worth. `study` in the CLI and the Study panel of an experiment plan the same runs from here.
  */
 export const STUDY_SPACES = ['s1', 's2', 's3', 's4', 'darts', 'nb201'] as const;
-export const STUDY_STRATEGIES = ['darts', 'drnas', 'pcdarts', 'sdarts-rs', 'sdarts-adv', 'gdas', 'snas'] as const;
+export const STUDY_STRATEGIES = ['darts', 'drnas', 'pcdarts', 'sdarts-rs', 'sdarts-adv', 'gdas', 'snas', 'fewshot'] as const;
 export type StudyStrategy = (typeof STUDY_STRATEGIES)[number];
 
 export const StudyRequest = z
