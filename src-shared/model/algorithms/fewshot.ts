@@ -74,3 +74,13 @@ export function subSupernetOps(c: SplitOf): string[] {
 export function subSupernetKey(op: string, figure: string): string {
   return `fewshot.${op}.${figure}`;
 }
+
+/**
+ * The sub-supernet whose cell answers: the best last validation accuracy, ties by the lower loss,
+ * then the earlier one; one without a figure (NaN) never wins over one with. Null for none.
+ */
+export function bestSubSupernet<R extends { validAcc: number; validLoss: number }>(results: readonly R[]): R | null {
+  const better = (a: R, b: R) =>
+    (Number.isNaN(b.validAcc) && !Number.isNaN(a.validAcc)) || a.validAcc > b.validAcc || (a.validAcc === b.validAcc && a.validLoss < b.validLoss);
+  return results.reduce<R | null>((best, r) => (best === null || better(r, best) ? r : best), null);
+}

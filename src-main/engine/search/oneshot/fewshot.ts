@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { splitEdgeOps, subSupernetKey, subSupernetOps, type FewshotConfig } from '../../../../src-shared/model/algorithms/fewshot';
+import { bestSubSupernet, splitEdgeOps, subSupernetKey, subSupernetOps, type FewshotConfig } from '../../../../src-shared/model/algorithms/fewshot';
 import type { Genotype } from '../../../../src-shared/model/genotype';
 import type { MetricPoint } from '../../../../src-shared/model/metrics';
 import type { StateReader, StateWriter } from '../../checkpoint/state';
@@ -54,7 +54,7 @@ export function splitView(net: SplitSupernet): OneShotView {
  * besides the one-shot weights) with a copy of the one-shot weights. Weights are shared within a
  * sub-supernet only. Metrics of every phase go out on the run's one step axis; each sub-supernet's
  * validation figures also under `fewshot.<op>.valid.acc|loss`. The answer is the cell of the
- * sub-supernet with the best last validation accuracy (ties: lower loss, then the earlier op).
+ * sub-supernet with the best last validation accuracy (`bestSubSupernet`).
  */
 export class FewshotSearch implements SearchStrategy {
   readonly totalSteps: number;
@@ -168,19 +168,15 @@ export class FewshotSearch implements SearchStrategy {
   private finish(): void {
     this.finished = true;
     const best = this.best();
-    const index = this.results.indexOf(best);
     const at = { step: this.totalSteps, epoch: this.ctx.config.warmupEpochs + this.ops.length * this.ctx.config.epochs };
-    this.ctx.reporter.metrics([{ ...at, key: 'fewshot.best', value: index }]);
     this.ctx.reporter.log('info', `few-shot NAS: the ${best.op} sub-supernet validates best (accuracy ${best.validAcc.toFixed(4)}); its cell is the answer`);
     this.ctx.reporter.genotype(best.genotype, { ...at, final: true });
   }
 
   private best(): SubSupernetResult {
-    if (this.results.length === 0) throw new Error('few-shot NAS has no finished sub-supernet yet');
-    // NaN (a sub-supernet without a validation figure) never wins over a number.
-    const better = (a: SubSupernetResult, b: SubSupernetResult) =>
-      a.validAcc > b.validAcc || (a.validAcc === b.validAcc && a.validLoss < b.validLoss) || (Number.isNaN(b.validAcc) && !Number.isNaN(a.validAcc));
-    return this.results.reduce((best, r) => (better(r, best) ? r : best));
+    const best = bestSubSupernet(this.results);
+    if (!best) throw new Error('few-shot NAS has no finished sub-supernet yet');
+    return best;
   }
 
   /** Phase 0: DARTS on the one-shot supernet; phase k: DARTS on sub-supernet k − 1, warm-started. */
