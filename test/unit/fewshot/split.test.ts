@@ -125,4 +125,26 @@ describe('few-shot search', () => {
     s.dispose();
     expect(tf.memory().numTensors).toBe(start);
   });
+
+  it('on NAS-Bench-201 splits edge 1<-0 into its ops, none included, each sub-supernet\'s cell holding its op there', async () => {
+    const nb201 = FewshotConfig.parse({
+      algorithm: 'fewshot', space: { kind: 'nb201', ops: ['none', 'skip_connect', 'nor_conv_1x1'], channels: 2, cellsPerStage: 1 },
+      warmupEpochs: 1, epochs: 1, reportEvery: 2, validBatches: 1, hessianEvery: 0,
+    });
+    // NAS-Bench-201's two reduction blocks need a side divisible by 4: 8×8 batches of 4.
+    const batch = (rng: Rng) => ({ x: randn(rng, [4, 8, 8, 1]) as tf.Tensor4D, y: tf.tensor1d([0, 1, 2, 0], 'int32'), epoch: 0 });
+    const source = (seed: number) => {
+      const rng = new Rng(seed);
+      return { next: () => batch(rng) };
+    };
+    const nbData = { train: source(2), valid: source(3), inChannels: 1, numClasses: 3, stepsPerEpoch: 1, validation: function* () { yield batch(new Rng(5)); } };
+    const rec = recorder();
+    const s = new FewshotSearch({ config: nb201, rng: new Rng(2), reporter: rec.reporter, resourcesDir: '' }, nbData);
+    while (!(await s.step()).done);
+    expect(s.subSupernets().map((r) => r.op)).toEqual(['none', 'skip_connect', 'nor_conv_1x1']);
+    // The arch string's first edge is 1<-0.
+    for (const r of s.subSupernets()) expect((r.genotype as { arch: string }).arch.startsWith(`|${r.op}~0|+`)).toBe(true);
+    expect(rec.genotypes.filter((g) => g.final)).toHaveLength(1);
+    s.dispose();
+  });
 });
