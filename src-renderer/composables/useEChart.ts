@@ -1,6 +1,6 @@
 import { onBeforeUnmount, onMounted, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue';
 import * as echarts from 'echarts/core';
-import { HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   DataZoomInsideComponent,
   DataZoomSliderComponent,
@@ -13,7 +13,7 @@ import {
 import { CanvasRenderer } from 'echarts/renderers';
 import { chartTheme, onColorSchemeChange } from '../lib/chart-theme';
 import type { ComposeOption } from 'echarts/core';
-import type { HeatmapSeriesOption, LineSeriesOption, ParallelSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import type { BarSeriesOption, HeatmapSeriesOption, LineSeriesOption, ParallelSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type {
   DataZoomComponentOption,
   GridComponentOption,
@@ -24,7 +24,7 @@ import type {
 } from 'echarts/components';
 
 echarts.use([
-  LineChart, ScatterChart, HeatmapChart, ParallelChart,
+  LineChart, ScatterChart, HeatmapChart, ParallelChart, BarChart,
   GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, DataZoomInsideComponent, DataZoomSliderComponent, ParallelComponent,
   CanvasRenderer,
 ]);
@@ -34,6 +34,7 @@ export type ChartOption = ComposeOption<
   | ScatterSeriesOption
   | HeatmapSeriesOption
   | ParallelSeriesOption
+  | BarSeriesOption
   | GridComponentOption
   | LegendComponentOption
   | TooltipComponentOption

@@ -57,6 +57,7 @@ const FORM_TEXT: Record<FormAlgorithm, { label: string; description: string; omi
   'darts-pt': { label: 'DARTS-PT (perturbation-based selection)', description: 'DARTS’s supernet (or one with α never trained), then each edge keeps the op whose removal hurts validation accuracy most, with fine-tuning between edges (Wang et al., ICLR 2021).', omit: ['earlyStop', 'source'] },
   nasp: { label: 'NASP', description: 'Proximal iterations (Yao et al., AAAI 2020): the forward runs the discrete architecture, one op per edge, whose gradient updates the continuous α kept in [0, 1]; with the authors\' size penalty.' },
   proxyless: { label: 'ProxylessNAS', description: 'Binarized paths (Cai, Zhu and Han, ICLR 2019): one sampled op per edge for the weights, two for α with the authors\' gate-gradient estimator; only the sampled paths in memory.' },
+  fewshot: { label: 'Few-shot NAS', description: 'DARTS on the one-shot supernet, then one warm-started sub-supernet per op of one edge, each searched on its own; the best validating one answers (Zhao et al., ICML 2021).' },
 };
 
 /** Top-level keys shown after the method's own fields, in this order; the method's own come first. */

@@ -13,6 +13,8 @@ export type MetricGroup = { id: string; title: string; keys: string[] };
 export function groupOfKey(key: string): string {
   const parts = key.split('.');
   if (parts.length === 1) return key;
+  // Few-shot NAS's `fewshot.<op>.valid.acc`: one chart per figure, a line per sub-supernet.
+  if (parts[0] === 'fewshot' && parts.length > 2) return `fewshot.${parts.slice(2).join('.')}`;
   if (SPLITS.has(parts[0])) return parts.slice(1).join('.');
   return parts.slice(0, -1).join('.');
 }
@@ -26,6 +28,7 @@ const TITLES: Record<string, string> = {
 };
 
 function titleOf(group: string): string {
+  if (group.startsWith('fewshot.')) return `Few-shot sub-supernets: ${group.slice('fewshot.'.length)}`;
   return TITLES[group] ?? group;
 }
 

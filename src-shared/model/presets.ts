@@ -121,6 +121,13 @@ export const PRESETS: Record<string, RunConfigInput> = {
   'darts-pt-fix-alpha-quick': { algorithm: 'darts-pt', ...QUICK, projectionInterval: 1, fixAlpha: true },
   'darts-pt-fix-alpha-laptop': { algorithm: 'darts-pt', ...LAPTOP, projectionInterval: 2, fixAlpha: true },
   /**
+   * `quick` and `laptop` with few-shot NAS: the first normal edge split into its 7 ops but `none`,
+   * the one-shot warm-up twice each sub-supernet's epochs (the authors' 600 : 300): 2 + 7·1 epochs
+   * (quick), 8 + 7·4 (laptop).
+   */
+  'fewshot-quick': { algorithm: 'fewshot', ...QUICK, warmupEpochs: 2, epochs: 1 },
+  'fewshot-laptop': { algorithm: 'fewshot', ...LAPTOP, warmupEpochs: 8, epochs: 4 },
+  /**
    * DARTS's CIFAR-10 search (Liu et al. 2019, `train_search.py`): C=16, 8 cells, 4 nodes, batch 64,
    * 50 epochs, half of the training set for α, crop with padding 4 and horizontal flip (no cutout in
    * the search). `dataset.dir` is the folder with `data_batch_1..5.bin`; set it to yours. The whole

@@ -13,6 +13,7 @@ import { NoshConfig, RankNoshConfig } from './algorithms/nosh';
 import { DartsPtConfig } from './algorithms/darts-pt';
 import { NaspConfig } from './algorithms/nasp';
 import { ProxylessConfig } from './algorithms/proxyless';
+import { FewshotConfig } from './algorithms/fewshot';
 
 /**
  * A run's full configuration, one schema per algorithm joined on `algorithm`. Defaults fill what the
@@ -38,6 +39,7 @@ export const RunConfig = z.discriminatedUnion('algorithm', [
   DartsPtConfig,
   NaspConfig,
   ProxylessConfig,
+  FewshotConfig,
 ]);
 export type RunConfig = z.infer<typeof RunConfig>;
 export type RunConfigInput = z.input<typeof RunConfig>;

@@ -12,7 +12,7 @@ import { Stat, stat } from './statistics';
  * worth. `study` in the CLI and the Study panel of an experiment plan the same runs from here.
  */
 export const STUDY_SPACES = ['s1', 's2', 's3', 's4', 'darts', 'nb201'] as const;
-export const STUDY_STRATEGIES = ['darts', 'drnas', 'pcdarts', 'sdarts-rs', 'sdarts-adv', 'gdas', 'snas', 'darts-pt', 'darts-pt-fix-alpha', 'nasp', 'proxyless'] as const;
+export const STUDY_STRATEGIES = ['darts', 'drnas', 'pcdarts', 'sdarts-rs', 'sdarts-adv', 'gdas', 'snas', 'darts-pt', 'darts-pt-fix-alpha', 'nasp', 'proxyless', 'fewshot'] as const;
 
 /** The study strategy a run stands for: DARTS-PT with α fixed is its own row (the paper reports it apart). */
 export function studyStrategyOf(run: { algorithm: string; config: unknown }): string {

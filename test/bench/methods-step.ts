@@ -4,7 +4,9 @@
  * warm-up step, and the step's peak bytes of tensor buffers (backend/memory.ts `measureStepBytes`).
  * Prints one line per method, then machine-readable `<method>_over_darts_step_cost=` and
  * `<method>_over_darts_peak_bytes=` lines.
- * Run: npx tsx test/bench/methods-step.ts [layers=5] [channels=8] [batch=32] [steps=3]
+ * Run: npx tsx test/bench/methods-step.ts [layers=5] [channels=8] [batch=32] [steps=3] [methods=all, e.g. darts,fewshot]
+ * Few-shot NAS is timed in a sub-supernet (its warm-up is DARTS's step): no warm-up epochs, so the
+ * first step only splits and every measured one is a sub-supernet's.
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/select';
@@ -13,6 +15,7 @@ import { RunConfig } from '../../src-shared/model/run-config';
 import { Rng } from '../../src-shared/model/rng';
 import { DartsStrategy } from '../../src-main/engine/search/oneshot/darts';
 import { DrnasStrategy } from '../../src-main/engine/search/oneshot/drnas';
+import { FewshotSearch } from '../../src-main/engine/search/oneshot/fewshot';
 import { PcdartsStrategy } from '../../src-main/engine/search/oneshot/pcdarts';
 import { SdartsAdvStrategy, SdartsRsStrategy } from '../../src-main/engine/search/oneshot/sdarts';
 import { GdasStrategy } from '../../src-main/engine/search/sampled/gdas';
@@ -20,7 +23,8 @@ import { SnasStrategy } from '../../src-main/engine/search/sampled/snas';
 import type { DartsData } from '../../src-main/engine/search/oneshot/data';
 import type { Reporter, SearchStrategy } from '../../src-main/engine/search/strategy';
 
-const [layers, channels, batch, steps] = process.argv.slice(2).map(Number);
+const [layers, channels, batch, steps] = process.argv.slice(2, 6).map(Number);
+const only = process.argv[6]?.split(',');
 const L = layers || 5;
 const C = channels || 8;
 const B = batch || 32;
@@ -70,9 +74,10 @@ async function main(): Promise<void> {
     ['drnas', () => new DrnasStrategy(ctx({ algorithm: 'drnas' }), data(1))],
     ['gdas', () => new GdasStrategy(ctx({ algorithm: 'gdas' }), data(1))],
     ['snas', () => new SnasStrategy(ctx({ algorithm: 'snas' }), data(1))],
+    ['fewshot', () => new FewshotSearch(ctx({ algorithm: 'fewshot', warmupEpochs: 0 }), data(1))],
   ];
   const results = new Map<string, Measured>();
-  for (const [name, make] of methods) results.set(name, await measure(name, make()));
+  for (const [name, make] of methods) if (!only || only.includes(name) || name === 'darts') results.set(name, await measure(name, make()));
   const darts = results.get('darts')!;
   for (const [name, r] of results) {
     if (name === 'darts') continue;

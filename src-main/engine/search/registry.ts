@@ -14,6 +14,7 @@ import { noshFactory } from './blackbox/nosh-factory';
 import { createDartsPtStrategy } from './oneshot/darts-pt';
 import { createNaspStrategy } from './oneshot/nasp';
 import { createProxylessStrategy } from './oneshot/proxyless';
+import { createFewshotStrategy } from './oneshot/fewshot';
 
 /**
  * Every algorithm a run config can name, mapped to the factory of its strategy. The `satisfies`
@@ -39,6 +40,7 @@ export const strategies = {
   'darts-pt': createDartsPtStrategy,
   nasp: createNaspStrategy,
   proxyless: createProxylessStrategy,
+  fewshot: createFewshotStrategy,
 } satisfies { [A in Algorithm]: StrategyFactory<Extract<RunConfig, { algorithm: A }>> };
 
 export function strategyFor<C extends RunConfig>(config: C): StrategyFactory<C> {

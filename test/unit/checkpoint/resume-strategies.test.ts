@@ -69,6 +69,15 @@ describe('resume of one-shot search', () => {
     await expectResumeExact(es, [1, 2, 3]);
   });
 
+  it('few-shot NAS continues exactly from the split, inside a sub-supernet and between two', async () => {
+    // One-shot warm-up of 1 epoch (2 steps), then 2 sub-supernets of normal edge 0 of 1 epoch each; no
+    // Hessian (the DARTS cases cover it), so the six steps stay cheap.
+    const fewshot = { algorithm: 'fewshot', ...oneShot, space: TINY_DARTS, warmupEpochs: 1, epochs: 1, splitOps: ['max_pool_3x3', 'sep_conv_3x3'], hessianEvery: 0 };
+    const { epochEnds, totalSteps } = await expectResumeExact(fewshot, [2, 3, 4]);
+    expect(totalSteps).toBe(6);
+    expect(epochEnds).toEqual([2, 4, 6]);
+  });
+
   it('PVLL-NAS continues exactly from the warm-up, a search iteration and an iteration end', async () => {
     const pvll = { algorithm: 'pvll', ...oneShot, space: TINY_NB201, epochs: 2, batchesPerEpoch: 1, warmupSize: 2, warmupBatches: 1, landscapeFitSteps: 3, hiddenUnits: 4 };
     // units: warm-up 2·(2·1+1)+1 = 7, then 2 iterations of 1+3: the first ends at step 11.

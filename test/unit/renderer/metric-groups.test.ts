@@ -24,6 +24,15 @@ describe('metric key grouping', () => {
     expect(groups[2]).toEqual({ id: 'alpha.entropy', title: 'Architecture entropy', keys: ['alpha.entropy.normal', 'alpha.entropy.reduce'] });
   });
 
+  it('puts one figure of every few-shot sub-supernet on one chart, a line per op', () => {
+    const groups = groupMetricKeys(['fewshot.skip_connect.valid.acc', 'fewshot.max_pool_3x3.valid.acc', 'fewshot.skip_connect.valid.loss', 'valid.acc']);
+    expect(groups).toEqual([
+      { id: 'acc', title: 'Accuracy', keys: ['valid.acc'] },
+      { id: 'fewshot.valid.acc', title: 'Few-shot sub-supernets: valid.acc', keys: ['fewshot.max_pool_3x3.valid.acc', 'fewshot.skip_connect.valid.acc'] },
+      { id: 'fewshot.valid.loss', title: 'Few-shot sub-supernets: valid.loss', keys: ['fewshot.skip_connect.valid.loss'] },
+    ]);
+  });
+
   it('titles an unknown family by its name', () => {
     expect(groupMetricKeys(['skip.count.normal'])).toEqual([{ id: 'skip.count', title: 'skip.count', keys: ['skip.count.normal'] }]);
   });

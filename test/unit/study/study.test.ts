@@ -35,6 +35,16 @@ describe('study plan', () => {
     }
   });
 
+  it('plans few-shot NAS on every study space with its own preset, each config valid and split into at least two sub-supernets', () => {
+    for (const space of ['s1', 's2', 's3', 's4', 'darts', 'nb201'] as const) {
+      const { runs, skipped } = planStudy(StudyRequest.parse({ space, strategies: ['fewshot'] }));
+      expect(skipped).toEqual([]);
+      const config = RunConfig.parse(runs[0].config);
+      if (config.algorithm !== 'fewshot') throw new Error('a few-shot run');
+      expect([config.warmupEpochs, config.epochs]).toEqual([2, 1]); // fewshot-quick
+    }
+  });
+
   it('skips PC-DARTS on NAS-Bench-201 and says why; refuses a strategy named twice', () => {
     const { runs, skipped } = planStudy(StudyRequest.parse({ space: 'nb201', strategies: ['darts', 'pcdarts'] }));
     expect(runs.map((r) => r.strategy)).toEqual(['darts']);

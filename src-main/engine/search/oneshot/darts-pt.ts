@@ -27,7 +27,7 @@ export class DartsPtStrategy extends DartsStrategy<DartsPtConfig> {
 
   constructor(ctx: StrategyContext<DartsPtConfig>, deps: DartsDeps) {
     const { config } = ctx;
-    super(ctx, deps, 'DARTS-PT', projectionSteps(config, deps.data.stepsPerEpoch));
+    super(ctx, deps, 'DARTS-PT', { extraSteps: projectionSteps(config, deps.data.stepsPerEpoch) });
     this.searchSteps = config.epochs * deps.data.stepsPerEpoch;
     this.projection = new Projection({
       net: this.net,

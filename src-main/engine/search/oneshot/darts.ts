@@ -6,7 +6,7 @@ import { softmaxWeights } from '../../supernet/arch-params';
 import type { StrategyContext } from '../strategy';
 import { Architect } from './architect';
 import { loadOneShotData, type DartsData } from './data';
-import { OneShotSearch, type OneShotStep, type Relaxation, type StepFigure } from './template';
+import { OneShotSearch, type OneShotOptions, type OneShotStep, type Relaxation, type StepFigure } from './template';
 
 /** The configs of DARTS and of the methods built on its α update. */
 export type DartsFamilyConfig = RunConfig & OneShotCommon;
@@ -39,10 +39,11 @@ export class DartsStrategy<C extends DartsFamilyConfig = DartsConfig> extends On
 
   /**
    * `label` names a method that keeps DARTS's α update and changes its relaxation (SDARTS);
-   * `extraSteps` are steps after the search that the method's own `step` runs (DARTS-PT).
+   * `options` its own network and view (few-shot NAS's sub-supernets) and the steps after the search
+   * that the method's own `step` runs (DARTS-PT's `extraSteps`).
    */
-  constructor(ctx: StrategyContext<C>, deps: DartsDeps, label = 'DARTS', extraSteps = 0) {
-    super(ctx, deps.data, { label, order: 'arch-first', extraSteps });
+  constructor(ctx: StrategyContext<C>, deps: DartsDeps, label = 'DARTS', options: Pick<OneShotOptions, 'network' | 'view' | 'extraSteps'> = {}) {
+    super(ctx, deps.data, { label, order: 'arch-first', ...options });
     this.architect = new Architect(this.net, architectOptions(ctx.config), this.trainer.sgd);
     ctx.reporter.log('info', `${label} supernet: ${this.net.params.count()} weights, ${ctx.config.unrolled ? 'second' : 'first'}-order, ${this.totalSteps} steps`);
   }

@@ -51,6 +51,8 @@ export interface OneShotOptions {
   view?: (net: Supernet) => OneShotView;
   /** Steps the method runs after the search's epochs (DARTS-PT's projection); its own `step` runs them. */
   extraSteps?: number;
+  /** Wraps the supernet built from the space (few-shot NAS: one edge fixed to one op); default: none. */
+  network?: (built: Supernet) => Supernet;
 }
 
 /**
@@ -86,7 +88,8 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
     if (!Number.isInteger(data.stepsPerEpoch) || data.stepsPerEpoch < 1) {
       throw new Error(`${options.label} needs at least one batch per epoch, got stepsPerEpoch = ${data.stepsPerEpoch}`);
     }
-    this.net = buildSupernet(config.space, data, ctx.rng.fork('supernet'));
+    const built = buildSupernet(config.space, data, ctx.rng.fork('supernet'));
+    this.net = options.network ? options.network(built) : built;
     this.totalSteps = config.epochs * data.stepsPerEpoch + (options.extraSteps ?? 0);
     this.trainer = new WeightTrainer(this.net, config);
     this.view = (options.view ?? softmaxView)(this.net);
