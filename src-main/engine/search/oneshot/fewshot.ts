@@ -112,8 +112,9 @@ export class FewshotSearch implements SearchStrategy {
   saveState(out: StateWriter): void {
     out.json('phase', this.phase);
     out.json('finished', this.finished);
-    out.json('results', this.results);
-    out.json('last-valid', this.lastValid);
+    // Copies: the bundle keeps what it is given, and these go on changing.
+    out.json('results', [...this.results]);
+    out.json('last-valid', { ...this.lastValid });
     if (this.warmStart) for (const [name, t] of this.warmStart) out.tensor(`warm-start.${name}`, t);
     this.current.saveState(out.scope('search'));
   }
@@ -134,7 +135,7 @@ export class FewshotSearch implements SearchStrategy {
       this.current = this.buildPhase(phase);
     }
     this.results.splice(0, this.results.length, ...from.json<SubSupernetResult[]>('results'));
-    this.lastValid = from.json('last-valid');
+    this.lastValid = { ...from.json<{ acc: number; loss: number }>('last-valid') };
     this.finished = from.json<boolean>('finished');
     this.current.loadState(from.scope('search'));
   }
