@@ -103,19 +103,33 @@ const BASE = `
     LEFT JOIN ev ON ev.sid = r.id
   )`;
 
-function whereOf(f: RunFilters): string {
+/**
+ * Each filter's condition over `base`, binding the parameter of its own name (fixed text: no input
+ * reaches the SQL). The search binds its LIKE pattern.
+ */
+const FILTER_SQL: Record<keyof RunFilters, string> = {
+  experimentId: 'experiment_id = @experimentId',
+  algorithm: 'algorithm = @algorithm',
+  status: 'status = @status',
+  space: 'space = @space',
+  dataset: 'dataset = @dataset',
+  tag: 'EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = base.id AND t.tag = @tag)',
+  search: `(name LIKE @search ESCAPE '\\' OR notes LIKE @search ESCAPE '\\' OR config LIKE @search ESCAPE '\\'
+            OR EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = base.id AND t.tag LIKE @search ESCAPE '\\'))`,
+};
+
+/** The WHERE clause of the given filters and the values it binds, built in one pass. */
+function filterOf(f: RunFilters): { where: string; values: Record<string, string | number> } {
   const parts: string[] = [];
-  if (f.experimentId !== undefined) parts.push('experiment_id = @experimentId');
-  if (f.algorithm !== undefined) parts.push('algorithm = @algorithm');
-  if (f.status !== undefined) parts.push('status = @status');
-  if (f.space !== undefined) parts.push('space = @space');
-  if (f.dataset !== undefined) parts.push('dataset = @dataset');
-  if (f.tag !== undefined) parts.push('EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = base.id AND t.tag = @tag)');
-  if (f.search) {
-    parts.push(`(name LIKE @pattern ESCAPE '\\' OR notes LIKE @pattern ESCAPE '\\' OR config LIKE @pattern ESCAPE '\\'
-                 OR EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = base.id AND t.tag LIKE @pattern ESCAPE '\\'))`);
+  const values: Record<string, string | number> = {};
+  for (const key of Object.keys(FILTER_SQL) as (keyof RunFilters)[]) {
+    const value = f[key];
+    // An empty search (the box cleared) filters nothing.
+    if (value === undefined || value === '') continue;
+    parts.push(FILTER_SQL[key]);
+    values[key] = key === 'search' ? likePattern(String(value)) : value;
   }
-  return parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
 }
 
 function spread(n: number, mean: number | null, sumSquares: number | null): Spread {
@@ -150,20 +164,12 @@ export function runQueryRepo(db: BetterSqlite3.Database): RunQueryRepo {
     return s;
   };
 
-  const params = (f: RunFilters) => {
+  /** The filters' clause and every value a statement over `base` binds: the filters', the lease-derived statuses, now. */
+  const query = (f: RunFilters, paging: { limit: number; offset: number }) => {
     const now = Date.now();
     const interrupted = live.all().filter((r) => leaseIsDead(r, now)).map((r) => r.id);
-    return {
-      interrupted: JSON.stringify(interrupted),
-      now: new Date(now).toISOString(),
-      experimentId: f.experimentId ?? null,
-      algorithm: f.algorithm ?? null,
-      status: f.status ?? null,
-      space: f.space ?? null,
-      dataset: f.dataset ?? null,
-      tag: f.tag ?? null,
-      pattern: f.search ? likePattern(f.search) : null,
-    };
+    const { where, values } = filterOf(f);
+    return { where, p: { ...values, ...paging, interrupted: JSON.stringify(interrupted), now: new Date(now).toISOString() } };
   };
 
   const facets = (experimentId: number | null): RunFacets => {
@@ -178,11 +184,8 @@ export function runQueryRepo(db: BetterSqlite3.Database): RunQueryRepo {
 
   return {
     page(q) {
-      const where = whereOf(q);
-      const p = { ...params(q), limit: q.limit, offset: q.offset };
+      const { where, p } = query(q, { limit: q.limit, offset: q.offset });
       const order = `${ORDER_BY[q.sort]} ${q.direction === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, id DESC`;
-      // Two steps: the page's ids, ordered on the sort column alone (SQLite flattens `base`, so only
-      // the filter and sort expressions are computed for every run), then the full rows of those ids.
       // The page's ids first, ordered on the sort column alone (SQLite flattens `base`, so only the
       // filter and sort expressions are computed for every run), then the full rows of those ids.
       // A separate count beats count(*) OVER () here: measured 2 + 3.5 ms against 9 ms CPU at 10,000 runs.
@@ -232,8 +235,7 @@ export function runQueryRepo(db: BetterSqlite3.Database): RunQueryRepo {
     },
 
     groups(q) {
-      const where = whereOf(q);
-      const p = { ...params(q), limit: q.limit, offset: q.offset };
+      const { where, p } = query(q, { limit: q.limit, offset: q.offset });
       // Two passes over the filtered runs: means per group, then the squared deviations from them
       // (not E[x²] − E[x]², which cancels badly for accuracies near each other).
       const grouped = `${BASE},

@@ -1,4 +1,4 @@
-import { computed, shallowRef, type ComputedRef, type ShallowRef } from 'vue';
+import { computed, getCurrentScope, onScopeDispose, shallowRef, type ComputedRef, type ShallowRef } from 'vue';
 import type { ECharts } from 'echarts/core';
 import { useApi } from '../api/current';
 import { mergeDetail, stepRangeFor, xExtent, type XAxisKind } from '../lib/chart-data';
@@ -37,13 +37,18 @@ type ZoomWindow = { start?: number; end?: number };
  * Zoom and pan that show full detail: the store downsamples a run's series for the overview, so on
  * each zoom or pan (once the events settle) the visible x window is mapped to its step range and
  * that range is asked of `metrics.query` at DETAIL_MAX_POINTS per key. A reply for a window the
- * user has already left is dropped.
+ * user has already left is dropped. While a button is held on the chart (a drag pan, the slider)
+ * nothing is fetched and a reply in flight is dropped: applying a window's detail redraws every
+ * series, a frame of 100 ms and more under load, so the window is fetched once the button is released.
  */
 export function useZoomDetail(source: ZoomDetailSource): ZoomDetailState {
   const detail = shallowRef<ZoomDetail | null>(null);
   const state = shallowRef<'none' | 'loading' | 'ready'>('none');
   let timer: ReturnType<typeof setTimeout> | null = null;
   let asked = 0;
+  /** A button is held on the chart, and whether the window moved meanwhile. */
+  let dragging = false;
+  let movedWhileDragging = false;
 
   const merged = computed(() => {
     const overview = source.overview();
@@ -84,16 +89,48 @@ export function useZoomDetail(source: ZoomDetailSource): ZoomDetailState {
     state.value = 'ready';
   }
 
+  function schedule(chart: ECharts): void {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      fetchWindow(chart).catch(() => {
+        // A failed detail fetch leaves the overview drawn; the next zoom tries again.
+        state.value = detail.value ? 'ready' : 'none';
+      });
+    }, ZOOM_SETTLE_MS);
+  }
+
   function attach(chart: ECharts): void {
     chart.on('datazoom', () => {
+      if (dragging) movedWhileDragging = true;
+      else schedule(chart);
+    });
+    chart.getZr().on('mousedown', () => {
+      dragging = true;
+      movedWhileDragging = false;
+      // A reply for the window being left would land mid-drag: dropped, the window is asked again on release.
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
-        fetchWindow(chart).catch(() => {
-          // A failed detail fetch leaves the overview drawn; the next zoom tries again.
-          state.value = detail.value ? 'ready' : 'none';
-        });
-      }, ZOOM_SETTLE_MS);
+      timer = null;
+      asked++;
+    });
+    attached = chart;
+  }
+
+  // Released anywhere (a drag often ends outside the chart). The chart attached last is the live one
+  // (a light/dark switch re-creates it).
+  let attached: ECharts | null = null;
+  const release = (): void => {
+    if (!dragging) return;
+    dragging = false;
+    if (attached && !attached.isDisposed() && (movedWhileDragging || state.value === 'loading')) schedule(attached);
+  };
+  window.addEventListener('pointerup', release);
+  window.addEventListener('pointercancel', release);
+  if (getCurrentScope()) {
+    onScopeDispose(() => {
+      window.removeEventListener('pointerup', release);
+      window.removeEventListener('pointercancel', release);
+      if (timer) clearTimeout(timer);
     });
   }
 

@@ -27,13 +27,6 @@ export const STARTED_ELSEWHERE: readonly Algorithm[] = ['evaluation'];
 type FormAlgorithm = Exclude<Algorithm, 'evaluation'>;
 
 /**
- * The black-box forms offer NAS-Bench-201's evaluators; the DARTS-space ones (`darts-train`,
- * `darts-supernet`) run from a config file for now: their space object's `kind` has no input, so
- * the form cannot yet write it (docs/renderer.md).
- */
-const NB201_EVALUATORS = { 'evaluator.kind': ['nb201-tabular', 'nb201-train', 'nb201-supernet'] };
-
-/**
  * `omit`: schema keys the form leaves out because the schema refuses them for this method (PVLL-NAS
  * has no DARTS-ES); `only`: the variants of a union select the method takes (PC-DARTS: the DARTS
  * space), the other variants' fields left out.
@@ -47,10 +40,10 @@ const FORM_TEXT: Record<FormAlgorithm, { label: string; description: string; omi
   gdas: { label: 'GDAS', description: 'One sampled op per edge (Gumbel-max, straight-through gradient; Dong and Yang, CVPR 2019): cheaper steps than DARTS.' },
   snas: { label: 'SNAS', description: 'Gumbel-softmax relaxed edges with an annealed temperature (Xie et al., ICLR 2019), with a choice of gradient estimator.' },
   pvll: { label: 'PVLL-NAS', description: 'Search in a learned proxy validation loss landscape (Li, Dong, Wang, Xu, ICML 2020), with the ablations of its Table 4.', omit: ['earlyStop'] },
-  random: { label: 'Random search', description: 'Uniformly sampled NAS-Bench-201 cells: the baseline every search must beat.', only: NB201_EVALUATORS },
-  rea: { label: 'Regularized evolution', description: 'Aging evolution (Real et al., AAAI 2019): tournament selection, one-edge mutation, the oldest removed.', only: NB201_EVALUATORS },
-  ls: { label: 'Local search', description: 'Best-improvement local search over one-edge neighbours with random restarts (White, Nolen, Savani, UAI 2021).', only: NB201_EVALUATORS },
-  bananas: { label: 'BANANAS (predictor-based)', description: 'Bayesian optimization with a neural predictor ensemble and path encoding (White et al., AAAI 2021).', only: NB201_EVALUATORS },
+  random: { label: 'Random search', description: 'Uniformly sampled NAS-Bench-201 cells: the baseline every search must beat.' },
+  rea: { label: 'Regularized evolution', description: 'Aging evolution (Real et al., AAAI 2019): tournament selection, one-edge mutation, the oldest removed.' },
+  ls: { label: 'Local search', description: 'Best-improvement local search over one-edge neighbours with random restarts (White, Nolen, Savani, UAI 2021).' },
+  bananas: { label: 'BANANAS (predictor-based)', description: 'Bayesian optimization with a neural predictor ensemble and path encoding (White et al., AAAI 2021).' },
   pcdarts: { label: 'PC-DARTS', description: 'DARTS on 1/K of each edge’s channels with edge normalization (Xu et al., ICLR 2020): a fraction of the memory, α frozen for a warm-up.', only: { 'space.kind': ['darts'] } },
   nosh: { label: 'NOSH (non-uniform successive halving)', description: 'Cells trained on a pyramid of growing budgets, paused and resumed; budget in epochs (Wang et al., ICCV 2021).' },
   'rank-nosh': { label: 'Rank-NOSH (pairwise ranker + NOSH)', description: 'NOSH whose new cells a pairwise ranker, fitted on the partial results, proposes (Wang et al., ICCV 2021).' },
@@ -71,11 +64,50 @@ function rank(field: FieldSpec): number {
   return SHARED.has(top) ? 0 : -1;
 }
 
+/** The form-only select of the cell space a black-box search moves in (its config says it through the evaluator kind). */
+export const CELL_SPACE_PATH = 'cellSpace';
+
+/**
+ * A black-box form whose evaluators search different cell spaces gets a "Search space" select
+ * before the evaluator kind, whose options then follow the space. An evaluator's space is the
+ * constant `kind` of its `space` object (the DARTS evaluators hold their DARTS space); one without
+ * searches NAS-Bench-201's cells. The space names are the space schemas' titles.
+ */
+function withCellSpace(fields: FieldSpec[]): FieldSpec[] {
+  const kinds = fields.find((f) => f.path === 'evaluator.kind' && f.kind === 'select');
+  if (!kinds?.options) return fields;
+  const spaceOf = (kind: string): string =>
+    String(fields.find((f) => f.kind === 'const' && f.path === 'evaluator.space.kind' && f.when && allowed(f.when).includes(kind))?.default ?? 'nb201');
+  const bySpace = new Map<string, string[]>();
+  for (const kind of kinds.options) bySpace.set(spaceOf(kind), [...(bySpace.get(spaceOf(kind)) ?? []), kind]);
+  if (bySpace.size < 2) return fields;
+  const spaces = [...bySpace.keys()];
+  const title = (kind: string): string => String(SearchSpace.options.find((o) => o.shape.kind.value === kind)?.shape.kind.meta()?.title ?? kind);
+  const control: FieldSpec = {
+    path: CELL_SPACE_PATH,
+    label: 'Search space',
+    kind: 'select',
+    options: spaces,
+    optionLabels: Object.fromEntries(spaces.map((k) => [k, title(k)])),
+    help: 'the cells the strategy moves in; the evaluators offered are that space\'s',
+    default: spaceOf(String(kinds.default)),
+    narrows: { path: kinds.path, options: Object.fromEntries(bySpace) },
+  };
+  const perSpace = [...bySpace].map(([space, options]): FieldSpec => ({
+    ...kinds,
+    options,
+    default: options.includes(String(kinds.default)) ? kinds.default : options[0],
+    when: { path: CELL_SPACE_PATH, equals: space },
+  }));
+  const at = fields.indexOf(kinds);
+  return [...fields.slice(0, at), control, ...perSpace, ...fields.slice(at + 1)];
+}
+
 function formOf(algorithm: FormAlgorithm): AlgorithmForm {
   const schema = RunConfig.options.find((o) => o.shape.algorithm.value === algorithm);
   if (!schema) throw new Error(`The RunConfig union has no '${algorithm}'`);
   const { label, description, omit = [], only = {} } = FORM_TEXT[algorithm];
-  const fields = fieldsOfSchema(schema)
+  const fields = withCellSpace(fieldsOfSchema(schema))
     .filter((f) => !omit.includes(f.path.split('.')[0]))
     .filter((f) => !(f.when && only[f.when.path] && !allowed(f.when).some((v) => only[f.when!.path].includes(v))))
     .map((f) => {
@@ -168,7 +200,7 @@ function formValue(field: FieldSpec, v: unknown): string | boolean {
 function variantValue(form: AlgorithmForm, field: FieldSpec): string | boolean {
   const when = field.when!;
   const controller = form.fields.find((f) => f.path === when.path);
-  if (controller?.kind === 'toggle') return formValue(field, field.default);
+  if (controller?.kind === 'toggle' || controller?.narrows) return formValue(field, field.default);
   return formValue(field, readPath(defaultsWith(form, when.path, allowed(when)[0]), field.path));
 }
 
@@ -179,13 +211,19 @@ function variantValue(form: AlgorithmForm, field: FieldSpec): string | boolean {
  */
 export function valuesOf(form: AlgorithmForm, config: unknown): FormValues {
   const values: FormValues = {};
+  // A form-only choice is read back from the select it narrows: the option list that holds its value.
+  const read = (f: FieldSpec): unknown => {
+    if (!f.narrows) return readPath(config, f.path);
+    const held = String(readPath(config, f.narrows.path));
+    return Object.keys(f.narrows.options).find((k) => f.narrows!.options[k].includes(held)) ?? f.default;
+  };
   const controllerValue = (when: FieldCondition): string => {
     const controller = form.fields.find((c) => c.path === when.path);
-    return String(controller ? formValue(controller, readPath(config, when.path)) : readPath(config, when.path));
+    return String(controller ? formValue(controller, read(controller)) : readPath(config, when.path));
   };
   const met = (f: FieldSpec): boolean => !f.when || allowed(f.when).includes(controllerValue(f.when));
   for (const f of form.fields) if (f.when && !met(f)) values[f.path] = variantValue(form, f);
-  for (const f of form.fields.filter(met)) values[f.path] = formValue(f, readPath(config, f.path));
+  for (const f of form.fields.filter(met)) values[f.path] = formValue(f, read(f));
   return values;
 }
 
@@ -229,6 +267,12 @@ export function presetDraft(form: AlgorithmForm, name: string): FormDraft {
  */
 export function changeValue(form: AlgorithmForm, values: FormValues, path: string, value: string | boolean): FormValues {
   const next: FormValues = { ...values, [path]: value };
+  // A form-only choice (the search space) keeps the select it narrows if it is still offered, else picks its first option.
+  const narrows = form.fields.find((f) => f.path === path)?.narrows;
+  if (narrows) {
+    const offered = narrows.options[String(value)] ?? [];
+    return offered.length === 0 || offered.includes(String(next[narrows.path])) ? next : changeValue(form, next, narrows.path, offered[0]);
+  }
   const member = path.includes('.') ? path.slice(0, path.lastIndexOf('.') + 1) : '';
   const dependents = form.fields.filter((f) => f.when?.path === path && f.path.startsWith(member));
   if (dependents.length === 0 || typeof value !== 'string') return next;
@@ -251,7 +295,7 @@ export function takesSpace(form: AlgorithmForm): boolean {
  * `space.*` inputs can say) replaces those fields.
  */
 export function visibleFields(form: AlgorithmForm, space: SearchSpace | null, values: FormValues = defaultValues(form)): FieldSpec[] {
-  const shown = form.fields.filter((f) => applies(form, f, values));
+  const shown = form.fields.filter((f) => f.kind !== 'const' && applies(form, f, values));
   return space && takesSpace(form) ? shown.filter((f) => !f.path.startsWith('space.')) : shown;
 }
 
@@ -273,7 +317,8 @@ export function spaceFromQuery(raw: unknown): { space: SearchSpace | null; error
  * The RunConfig to send: the base, with every shown input written over it. Numbers are sent as
  * typed, even when out of range, and text that is not a number as text, so the schema names the
  * problem. An emptied optional input removes the key; a union member switched away from the base's
- * (another evaluator kind) or a switched-off optional object drops the base's object. A carried
+ * (another evaluator kind) or a switched-off optional object drops the base's object. Constants
+ * (`evaluator.space.kind`) are written where they apply; a form-only choice is not sent. A carried
  * `space` is sent whole, in place of the `space.*` fields.
  */
 export function buildConfig(form: AlgorithmForm, values: FormValues, space: SearchSpace | null = null, base: Record<string, unknown> = {}): RunConfigInput {
@@ -288,7 +333,11 @@ export function buildConfig(form: AlgorithmForm, values: FormValues, space: Sear
       if (before !== undefined && String(before) !== values[f.path]) deletePath(config, f.path.slice(0, f.path.lastIndexOf('.')));
     }
   }
+  for (const f of form.fields) {
+    if (f.kind === 'const' && applies(form, f, values) && !(space && takesSpace(form) && f.path.startsWith('space.'))) writePath(config, f.path, f.default);
+  }
   for (const f of shown) {
+    if (f.narrows) continue;
     const raw = values[f.path];
     if (f.kind === 'toggle') {
       if (raw === true && typeof readPath(config, f.path) !== 'object') writePath(config, f.path, {});

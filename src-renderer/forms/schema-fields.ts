@@ -7,11 +7,12 @@ import { z } from 'zod';
  * description })`. Nothing about a field is written twice, so the form cannot drift from what the
  * engine accepts. Discriminated unions (`space`, `evaluator`) give a select of their discriminator
  * and conditional fields per member; an optional object (`earlyStop`) gives a checkbox that
- * switches its fields on. Arrays (op lists, predictor widths) have no input: a preset's or a cloned
+ * switches its fields on. A constant inside an object has no input but is sent. Arrays (op lists, predictor widths) have no input: a preset's or a cloned
  * run's array is kept as it is (run-forms.ts's `base`).
  */
 
-export type FieldKind = 'int' | 'number' | 'text' | 'select' | 'boolean' | 'toggle';
+/** `const`: a constant of the schema (the DARTS evaluators' `space.kind`): no input, sent as it is whenever its condition holds. */
+export type FieldKind = 'int' | 'number' | 'text' | 'select' | 'boolean' | 'toggle' | 'const';
 
 export type FieldCondition = { path: string; equals: string | readonly string[] };
 
@@ -38,6 +39,12 @@ export type FieldSpec = {
    * member of a discriminated union (`evaluator.kind`), or of a switched-on optional object.
    */
   when?: FieldCondition;
+  /**
+   * A choice the config does not hold (never sent): it narrows the options of the select at `path`
+   * to those listed for its value, and is read back from that select's value. The black-box forms'
+   * search space narrows the evaluator kinds (run-forms.ts).
+   */
+  narrows?: { path: string; options: Readonly<Record<string, readonly string[]>> };
 };
 
 type JsonNode = {
@@ -140,7 +147,8 @@ function walk(fields: FieldSpec[], node: JsonNode, path: string, required: boole
   }
   const optional = !required && node.default === undefined;
   const base = { ...common, ...(node.default !== undefined ? { default: node.default } : {}), ...(optional ? { optional } : {}) };
-  if (node.const !== undefined || node.type === 'array') return;
+  if (node.type === 'array') return;
+  if (node.const !== undefined) return add(fields, { ...common, kind: 'const', options: [String(node.const)], default: node.const });
   if (node.enum) add(fields, { ...base, kind: 'select', options: node.enum.map(String) });
   else if (node.type === 'integer') add(fields, { ...base, kind: 'int', ...bounds(node) });
   else if (node.type === 'number') add(fields, { ...base, kind: 'number', ...bounds(node) });

@@ -32,6 +32,12 @@ export function saveKindFor(filename: string): SaveKind {
 /** What happened: saved at `path` (desktop), cancelled (desktop), or handed to the browser (web). */
 export type SaveOutcome = { saved: 'file'; path: string } | { saved: 'cancelled' } | { saved: 'download' };
 
+/** The desktop dialog's answer: the path chosen, or null when the user cancelled. */
+function outcomeOf(path: string | null): SaveOutcome {
+  return path === null ? { saved: 'cancelled' } : { saved: 'file', path };
+}
+
+/** The one browser download path (web mode): a link to `url` clicked. */
 function browserDownload(filename: string, url: string): void {
   const a = document.createElement('a');
   a.href = url;
@@ -45,7 +51,7 @@ export async function downloadText(filename: string, text: string, mime = 'text/
   const bridge = desktopBridge();
   if (bridge) {
     const { path } = await desktopRequest(bridge, 'desktop.saveFile', { kind: saveKindFor(filename), suggestedName: filename, text });
-    return path === null ? { saved: 'cancelled' } : { saved: 'file', path };
+    return outcomeOf(path);
   }
   const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
   browserDownload(filename, url);
@@ -60,7 +66,7 @@ export async function downloadPng(filename: string, dataUrl: string): Promise<Sa
   const bridge = desktopBridge();
   if (bridge) {
     const { path } = await desktopRequest(bridge, 'desktop.saveFile', { kind: 'png', suggestedName: filename, base64: match[1] });
-    return path === null ? { saved: 'cancelled' } : { saved: 'file', path };
+    return outcomeOf(path);
   }
   browserDownload(filename, dataUrl);
   return { saved: 'download' };
@@ -71,15 +77,5 @@ export async function saveRunWeights(runId: number): Promise<SaveOutcome | null>
   const bridge = desktopBridge();
   if (!bridge) return null;
   const { path } = await desktopRequest(bridge, 'desktop.saveWeights', { runId });
-  return path === null ? { saved: 'cancelled' } : { saved: 'file', path };
-}
-
-/** Saves a `data:` URL (a chart's PNG from ECharts' getDataURL) as a file. */
-export function downloadDataUrl(filename: string, dataUrl: string): void {
-  const a = document.createElement('a');
-  a.href = dataUrl;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
+  return outcomeOf(path);
 }

@@ -8,6 +8,11 @@ const DENSE_RUN = { algorithm: 'train', steps: 1500, batchSize: 1, channels: 1, 
 test('a metric chart zooms into full detail, smooths, goes log and to epoch/wall axes, and exports CSV and PNG', async ({ page, workbench }, testInfo) => {
   const { id: runId } = await workbench.call('runs.start', { config: DENSE_RUN });
   await expect.poll(async () => (await workbench.call('runs.get', { id: runId })).run.status, { timeout: 110_000 }).toBe('completed');
+  // When the page asks the store for a metric window (its WebSocket frames).
+  const queries: number[] = [];
+  page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
+    if (String(payload).includes('"channel":"metrics.query"')) queries.push(Date.now());
+  }));
   await page.goto(`${workbench.url}#/runs/${runId}`);
 
   const loss = chart(page, 'loss');
@@ -64,6 +69,24 @@ test('a metric chart zooms into full detail, smooths, goes log and to epoch/wall
   expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   expect(png.readUInt32BE(16)).toBe(Math.round(box.width) * 2);
   expect(png.readUInt32BE(20)).toBe(Math.round(box.height) * 2);
+
+  // Pan by dragging: while the button is held nothing is fetched (a window's detail landing mid-drag
+  // redraws every series), even across pauses longer than the settle time; on release the window it
+  // moved to is fetched once.
+  const sentBefore = queries.length;
+  const y = box.y + box.height * 0.45;
+  await page.mouse.move(box.x + box.width * 0.7, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 4; i++) {
+    await page.mouse.move(box.x + box.width * (0.7 - 0.1 * i), y, { steps: 3 });
+    await page.waitForTimeout(400);
+  }
+  expect(queries.length).toBe(sentBefore);
+  await expect(loss).toHaveAttribute('data-zoom-from', String(from));
+  await page.mouse.up();
+  await expect.poll(async () => `${await loss.getAttribute('data-zoom-state')} ${await loss.getAttribute('data-zoom-from')}`).toMatch(/^ready (\d+)$/);
+  await expect(loss).not.toHaveAttribute('data-zoom-from', String(from));
+  expect(queries.length).toBe(sentBefore + 1);
 
   // Smoothing adds a smoothed line per key; log scale and the epoch axis are drawn as asked.
   const card = loss.locator('xpath=ancestor::figure');

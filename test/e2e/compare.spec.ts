@@ -1,3 +1,7 @@
+import { join } from 'node:path';
+import { STORE_FILE } from '../../src-main/host/paths';
+import { newOwnerId, openStore } from '../../src-main/store';
+import { RunConfig } from '../../src-shared/model/run-config';
 import { test, expect } from './fixtures';
 import { chartPoints } from './helpers';
 
@@ -78,4 +82,54 @@ test('two seeds of a DARTS config and a PVLL run: seed band on an epoch axis, co
   await expect.poll(() => chartPoints(loss), { message: 'run.metrics events reach the compare chart' }).toBeGreaterThan(before + 20);
   await page.screenshot({ path: testInfo.outputPath('compare-live.png'), fullPage: true });
   await workbench.call('runs.stop', { id: live.id });
+});
+
+test('compare among many runs asks the store for the compared runs only; the picker pages and searches', async ({ page, workbench }, testInfo) => {
+  // 120 finished runs written into the server's store file (shared by processes, docs/store.md), each with a short valid.acc curve.
+  const store = openStore(join(workbench.dataDir, STORE_FILE));
+  const lease = { owner: newOwnerId(), ttlMs: 60_000 };
+  const ids: number[] = [];
+  try {
+    const e = store.experiments.create({ name: 'Many' }).id;
+    for (let i = 0; i < 120; i++) {
+      const config = RunConfig.parse({ algorithm: 'train', seed: i, steps: 10, evalEvery: 5 });
+      const run = store.runs.create({ experimentId: e, name: i === 7 ? 'needle probe' : `sweep ${i}`, algorithm: 'train', config, seed: i }, lease);
+      store.runs.markStarted(run.id, 'wasm');
+      store.metrics.append(run.id, [5, 10].map((step) => ({ key: 'valid.acc', step, epoch: 0, value: 50 + i / 10 + step })));
+      store.runs.markFinished(run.id, 'completed', undefined, lease.owner);
+      ids.push(run.id);
+    }
+  } finally {
+    store.close();
+  }
+  const compared = [ids[3], ids[110]];
+
+  // Every request the page sends over its WebSocket, by channel.
+  const sent: { channel: string; request: Record<string, unknown> }[] = [];
+  page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {
+    const m = JSON.parse(String(payload)) as { channel?: string; request?: Record<string, unknown> };
+    if (m.channel) sent.push({ channel: m.channel, request: m.request ?? {} });
+  }));
+  await page.goto(`${workbench.url}#/compare?runs=${compared.join(',')}&key=valid.acc`);
+  const acc = page.locator('[data-testid=compare-chart][data-key="valid.acc"]');
+  await expect.poll(() => chartPoints(acc)).toBe(4);
+  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(2);
+  const of = (channel: string) => sent.filter((m) => m.channel === channel);
+  expect(of('metrics.query').map((m) => m.request.runId).sort()).toEqual([...compared].sort());
+  expect(of('runs.get').map((m) => m.request.id).sort()).toEqual([...compared].sort());
+  expect(of('runs.list')).toHaveLength(0);
+  // The picker shows one page of the newest runs, not 120 rows; both compared runs are ticked (one off the page, above it).
+  const picker = page.getByTestId('compare-picker');
+  await expect(picker.getByTestId('page-range')).toHaveText('1–25 of 120 runs');
+  await expect(picker.locator('input[type=checkbox]')).toHaveCount(26);
+  await expect(picker.locator('input:checked')).toHaveCount(2);
+  await picker.getByTestId('page-next').click();
+  await expect(picker.getByTestId('page-range')).toHaveText('26–50 of 120 runs');
+  // Search is the store's: the one run named "needle" among 120, ticked from the search result.
+  await picker.getByTestId('compare-search').fill('needle');
+  await expect(picker.getByTestId('page-range')).toHaveText('1–1 of 1 run');
+  await picker.locator(`input[data-run-id="${ids[7]}"]`).check();
+  await expect(page.getByTestId('compare-table').locator('tbody tr')).toHaveCount(3);
+  expect(of('metrics.query').map((m) => m.request.runId).sort()).toEqual([...compared, ids[7]].sort());
+  await page.screenshot({ path: testInfo.outputPath('compare-many.png'), fullPage: true });
 });

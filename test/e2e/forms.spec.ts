@@ -15,7 +15,8 @@ async function openNewRun(page: Page, url: string, algorithm: string): Promise<v
 
 /** Every input of the form by its config path: text as typed, checkboxes as booleans. */
 function formValues(page: Page): Promise<Record<string, string | boolean>> {
-  return page.locator('[data-field]').evaluateAll((inputs) =>
+  // The black-box search space is a form-only choice (not in the config): left out.
+  return page.locator('[data-field]:not([data-form-only])').evaluateAll((inputs) =>
     Object.fromEntries(
       inputs.map((el) => {
         const input = el as HTMLInputElement;
@@ -103,4 +104,32 @@ test('Clone (?from=<runId>) fills the form with the run\'s config and name, and 
   expect(copy.name).toBe('copy of rea small');
   expect(copy.seed).toBe(4);
   expect(copy.config).toEqual({ ...(original.config as object), seed: 4 });
+});
+
+test('a black-box search in the DARTS cell space: the space picks the evaluators, and the run starts with that config', async ({ page, workbench }, testInfo) => {
+  await openNewRun(page, workbench.url, 'rea');
+  const kinds = () => field(page, 'evaluator.kind').locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
+  await expect(field(page, 'cellSpace')).toHaveValue('nb201');
+  expect(await kinds()).toEqual(['nb201-tabular', 'nb201-train', 'nb201-supernet']);
+  await field(page, 'cellSpace').selectOption('darts');
+  await expect(field(page, 'evaluator.kind')).toHaveValue('darts-train');
+  expect(await kinds()).toEqual(['darts-train', 'darts-supernet']);
+  await expect(field(page, 'evaluator.cellsPerStage')).toHaveCount(0);
+  const typed = { budget: '2', populationSize: '2', sampleSize: '1', 'evaluator.space.nodes': '2', 'evaluator.space.layers': '2', 'evaluator.space.channels': '4', 'evaluator.dataset.trainLimit': '64', 'evaluator.batchesPerEpoch': '1', 'evaluator.batchSize': '8' };
+  for (const [path, value] of Object.entries(typed)) await field(page, path).fill(value);
+  await expect(page.locator('label.invalid')).toHaveCount(0);
+  await page.screenshot({ path: testInfo.outputPath('new-run-darts-space.png'), fullPage: true });
+  await page.getByTestId('start-run').click();
+  await expect(page).toHaveURL(/#\/runs\/\d+/);
+  const { run } = await workbench.call('runs.get', { id: runIdFromUrl(page) });
+  expect(run.algorithm).toBe('rea');
+  expect(run.config).toMatchObject({
+    budget: 2, populationSize: 2, sampleSize: 1,
+    evaluator: { kind: 'darts-train', batchesPerEpoch: 1, batchSize: 8, dataset: { name: 'embedded', trainLimit: 64 }, space: { kind: 'darts', nodes: 2, layers: 2, channels: 4 } },
+  });
+  expect(run.config).not.toHaveProperty('cellSpace');
+  // The engine takes it: the run queries DARTS cell pairs (its first evaluation is stored).
+  await expect.poll(async () => (await workbench.call('runs.get', { id: run.id })).run.progressDone, { timeout: 120_000 }).toBeGreaterThan(0);
+  await page.screenshot({ path: testInfo.outputPath('dashboard-rea-darts-space.png'), fullPage: true });
+  await workbench.call('runs.stop', { id: run.id }).catch(() => undefined);
 });

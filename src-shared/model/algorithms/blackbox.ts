@@ -91,7 +91,7 @@ const dartsTrainingFields = {
  */
 export const DartsTrainingEvaluatorConfig = z
   .object({
-    kind: z.literal('darts-train'),
+    kind: z.literal('darts-train').meta({ title: 'darts-train: train each DARTS cell pair from scratch on your images' }),
     ...dartsTrainingFields,
     epochs: z.number().int().min(1).max(1000).default(1),
     learningRate: z.number().positive().max(10).default(0.025),
@@ -102,7 +102,7 @@ export type DartsTrainingEvaluatorConfig = z.infer<typeof DartsTrainingEvaluator
 /** DARTS's search network trained once with one sampled cell pair per step (RSWS), then each pair scored with its weights. */
 export const DartsSupernetEvaluatorConfig = z
   .object({
-    kind: z.literal('darts-supernet'),
+    kind: z.literal('darts-supernet').meta({ title: 'darts-supernet: score each DARTS cell pair with a supernet\'s shared weights' }),
     ...dartsTrainingFields,
     supernetEpochs: z.number().int().min(1).max(10_000).default(5),
     learningRate: z.number().positive().max(10).default(0.025),

@@ -14,10 +14,13 @@ import {
 function valuesShowing(form: AlgorithmForm, field: FieldSpec): FormValues {
   let values = defaultValues(form);
   const chain: FieldSpec[] = [];
-  for (let f: FieldSpec | undefined = field; f?.when; f = form.fields.find((c) => c.path === f!.when!.path)) chain.unshift(f);
+  // A select may have one field per variant (the evaluator kinds per search space): the one offering the value.
+  const first = (f: FieldSpec): string => (typeof f.when!.equals === 'string' ? f.when!.equals : f.when!.equals[0]);
+  const controllerOf = (f: FieldSpec): FieldSpec | undefined => form.fields.find((c) => c.path === f.when!.path && (!c.options || c.options.includes(first(f))));
+  for (let f: FieldSpec | undefined = field; f?.when; f = controllerOf(f)) chain.unshift(f);
   for (const f of chain) {
-    const controller = form.fields.find((c) => c.path === f.when!.path)!;
-    const equals = typeof f.when!.equals === 'string' ? f.when!.equals : f.when!.equals[0];
+    const controller = controllerOf(f)!;
+    const equals = first(f);
     values = changeValue(form, values, controller.path, controller.kind === 'toggle' ? equals === 'true' : equals);
   }
   // DARTS-ES needs the Hessian; a dataset other than the embedded one needs a folder.
@@ -58,7 +61,10 @@ describe('form fields read from the schema', () => {
 
   it('each field starts at the default zod fills in for its variant', () => {
     for (const form of RUN_FORMS) {
-      for (const field of form.fields.filter((f) => f.kind !== 'toggle')) {
+      // A form-only choice (the black-box search space) is never sent, so zod has no default for it;
+      // the evaluator kind it narrows starts at its space's first kind (zod's default is NB201's table).
+      const formOnly = (f: FieldSpec) => !!f.narrows || !!form.fields.find((c) => c.path === f.when?.path)?.narrows;
+      for (const field of form.fields.filter((f) => f.kind !== 'toggle' && !formOnly(f))) {
         const values = valuesShowing(form, field);
         const parsed = RunConfig.parse(buildConfig(form, { ...values, [field.path]: field.kind === 'boolean' ? values[field.path] : '' }));
         const expected = readPath(parsed, field.path);
@@ -85,7 +91,7 @@ describe('form fields read from the schema', () => {
     expect(byPath(formFor('drnas'), 'klScale')).toMatchObject({ label: 'KL weight', min: 0 });
     expect(byPath(formFor('sdarts-adv'), 'attackSteps')).toMatchObject({ min: 1, max: 50 });
     expect(byPath(formFor('bananas'), 'predictor.kind')).toMatchObject({ options: [...PREDICTOR_KINDS] });
-    expect(byPath(formFor('rea'), 'evaluator.validBatches')?.when).toEqual({ path: 'evaluator.kind', equals: 'nb201-supernet' });
+    expect(byPath(formFor('rea'), 'evaluator.validBatches')?.when).toEqual({ path: 'evaluator.kind', equals: ['nb201-supernet', 'darts-supernet'] });
     // No field of any form is left without a title: a humanized key would betray a missing `.meta`.
     for (const form of RUN_FORMS) for (const f of form.fields) expect(f.label, `${form.algorithm} ${f.path}`).not.toBe('');
   });
@@ -110,6 +116,11 @@ describe('presets: the UI sends exactly what the CLI runs', () => {
     // What the inputs show is the preset, too (the issue: the UI's quick sent reportEvery 50, hessianIters 20).
     for (const f of visibleFields(form, null, draft.values)) {
       if (f.kind === 'toggle') continue;
+      // The search space is a form-only choice: the one whose evaluators hold the preset's.
+      if (f.narrows) {
+        expect(f.narrows.options[String(draft.values[f.path])], `${name} ${f.path}`).toContain(readPath(cli, f.narrows.path));
+        continue;
+      }
       const v = readPath(cli, f.path);
       expect(draft.values[f.path], `${name} ${f.path}`).toBe(f.kind === 'boolean' ? v : v === undefined ? '' : String(v));
     }

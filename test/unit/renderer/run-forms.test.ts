@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RunConfig } from '../../../src-shared/model/run-config';
 import type { TrainConfig } from '../../../src-shared/model/algorithms/train';
-import { Nb201SupernetEvaluatorConfig, Nb201TabularEvaluatorConfig, Nb201TrainingEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
+import { DartsSupernetEvaluatorConfig, DartsTrainingEvaluatorConfig, Nb201SupernetEvaluatorConfig, Nb201TabularEvaluatorConfig, Nb201TrainingEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
 import {
-  RUN_FORMS, STARTED_ELSEWHERE, buildConfig, changeValue, configDraft, defaultValues, fieldOfError, formFor, presetDraft, presetNames, visibleFields, type AlgorithmForm, type FormValues,
+  CELL_SPACE_PATH, RUN_FORMS, STARTED_ELSEWHERE, buildConfig, changeValue, configDraft, defaultValues, fieldOfError, formFor, presetDraft, presetNames, visibleFields, type AlgorithmForm, type FormValues,
 } from '../../../src-renderer/forms/run-forms';
 
 /** The values a form holds after each choice its variant selects offer (e.g. each evaluator kind). */
@@ -94,9 +94,12 @@ describe('Conditional fields: the black-box evaluator kinds', () => {
   } as const;
   const keysOf = (kind: keyof typeof KINDS): string[] => Object.keys(KINDS[kind].shape);
 
-  it('offers all three kinds in every black-box form', () => {
+  it('offers the three NAS-Bench-201 kinds in every black-box form while the search space is NB201 (the default)', () => {
     for (const algorithm of ['random', 'rea', 'ls', 'bananas'] as const) {
-      expect(formFor(algorithm).fields.find((f) => f.path === 'evaluator.kind')?.options).toEqual(Object.keys(KINDS));
+      const form = formFor(algorithm);
+      const values = defaultValues(form);
+      expect(values[CELL_SPACE_PATH]).toBe('nb201');
+      expect(visibleFields(form, null, values).find((f) => f.path === 'evaluator.kind')?.options).toEqual(Object.keys(KINDS));
     }
   });
 
@@ -151,5 +154,46 @@ describe('Conditional fields: the black-box evaluator kinds', () => {
     const typed = { ...values, budget: '5', 'evaluator.channels': '4', 'evaluator.cellsPerStage': '1', 'evaluator.dataset.trainLimit': '600', 'evaluator.supernetEpochs': '1', 'evaluator.validBatches': '2' };
     const config = RunConfig.parse(buildConfig(form, typed));
     expect(config).toMatchObject({ budget: 5, evaluator: { kind: 'nb201-supernet', channels: 4, cellsPerStage: 1, supernetEpochs: 1, validBatches: 2, dataset: { name: 'embedded', trainLimit: 600 } } });
+  });
+});
+
+describe('The black-box search space: the evaluator kinds follow it', () => {
+  const shown = (form: AlgorithmForm, values: FormValues): string[] => visibleFields(form, null, values).map((f) => f.path);
+
+  it('picking the DARTS space offers the two DARTS evaluators, and sends the space with its kind', () => {
+    for (const algorithm of ['random', 'rea', 'ls', 'bananas'] as const) {
+      const form = formFor(algorithm);
+      const darts = changeValue(form, defaultValues(form), CELL_SPACE_PATH, 'darts');
+      expect(darts['evaluator.kind']).toBe('darts-train');
+      expect(visibleFields(form, null, darts).find((f) => f.path === 'evaluator.kind')?.options).toEqual(['darts-train', 'darts-supernet']);
+      expect(shown(form, darts)).toEqual(expect.arrayContaining(['evaluator.space.nodes', 'evaluator.space.layers', 'evaluator.space.channels', 'evaluator.epochs']));
+      expect(shown(form, darts)).not.toContain('evaluator.cellsPerStage');
+      // The space's kind has no input but is sent: the defaults a config file would get from the schema.
+      const config = buildConfig(form, darts) as { evaluator: Record<string, unknown> };
+      expect(config).not.toHaveProperty(CELL_SPACE_PATH);
+      expect(RunConfig.parse(config)).toEqual(RunConfig.parse({ algorithm, evaluator: DartsTrainingEvaluatorConfig.parse({ kind: 'darts-train' }) }));
+      const supernet = changeValue(form, darts, 'evaluator.kind', 'darts-supernet');
+      expect(supernet['evaluator.learningRateMin']).toBe(String(DartsSupernetEvaluatorConfig.parse({ kind: 'darts-supernet' }).learningRateMin));
+      expect(RunConfig.parse(buildConfig(form, supernet))).toEqual(RunConfig.parse({ algorithm, evaluator: { kind: 'darts-supernet' } }));
+      // Back to NB201: its first evaluator again, and no DARTS field sent.
+      const back = changeValue(form, supernet, CELL_SPACE_PATH, 'nb201');
+      expect(back['evaluator.kind']).toBe('nb201-tabular');
+      expect(RunConfig.parse(buildConfig(form, back))).toEqual(RunConfig.parse({ algorithm }));
+    }
+  });
+
+  it('typed DARTS space settings go into the evaluator\'s space; a stored DARTS-space run reads back as the DARTS space', () => {
+    const form = formFor('random');
+    const darts = changeValue(form, defaultValues(form), CELL_SPACE_PATH, 'darts');
+    const typed = { ...darts, budget: '3', 'evaluator.space.channels': '4', 'evaluator.space.layers': '2', 'evaluator.space.nodes': '2', 'evaluator.epochs': '1', 'evaluator.batchesPerEpoch': '2' };
+    const config = RunConfig.parse(buildConfig(form, typed));
+    expect(config).toMatchObject({ budget: 3, evaluator: { kind: 'darts-train', batchesPerEpoch: 2, space: { kind: 'darts', channels: 4, layers: 2, nodes: 2, stemMultiplier: 3 } } });
+    const again = configDraft(form, config);
+    expect(again.values[CELL_SPACE_PATH]).toBe('darts');
+    expect(again.values['evaluator.kind']).toBe('darts-train');
+    expect(again.values['evaluator.space.channels']).toBe('4');
+    expect(RunConfig.parse(buildConfig(form, again.values, null, again.base))).toEqual(config);
+    // An NB201 run reads back as NB201.
+    expect(configDraft(form, RunConfig.parse({ algorithm: 'random', evaluator: { kind: 'nb201-train' } })).values[CELL_SPACE_PATH]).toBe('nb201');
   });
 });
