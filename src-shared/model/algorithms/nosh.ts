@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkpointEvery } from './checkpoint-every';
 import { Nb201TrainingEvaluatorConfig } from './blackbox';
+import { PROXY_NAMES } from '../proxies';
 
 /**
  * NOSH and Rank-NOSH (Wang et al., "RANK-NOSH: Efficient Predictor-Based Architecture Search via
@@ -58,8 +59,13 @@ const nosh = {
   promoteShare: z.number().gt(0).lt(1).default(0.5),
   /** New cells per round. */
   batch: z.number().int().min(1).max(100_000).default(10),
-  /** Epoch-0 level: a zero-cost score of each new cell; `none` lets every new cell in. */
-  level0: z.enum(['none', 'params']).default('none'),
+  /**
+   * Epoch-0 level: each new cell's zero-cost proxy (docs/proxies.md) on the evaluator's input shape,
+   * only the better share trained; `none` lets every new cell in.
+   */
+  level0: z.enum(['none', ...PROXY_NAMES]).default('none'),
+  /** Images in the minibatch of the data-dependent level-0 proxies (and TE-NAS's NTK batch). */
+  level0BatchSize: z.number().int().min(2).max(256).default(8),
 };
 
 /** Epochs of one full training with this evaluator: nb201-train's `epochs`, NB201's 200 for the curves. */
