@@ -5,6 +5,7 @@ import { MIGRATION_SPACES } from './migration-spaces';
 import { MIGRATION_METRIC_TIME } from './migration-metric-time';
 import { MIGRATION_BENCHMARK_RESULTS } from './migration-benchmark-results';
 import { MIGRATION_PROXIES } from './migration-proxies';
+import { MIGRATION_GRASP_EXACT } from './migration-grasp-exact';
 
 /**
  * One schema change. Version N is the N-th entry of the list and brings `PRAGMA user_version`
@@ -112,6 +113,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_METRIC_TIME,
   MIGRATION_BENCHMARK_RESULTS,
   MIGRATION_PROXIES,
+  MIGRATION_GRASP_EXACT,
 ];
 
 /** Thrown for a database whose schema is newer than this build knows; nothing was written to it. */

@@ -5,7 +5,7 @@ import { selectBackend } from '../../engine/backend/select';
 import { loadNb201, NB201_DATASETS, type Nb201Table } from '../../engine/benchmarks/nb201';
 import { proxyCorrelationRows, type ProxyScores, type TableCorrelation } from '../../engine/proxies/correlation';
 import { describeProxyData, isProxyDataset, type ProxyDataset } from '../../engine/proxies/data';
-import { PROXY_NAMES, type ProxyName } from '../../engine/proxies/registry';
+import { isProxyName, PROXY_NAMES, type ProxyName } from '../../engine/proxies/registry';
 import { batchSettingsKey, DEFAULT_PROXY_SETTINGS, ProxyScorer, type ProxySettings } from '../../engine/proxies/scorer';
 import { Nb201Cells } from '../../engine/search/blackbox/spaces/nb201-cells';
 import { resolveDataDir, resourcesDir as defaultResourcesDir, STORE_FILE } from '../../host/paths';
@@ -14,10 +14,10 @@ import { CliError } from '../cli-error';
 import { ProgressBar } from '../progress';
 import { formatTable } from './benchmark';
 
-export const PROXIES_USAGE = `  proxies --space nb201 --dataset cifar10 --sample N [--seed S] [--batch B] [--ntk-batch B] [--json]
+export const PROXIES_USAGE = `  proxies --space nb201 --dataset cifar10 --sample N [--seed S] [--batch B] [--ntk-batch B] [--proxies a,b] [--json]
                       every zero-cost proxy on N NAS-Bench-201 cells at initialization: Spearman and Kendall
                       correlation with the three datasets' validation and test accuracy, seconds per cell;
-                      scores are cached in the store (a second call computes nothing)`;
+                      scores are cached in the store (a second call computes nothing); --proxies: only these`;
 
 /** One proxy's line of the report. */
 export interface ProxyReportRow {
@@ -34,10 +34,12 @@ export interface ProxyReport {
   dataset: ProxyDataset;
   sample: number;
   settings: ProxySettings;
+  /** The proxies computed and reported (all by default). */
+  proxies: ProxyName[];
   data: string;
   /** The cells' NAS-Bench-201 arch strings, in the order of `scores`. */
   cells: string[];
-  scores: Record<ProxyName, number[]>;
+  scores: Partial<Record<ProxyName, number[]>>;
   rows: ProxyReportRow[];
   /** Seconds this call spent computing (0 when everything came from the cache). */
   computedSeconds: number;
@@ -51,7 +53,7 @@ function wholeNumber(value: string | undefined, name: string, min: number): numb
 }
 
 /**
- * Scores `cells` with every proxy, reading what the cache holds and computing (and caching, one
+ * Scores `cells` with `proxies`, reading what the cache holds and computing (and caching, one
  * transaction per cell) the rest; `progress` after each cell.
  */
 export async function scoreNb201Cells(
@@ -59,6 +61,7 @@ export async function scoreNb201Cells(
   scope: ProxyScoreScope,
   scorer: ProxyScorer,
   arches: readonly string[],
+  proxies: readonly ProxyName[],
   progress: (done: number) => void,
 ): Promise<{ scores: Map<string, ProxyScore>; computedSeconds: number }> {
   const key = (cell: string, proxy: string): string => `${proxy}\u0000${cell}`;
@@ -66,7 +69,7 @@ export async function scoreNb201Cells(
   const cells = new Nb201Cells();
   let computedSeconds = 0;
   for (const [done, arch] of arches.entries()) {
-    const missing = PROXY_NAMES.filter((proxy) => !scores.has(key(arch, proxy)));
+    const missing = proxies.filter((proxy) => !scores.has(key(arch, proxy)));
     const computed = missing.length > 0 ? await scorer.scoreAll(cells.toGenotype(cells.fromArchString(arch)), missing) : new Map();
     const fresh: ProxyScore[] = [...computed].map(([proxy, r]) => ({ cell: arch, proxy, value: r.value, seconds: r.seconds }));
     if (fresh.length > 0) {
@@ -84,10 +87,10 @@ export async function scoreNb201Cells(
 /** The report of scored cells against the benchmark tables. */
 export function proxyReport(base: Omit<ProxyReport, 'scores' | 'rows' | 'computedSeconds'>, scores: Map<string, ProxyScore>, tables: readonly Nb201Table[], computedSeconds: number): ProxyReport {
   const cells = new Nb201Cells();
-  const found = Object.fromEntries(PROXY_NAMES.map((proxy) => [proxy, base.cells.map((arch) => scores.get(`${proxy}\u0000${arch}`)!)])) as Record<ProxyName, ProxyScore[]>;
-  const byProxy = new Map<ProxyName, ProxyScores>(PROXY_NAMES.map((p) => [p, { values: found[p].map((s) => s.value), seconds: found[p].map((s) => s.seconds) }]));
+  const found = Object.fromEntries(base.proxies.map((proxy) => [proxy, base.cells.map((arch) => scores.get(`${proxy}\u0000${arch}`)!)])) as Record<ProxyName, ProxyScore[]>;
+  const byProxy = new Map<ProxyName, ProxyScores>(base.proxies.map((p) => [p, { values: found[p].map((s) => s.value), seconds: found[p].map((s) => s.seconds) }]));
   const rows = proxyCorrelationRows(base.cells.map((arch) => cells.fromArchString(arch)), byProxy, tables) as ProxyReportRow[];
-  const all = Object.fromEntries(PROXY_NAMES.map((p) => [p, byProxy.get(p)!.values])) as Record<ProxyName, number[]>;
+  const all = Object.fromEntries(base.proxies.map((p) => [p, byProxy.get(p)!.values])) as Partial<Record<ProxyName, number[]>>;
   return { ...base, scores: all, rows, computedSeconds };
 }
 
@@ -118,6 +121,7 @@ export async function runProxiesCommand(argv: string[], out: (s: string) => void
       seed: { type: 'string', default: '0' },
       batch: { type: 'string' },
       'ntk-batch': { type: 'string' },
+      proxies: { type: 'string' },
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
       verbose: { type: 'boolean', default: false },
@@ -134,6 +138,9 @@ export async function runProxiesCommand(argv: string[], out: (s: string) => void
     batchSize: wholeNumber(values.batch, '--batch', 2) ?? DEFAULT_PROXY_SETTINGS.batchSize,
     ntkBatchSize: wholeNumber(values['ntk-batch'], '--ntk-batch', 2) ?? DEFAULT_PROXY_SETTINGS.ntkBatchSize,
   };
+  const proxies = values.proxies === undefined ? [...PROXY_NAMES] : values.proxies.split(',').map((p) => p.trim());
+  const unknown = proxies.filter((p) => !isProxyName(p));
+  if (unknown.length > 0 || proxies.length === 0) throw new CliError(`unknown proxy '${unknown[0] ?? ''}' in --proxies; choose from ${PROXY_NAMES.join(', ')}`);
   const resources = defaultResourcesDir();
   const tables = NB201_DATASETS.map((d) => loadNb201(resolve(resources, 'nb201'), d));
   const space = new Nb201Cells();
@@ -147,9 +154,9 @@ export async function runProxiesCommand(argv: string[], out: (s: string) => void
   const scorer = await ProxyScorer.create(dataset, settings, resources);
   const bar = new ProgressBar();
   try {
-    const { scores, computedSeconds } = await scoreNb201Cells(store.proxyScores, scope, scorer, arches, (done) => bar.update(done, sample));
+    const { scores, computedSeconds } = await scoreNb201Cells(store.proxyScores, scope, scorer, arches, proxies as ProxyName[], (done) => bar.update(done, sample));
     bar.end();
-    const report = proxyReport({ space: 'nb201', dataset, sample, settings, data: describeProxyData(dataset), cells: arches }, scores, tables, computedSeconds);
+    const report = proxyReport({ space: 'nb201', dataset, sample, settings, proxies: proxies as ProxyName[], data: describeProxyData(dataset), cells: arches }, scores, tables, computedSeconds);
     if (values.json) out(JSON.stringify(report));
     else printReport(report, out);
     return 0;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { subsample2, type Stride } from './primitives';
+import { NoSecondDerivativeError, twiceDifferentiable } from './twice-differentiable';
 
 /**
  * Depthwise convolution with dilation > 1, symmetric zero padding d·(k-1)/2 (PyTorch's DilConv; at
@@ -22,6 +23,8 @@ export function dilatedDepthwiseConv(x: tf.Tensor4D, filter: tf.Tensor4D, dilati
   if (kh !== kw) throw new Error(`dilatedDepthwiseConv needs a square kernel, got ${kh}x${kw}`);
   if (mult !== 1) throw new Error(`dilatedDepthwiseConv supports channel multiplier 1, got ${mult}`);
   if (dilation === 1) throw new Error('dilatedDepthwiseConv needs dilation > 1; use depthwiseConv for dilation 1');
+  // Both forms below have a custom gradient whose saved inputs tfjs detaches: a second derivative would be wrong.
+  if (twiceDifferentiable()) throw new NoSecondDerivativeError('a dilated depthwise convolution (dil_conv)');
   if (hasDilatedGradientKernels()) return dilatedByKernels(x, filter, dilation, stride);
   if (stride === 1) return dilatedStride1(x, filter, dilation);
   return subsample2(dilatedStride1(x, filter, dilation));

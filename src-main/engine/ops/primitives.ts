@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BATCH_NORM_EPS, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../backend/kernels/batch-norm-names';
+import { NoSecondDerivativeError, twiceDifferentiable } from './twice-differentiable';
 
 /**
  * Differentiable building blocks with PyTorch's padding semantics (DARTS's reference code is
@@ -46,6 +47,8 @@ export function subsample2(x: tf.Tensor4D): tf.Tensor4D {
 
 /** 3×3 max pooling, padding 1 (padded cells never win), as PyTorch's MaxPool2d(3, stride, 1). */
 export function maxPool3x3(x: tf.Tensor4D, stride: Stride): tf.Tensor4D {
+  // MaxPoolGrad's own gradient (a gather at each window's argmax) is not built.
+  if (twiceDifferentiable()) throw new NoSecondDerivativeError('max pooling (max_pool_3x3)');
   if (stride === 1) return tf.maxPool(x, 3, 1, 'same');
   return tf.maxPool(x, 3, stride, 1);
 }
@@ -155,7 +158,13 @@ export const batchNormNoAffine: (x: tf.Tensor4D) => tf.Tensor4D = (() => {
       },
     };
   });
+  // Differentiated twice (ops/twice-differentiable.ts): no custom gradient, tfjs would detach its saved statistics.
+  const autodiffed = (x: tf.Tensor4D): tf.Tensor4D => {
+    const centred = tf.sub(x, channelMean(x)) as tf.Tensor4D;
+    return tf.mul(centred, tf.rsqrt(tf.add(channelMean(tf.square(centred) as tf.Tensor4D), BATCH_NORM_EPS)));
+  };
   return (x: tf.Tensor4D) => {
+    if (twiceDifferentiable()) return autodiffed(x);
     const backend = tf.getBackend();
     const hasFused = tf.getKernel(BATCH_NORM_TRAIN, backend) !== undefined && tf.getKernel(BATCH_NORM_TRAIN_GRAD, backend) !== undefined;
     return (hasFused ? fused(x) : composed(x)) as tf.Tensor4D;

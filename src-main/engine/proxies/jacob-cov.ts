@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { rowCorrelation, symmetricEigenvalues } from './linalg';
+import { rowCorrelation, symmetricEigenvalues } from '../linalg/dense';
 import type { ProxyFunction } from './types';
 
 /** zero-cost-nas's k: keeps log and 1/v finite at zero eigenvalues. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { collectReluCodes, hamming } from './relu-codes';
-import { logAbsDet } from './linalg';
+import { logAbsDet } from '../linalg/dense';
 import type { ProxyFunction } from './types';
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { symmetricEigenvalues } from './linalg';
+import { symmetricEigenvalues } from '../linalg/dense';
 import { gradientsOrZero } from './loss';
 import { scoredWeights, type ProxyFunction } from './types';
 

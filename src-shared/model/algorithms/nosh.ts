@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkpointEvery } from './checkpoint-every';
 import { DartsTrainingEvaluatorConfig, Nb201TrainingEvaluatorConfig } from './blackbox';
+import { PROXY_NAMES } from '../proxies';
 
 /**
  * NOSH and Rank-NOSH (Wang et al., "RANK-NOSH: Efficient Predictor-Based Architecture Search via
@@ -61,8 +62,13 @@ const nosh = {
   promoteShare: z.number().gt(0).lt(1).default(0.5),
   /** New cells per round. */
   batch: z.number().int().min(1).max(100_000).default(10),
-  /** Epoch-0 level: a zero-cost score of each new cell; `none` lets every new cell in. */
-  level0: z.enum(['none', 'params']).default('none'),
+  /**
+   * Epoch-0 level: each new cell's zero-cost proxy (docs/proxies.md) on the evaluator's input shape,
+   * only the better share trained; `none` lets every new cell in.
+   */
+  level0: z.enum(['none', ...PROXY_NAMES]).default('none'),
+  /** Images in the minibatch of the data-dependent level-0 proxies (and TE-NAS's NTK batch). */
+  level0BatchSize: z.number().int().min(2).max(256).default(8),
 };
 
 /** Epochs of one full training with this evaluator: the training evaluators' `epochs`, NB201's 200 for the curves. */
@@ -81,10 +87,7 @@ export function noshLevels(config: { levels?: number[]; evaluator: NoshEvaluator
   return [...new Set([16, 8, 4, 2, 1].map((d) => Math.max(1, Math.floor(full / d))))];
 }
 
-function levelsFit(c: { levels?: number[]; evaluator: NoshEvaluatorConfig; level0: string }, ctx: z.RefinementCtx): void {
-  if (c.level0 === 'params' && c.evaluator.kind === 'darts-train') {
-    ctx.addIssue({ code: 'custom', path: ['level0'], message: "level0 'params' scores NAS-Bench-201 cells only: use level0 'none' with the darts-train evaluator" });
-  }
+function levelsFit(c: { levels?: number[]; evaluator: NoshEvaluatorConfig }, ctx: z.RefinementCtx): void {
   if (!c.levels) return;
   if (c.levels.some((l, i) => i > 0 && l <= (c.levels as number[])[i - 1])) ctx.addIssue({ code: 'custom', path: ['levels'], message: 'levels must increase strictly (epochs at each level of the pyramid)' });
   const full = fullTraining(c.evaluator);

@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { NoshConfig, RankNoshConfig, noshLevels } from '../../../src-shared/model/algorithms/nosh';
 import { Rng } from '../../../src-shared/model/rng';
 import { CurveEvaluator, nb201SyntheticCurves } from '../../../src-main/engine/search/blackbox/evaluators/learning-curves';
-import { createNosh, nb201ParamsScore } from '../../../src-main/engine/search/blackbox/nosh-factory';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../../src-main/engine/backend/select';
+import { DEFAULT_PROXY_SETTINGS } from '../../../src-main/engine/proxies/scorer';
+import { createNosh, level0Dataset, proxyLevel0 } from '../../../src-main/engine/search/blackbox/nosh-factory';
 import { SparseInputMlp } from '../../../src-main/engine/search/blackbox/predictors/mlp';
 import { PairwiseRanker, pairwiseLoss } from '../../../src-main/engine/search/blackbox/predictors/pairwise-ranker';
 import { Nb201Cells } from '../../../src-main/engine/search/blackbox/spaces/nb201-cells';
@@ -198,11 +202,49 @@ describe('NB201 synthetic learning curves', () => {
 });
 
 describe('epoch-0 level and config', () => {
-  it('the params score counts conv weights per C²: 1×1 → 1, 3×3 → 9', async () => {
-    const cells = new Nb201Cells();
-    const score = nb201ParamsScore(cells);
-    expect(await score(cells.fromArchString('|nor_conv_3x3~0|+|nor_conv_1x1~0|none~1|+|skip_connect~0|avg_pool_3x3~1|nor_conv_3x3~2|'))).toBe(19);
-    expect(await score(cells.fromArchString('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|'))).toBe(0);
+  // Nested cells of the hand-made space (3×3 convs or none): each adds conv edges to the one before. With
+  // |θ|, an all-ones input and BN at its initial statistics every path carries a positive value, so an
+  // added edge adds paths and synflow (like the parameter count) grows strictly: a known order.
+  const nested = [
+    '|none~0|+|none~0|none~1|+|none~0|none~1|none~2|',
+    '|none~0|+|none~0|none~1|+|nor_conv_3x3~0|none~1|none~2|',
+    '|nor_conv_3x3~0|+|none~0|none~1|+|nor_conv_3x3~0|nor_conv_3x3~1|none~2|',
+    '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|',
+  ];
+  const resources = join(import.meta.dirname, '..', '..', '..', 'resources');
+  beforeAll(async () => {
+    await selectBackend();
+  });
+
+  it('a proxy as level 0: synflow and params of nested cells increase with the edges, on the evaluator\'s input shape, nothing left behind', async () => {
+    const { table } = handMadeBenchmark();
+    const archs = nested.map((a) => table.cells.fromArchString(a));
+    expect(level0Dataset({ kind: 'nb201-curves', dataset: 'imagenet16-120', curveSeed: 0 })).toBe('imagenet16-120');
+    const before = tf.memory().numTensors;
+    for (const proxy of ['synflow', 'params'] as const) {
+      const score = await proxyLevel0(proxy, table.cells, 'cifar10', { ...DEFAULT_PROXY_SETTINGS, batchSize: 4, ntkBatchSize: 4 }, resources);
+      const values = [];
+      for (const a of archs) values.push(await score(a));
+      score.dispose?.();
+      for (let i = 1; i < values.length; i++) expect(values[i], `${proxy} of ${nested[i]}`).toBeGreaterThan(values[i - 1]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('NOSH with synflow as level 0 trains the better-scored half of a round, best first', async () => {
+    const { table, evaluator } = handMadeBenchmark();
+    const archs = nested.map((a) => table.cells.fromArchString(a));
+    const round = [archs[1], archs[3], archs[0], archs[2]]; // not in the proxy's order
+    const proposer = { propose: (pyramid: readonly unknown[], count: number) => round.slice(pyramid.length, pyramid.length + count) };
+    const level0 = await proxyLevel0('synflow', table.cells, 'cifar10', { ...DEFAULT_PROXY_SETTINGS, batchSize: 4, ntkBatchSize: 4 }, resources);
+    const nosh = new Nosh(table.cells, evaluator, new Rng(0), silent, { levels: [1, 2, 4, 8], promoteShare: 0.5, batch: 4, budget: 2, level0, proposer });
+    await nosh.step();
+    expect(nosh.pyramid.map((c) => c.arch)).toEqual(round);
+    expect(nosh.pyramid.filter((c) => c.epochs > 0).map((c) => c.arch)).toEqual([archs[3]]); // the first epoch goes to the highest synflow
+    while (!(await nosh.step()).done);
+    // Of 4 scored cells, half may reach level 1: the two with the highest synflow.
+    expect(nosh.pyramid.filter((c) => c.level >= 1).map((c) => c.arch)).toEqual([archs[3], archs[2]]); // in admission order
+    nosh.dispose();
   });
 
   it('with a scorer, level 0 is a level like the others: half the cells are trained, the higher-scored ones first', async () => {

@@ -32,4 +32,4 @@ export function matVec(a: Matrix, v: ArrayLike<number>): Float32Array {
  * Eigenvalues of a symmetric matrix (the proxies' cyclic Jacobi solver, ascending): an independent
  * reference for the Hessian's power iteration, which shares no code with it.
  */
-export { symmetricEigenvalues } from '../../../src-main/engine/proxies/linalg';
+export { symmetricEigenvalues } from '../../../src-main/engine/linalg/dense';

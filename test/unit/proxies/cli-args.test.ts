@@ -15,6 +15,7 @@ describe('proxies: bad arguments are refused before anything is computed or writ
     [['--sample', '1'], /--sample must be a whole number ≥ 2/],
     [['--sample', '20000'], /--sample must be at most 15625/],
     [['--sample', '3', '--batch', '1'], /--batch must be a whole number ≥ 2/],
+    [['--sample', '3', '--proxies', 'synflow,grasb'], /unknown proxy 'grasb' in --proxies; choose from grad_norm, snip, grasp/],
   ] as const) {
     it(`${args.join(' ') || '(no options)'} → ${message}`, async () => {
       dir = mkdtempSync(join(tmpdir(), 'proxies-cli-'));

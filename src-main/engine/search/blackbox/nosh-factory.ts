@@ -15,6 +15,9 @@ import { type CellProposer, type Level0Scorer, Nosh } from './strategies/nosh';
 import { Gcn, gcnInput, type GcnInput } from './predictors/gcn';
 import { archFeatures } from './predictors/features';
 import { RandomProposer, type RankerEncoder, RankerProposer, oneHotMlp } from './strategies/nosh-proposers';
+import { describeProxyData, type ProxyDataset } from '../../proxies/data';
+import { higherIsBetter, type ProxyName } from '../../proxies/registry';
+import { DEFAULT_PROXY_SETTINGS, ProxyScorer, type ProxySettings } from '../../proxies/scorer';
 
 /** A pausable evaluator and the cell space it trains (NB201's index or a DARTS cell pair). */
 type NoshSetup = { evaluator: ResumableEvaluator<number>; cells: Nb201Cells } | { evaluator: ResumableEvaluator<DartsCellPair>; cells: DartsCells };
@@ -44,14 +47,28 @@ export async function createResumableEvaluator(config: NoshEvaluatorConfig, reso
   }
 }
 
+/** The proxies' input for a NOSH evaluator: the curves' NB201 dataset, or the shape of the images trained on. */
+export function level0Dataset(config: NoshEvaluatorConfig): ProxyDataset {
+  if (config.kind === 'nb201-curves') return config.dataset;
+  const name = config.dataset.name;
+  return name === 'cifar10' || name === 'cifar100' ? name : 'fashion-mnist'; // embedded, Fashion-MNIST, MNIST: 28×28×1, 10 classes
+}
+
 /**
- * The `params` epoch-0 score: the cell's convolution weights per C² (a 1×1 conv edge 1, a 3×3 one
- * 9), which orders NB201 cells as their parameter counts do. A stand-in until a zero-cost proxy
- * (synflow, ...) is wired in through `Level0Scorer`.
+ * The epoch-0 level from a zero-cost proxy: one ProxyScorer (its minibatch drawn once from the run's
+ * seed) scores each new cell on the space's network at initialization. Higher is better: TE-NAS's
+ * condition number is negated; a NaN or infinite score (jacob_cov of a constant Jacobian, NASWOT of a
+ * singular kernel) becomes ∓Number.MAX_VALUE, so it ranks last (first for +∞) and survives a checkpoint.
  */
-export function nb201ParamsScore(cells: Nb201Cells): Level0Scorer<number> {
-  const perOp: Record<string, number> = { nor_conv_1x1: 1, nor_conv_3x3: 9 };
-  return async (arch) => cells.edgeOps(arch).reduce((s, d) => s + (perOp[cells.ops[d]] ?? 0), 0);
+export async function proxyLevel0<A>(proxy: ProxyName, cells: CellSpace<A>, dataset: ProxyDataset, settings: ProxySettings, resourcesDir: string): Promise<Level0Scorer<A>> {
+  const scorer = await ProxyScorer.create(dataset, settings, resourcesDir);
+  const sign = higherIsBetter(proxy) ? 1 : -1;
+  const score: Level0Scorer<A> = async (arch) => {
+    const v = sign * (await scorer.score(cells.toGenotype(arch), proxy));
+    return Number.isNaN(v) || v === -Infinity ? -Number.MAX_VALUE : v === Infinity ? Number.MAX_VALUE : v;
+  };
+  score.dispose = () => scorer.dispose();
+  return score;
 }
 
 /**
@@ -66,17 +83,30 @@ function rankerProposer<A>(cells: CellSpace<A>, ranker: RankNoshConfig['ranker']
 }
 
 /** NOSH or Rank-NOSH over a pausable evaluator (both algorithms' entry point in the registry). */
-export function createNosh<A>(config: NoshConfig | RankNoshConfig, cells: CellSpace<A>, evaluator: ResumableEvaluator<A>, rng: Rng, reporter: Reporter): Nosh<A> {
+export function createNosh<A>(
+  config: NoshConfig | RankNoshConfig,
+  cells: CellSpace<A>,
+  evaluator: ResumableEvaluator<A>,
+  rng: Rng,
+  reporter: Reporter,
+  level0: Level0Scorer<A> | null = null,
+): Nosh<A> {
   const proposer = config.algorithm === 'rank-nosh' ? rankerProposer(cells, config.ranker) : new RandomProposer(cells);
-  // The schema allows level0 'params' only with NB201 cells.
-  const level0 = config.level0 === 'params' && cells instanceof Nb201Cells ? (nb201ParamsScore(cells) as unknown as Level0Scorer<A>) : null;
   return new Nosh(cells, evaluator, rng, reporter, { ...config, levels: noshLevels(config), level0, proposer });
 }
 
 export const noshFactory: StrategyFactory<NoshConfig | RankNoshConfig> = async (ctx: StrategyContext<NoshConfig | RankNoshConfig>) => {
   const setup = await createResumableEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
   ctx.reporter.log('info', `${ctx.config.algorithm} on ${setup.evaluator.name}: ${ctx.config.budget} epochs, levels [${noshLevels(ctx.config).join(', ')}]`);
+  const start = async <A>(cells: CellSpace<A>, evaluator: ResumableEvaluator<A>): Promise<Nosh<A>> => {
+    const { level0, level0BatchSize, seed } = ctx.config;
+    if (level0 === 'none') return createNosh(ctx.config, cells, evaluator, ctx.rng, ctx.reporter);
+    const dataset = level0Dataset(ctx.config.evaluator);
+    const settings = { ...DEFAULT_PROXY_SETTINGS, batchSize: level0BatchSize, ntkBatchSize: level0BatchSize, seed };
+    ctx.reporter.log('info', `epoch-0 level: ${level0} at initialization on ${dataset}'s input (${describeProxyData(dataset)})`);
+    return createNosh(ctx.config, cells, evaluator, ctx.rng, ctx.reporter, await proxyLevel0(level0, cells, dataset, settings, ctx.resourcesDir));
+  };
   return setup.cells instanceof Nb201Cells
-    ? createNosh(ctx.config, setup.cells, setup.evaluator as ResumableEvaluator<number>, ctx.rng, ctx.reporter)
-    : createNosh(ctx.config, setup.cells, setup.evaluator as ResumableEvaluator<DartsCellPair>, ctx.rng, ctx.reporter);
+    ? start(setup.cells, setup.evaluator as ResumableEvaluator<number>)
+    : start(setup.cells, setup.evaluator as ResumableEvaluator<DartsCellPair>);
 };

@@ -1,4 +1,4 @@
-import { cholesky, inverseCholesky } from './linalg';
+import { cholesky, inverseCholesky } from '../../../linalg/dense';
 
 /**
  * Bayesian linear regression with evidence maximisation (Bishop, Pattern Recognition and Machine

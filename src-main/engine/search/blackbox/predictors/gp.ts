@@ -1,6 +1,6 @@
 import type { Rng } from '../../../../../src-shared/model/rng';
 import type { ArchFeatures } from './features';
-import { cholesky, forwardSubstitute, solveCholesky } from './linalg';
+import { cholesky, forwardSubstitute, solveCholesky } from '../../../linalg/dense';
 import { type Prediction, type Predictor, standardise } from './predictor';
 
 export interface GpHyper {

@@ -10,8 +10,11 @@ export interface CellProposer<A> {
   propose(pyramid: readonly PyramidCell<A>[], count: number, rng: Rng): A[];
 }
 
-/** A zero-cost score of a cell (higher is better): the pyramid's epoch-0 level. */
-export type Level0Scorer<A> = (arch: A) => Promise<number>;
+/**
+ * A zero-cost score of a cell (higher is better, finite: it is checkpointed as JSON): the pyramid's
+ * epoch-0 level. `dispose` frees what the scorer holds (a proxy scorer's minibatches) with the strategy.
+ */
+export type Level0Scorer<A> = ((arch: A) => Promise<number>) & { dispose?: () => void };
 
 export interface NoshOptions<A> {
   /** Epochs at levels 1..K, increasing; the last is the evaluator's full training. */
@@ -137,6 +140,7 @@ export class Nosh<A> implements SearchStrategy {
 
   dispose(): void {
     this.evaluator.dispose();
+    this.options.level0?.dispose?.();
   }
 
   /** The index of the cell to train next, admitting a new round when no cell may climb; -1: none left. */

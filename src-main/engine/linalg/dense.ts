@@ -1,7 +1,8 @@
 /**
- * The small dense linear algebra the proxies need on batch×batch matrices (64×64 at most), in
- * float64 JavaScript: eigenvalues of a symmetric matrix, log|det|, a correlation matrix.
- * Matrices are row-major number[][].
+ * Small dense linear algebra in float64 JavaScript, the engine's one copy: the proxies' eigenvalues,
+ * log|det| and correlation of batch×batch matrices (row-major number[][]), and the Cholesky routines
+ * of the GP and the Bayesian linear head (row-major n×n Float64Arrays). Matrices of a few hundred
+ * rows at most; no TensorFlow.
  */
 
 /** Eigenvalues of a symmetric matrix, ascending (cyclic Jacobi rotations; exact to rounding for n ≤ a few hundred). */
@@ -79,4 +80,58 @@ export function rowCorrelation(rows: readonly Float32Array[]): number[][] {
       return dot / (ri.norm * rj.norm);
     }),
   );
+}
+
+/** Lower Cholesky factor of a symmetric n×n matrix, or null when it is not positive definite. */
+export function cholesky(a: Float64Array, n: number): Float64Array | null {
+  const l = new Float64Array(n * n);
+  for (let j = 0; j < n; j++) {
+    let d = a[j * n + j];
+    for (let k = 0; k < j; k++) d -= l[j * n + k] ** 2;
+    if (!(d > 0)) return null;
+    const root = Math.sqrt(d);
+    l[j * n + j] = root;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i * n + j];
+      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
+      l[i * n + j] = s / root;
+    }
+  }
+  return l;
+}
+
+/** L⁻¹b. */
+export function forwardSubstitute(l: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
+    y[i] = s / l[i * n + i];
+  }
+  return y;
+}
+
+/** (LLᵀ)⁻¹b. */
+export function solveCholesky(l: Float64Array, n: number, b: ArrayLike<number>): Float64Array {
+  const y = forwardSubstitute(l, n, b);
+  const x = new Float64Array(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i];
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
+    x[i] = s / l[i * n + i];
+  }
+  return x;
+}
+
+/** The inverse of a symmetric positive-definite matrix from its Cholesky factor. */
+export function inverseCholesky(l: Float64Array, n: number): Float64Array {
+  const inv = new Float64Array(n * n);
+  const e = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    e.fill(0);
+    e[j] = 1;
+    const col = solveCholesky(l, n, e);
+    for (let i = 0; i < n; i++) inv[i * n + j] = col[i];
+  }
+  return inv;
 }
