@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PcdartsConfig } from '../../../src-shared/model/algorithms/pcdarts';
 import { RunConfig } from '../../../src-shared/model/run-config';
 import { createHost, type Host } from '../../../src-main/host/host';
 import { resourcesDir } from '../../../src-main/host/paths';
@@ -28,7 +29,7 @@ describe('runs.selectWithPt through the contract', () => {
   };
 
   it('starts a darts-pt run in the source\'s experiment with its shared settings, config and newest checkpoint', async () => {
-    const config = RunConfig.parse({ algorithm: 'pcdarts', seed: 2, epochs: 3, archWarmupEpochs: 1, partialChannels: 2, space: { kind: 'darts', nodes: 2, layers: 3, channels: 4 } });
+    const config = PcdartsConfig.parse({ algorithm: 'pcdarts', seed: 2, epochs: 3, archWarmupEpochs: 1, partialChannels: 2, space: { kind: 'darts', nodes: 2, layers: 3, channels: 4 } });
     const run = finished('pcdarts', config);
     host.store.checkpoints.add(run.id, { step: 4, epoch: 1, file: join(dir, 'a.ckpt'), bytes: 10, sha256: 'a'.repeat(64) });
     host.store.checkpoints.add(run.id, { step: 8, epoch: 2, file: join(dir, 'b.ckpt'), bytes: 10, sha256: 'b'.repeat(64) });
