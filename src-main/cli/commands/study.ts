@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describeIssues } from '../../../src-shared/contract';
 import type { Stat } from '../../../src-shared/model/statistics';
-import { PUBLISHED_NB201_CIFAR10, STUDY_SPACES, STUDY_STRATEGIES, StudyRequest, type StudyRow } from '../../../src-shared/model/study';
+import { PUBLISHED_NB201_CIFAR10, PUBLISHED_S2_CIFAR10_ERROR, STUDY_SPACES, STUDY_STRATEGIES, StudyRequest, type StudyRow } from '../../../src-shared/model/study';
 import type { Host } from '../../host/host';
 import { HostError } from '../../host/host-error';
 import { CliError } from '../cli-error';
@@ -78,9 +78,9 @@ async function followStudy(host: Host, request: StudyRequest & { experimentId?: 
 const fmt = (s: Stat | null | undefined, digits: number, scale = 1): string =>
   !s ? '-' : s.std === null ? (s.mean * scale).toFixed(digits) : `${(s.mean * scale).toFixed(digits)} ± ${(s.std * scale).toFixed(digits)}`;
 
-/** The summary as a table, with NAS-Bench-201's published CIFAR-10 figures beside ours where there are some. */
+/** The summary as a table, with NAS-Bench-201's (or on S2 the DARTS-PT paper's) published CIFAR-10 figures beside ours where there are some. */
 export function formatStudy(rows: StudyRow[], space: string): string[] {
-  const head = ['method', 'done', 'param-free %', 'eig first', 'eig last', 'seconds', ...(space === 'nb201' ? ['NB201 C10 %', 'C100 %', 'IN16 %', 'paper C10 %'] : []), 'evaluated top-1 %'];
+  const head = ['method', 'done', 'param-free %', 'eig first', 'eig last', 'seconds', ...(space === 'nb201' ? ['NB201 C10 %', 'C100 %', 'IN16 %', 'paper C10 %'] : []), ...(space === 's2' ? ['paper S2 C10 err %'] : []), 'evaluated top-1 %'];
   const body = rows.map((r) => [
     r.algorithm,
     `${r.completed}/${r.runs}`,
@@ -91,6 +91,7 @@ export function formatStudy(rows: StudyRow[], space: string): string[] {
     ...(space === 'nb201'
       ? [fmt(r.benchmark?.cifar10, 2), fmt(r.benchmark?.cifar100, 2), fmt(r.benchmark?.['imagenet16-120'], 2), PUBLISHED_NB201_CIFAR10[r.algorithm]?.toFixed(2) ?? '-']
       : []),
+    ...(space === 's2' ? [PUBLISHED_S2_CIFAR10_ERROR[r.algorithm]?.toFixed(2) ?? '-'] : []),
     fmt(r.evaluatedTop1, 2, 100),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));

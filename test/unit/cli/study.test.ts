@@ -43,5 +43,10 @@ describe('the study command', () => {
     );
     expect(lines[0]).toMatch(/^method\s+done\s+param-free %\s+eig first\s+eig last\s+seconds\s+NB201 C10 %\s+C100 %\s+IN16 %\s+paper C10 %\s+evaluated top-1 %$/);
     expect(lines[1].split(/\s{2,}/)).toEqual(['darts', '2/2', '75.0 ± 12.5', '0.100', '0.500 ± 0.100', '40 ± 2', '54.30 ± 0.00', '-', '-', '54.30', '-']);
+    // On S2 the DARTS-PT paper's CIFAR-10 errors (4.85 DARTS, 2.79 DARTS-PT) stand beside ours.
+    const s2 = formatStudy([{ algorithm: 'darts-pt', runs: 1, completed: 1, parameterFree: stat(0.5, null, 1), firstEigenvalue: null, lastEigenvalue: null, seconds: null, benchmark: null, evaluatedTop1: null, genotypes: [], runIds: [3] }], 's2');
+    expect(lines.length).toBe(3);
+    expect(s2[0]).toMatch(/seconds\s+paper S2 C10 err %\s+evaluated top-1 %$/);
+    expect(s2[1].split(/\s{2,}/)).toEqual(['darts-pt', '1/1', '50.0', '-', '-', '-', '2.79', '-']);
   });
 });

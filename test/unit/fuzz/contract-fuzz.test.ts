@@ -19,9 +19,10 @@ import { FUZZ_GENOTYPE, FUZZ_SEED, fuzzRequest, replyProblem, type FuzzRequest }
  */
 /**
  * Channels whose valid requests need state this setup cannot make (a run with a checkpoint: the
- * idle engine writes none). They are fuzzed all the same; only "some request was accepted" is waived.
+ * idle engine writes none; Select with PT also needs it completed). They are fuzzed all the same;
+ * only "some request was accepted" is waived.
  */
-const WITHOUT_ACCEPTED_CASE = ['runs.resume'];
+const WITHOUT_ACCEPTED_CASE = ['runs.resume', 'runs.selectWithPt'];
 
 const RUNS = { dispatch: 4000, http: 3000, websocket: 3000, replay: 300, urls: 300, bodies: 300, frames: 150 };
 
