@@ -4,7 +4,8 @@
  * warm-up step, and the step's peak bytes of tensor buffers (backend/memory.ts `measureStepBytes`).
  * Prints one line per method, then machine-readable `<method>_over_darts_step_cost=` and
  * `<method>_over_darts_peak_bytes=` lines.
- * Run: npx tsx test/bench/methods-step.ts [layers=5] [channels=8] [batch=32] [steps=3]
+ * Run: npx tsx test/bench/methods-step.ts [layers=5] [channels=8] [batch=32] [steps=3] [methods=all]
+ * (`methods`: a comma list such as `nasp,proxyless`; DARTS is always measured, as the reference).
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src-main/engine/backend/select';
@@ -17,10 +18,13 @@ import { PcdartsStrategy } from '../../src-main/engine/search/oneshot/pcdarts';
 import { SdartsAdvStrategy, SdartsRsStrategy } from '../../src-main/engine/search/oneshot/sdarts';
 import { GdasStrategy } from '../../src-main/engine/search/sampled/gdas';
 import { SnasStrategy } from '../../src-main/engine/search/sampled/snas';
+import { NaspStrategy } from '../../src-main/engine/search/oneshot/nasp';
+import { ProxylessStrategy } from '../../src-main/engine/search/oneshot/proxyless';
 import type { DartsData } from '../../src-main/engine/search/oneshot/data';
 import type { Reporter, SearchStrategy } from '../../src-main/engine/search/strategy';
 
-const [layers, channels, batch, steps] = process.argv.slice(2).map(Number);
+const [layers, channels, batch, steps] = process.argv.slice(2, 6).map(Number);
+const only = process.argv[6]?.split(',');
 const L = layers || 5;
 const C = channels || 8;
 const B = batch || 32;
@@ -70,9 +74,12 @@ async function main(): Promise<void> {
     ['drnas', () => new DrnasStrategy(ctx({ algorithm: 'drnas' }), data(1))],
     ['gdas', () => new GdasStrategy(ctx({ algorithm: 'gdas' }), data(1))],
     ['snas', () => new SnasStrategy(ctx({ algorithm: 'snas' }), data(1))],
+    ['nasp', () => new NaspStrategy(ctx({ algorithm: 'nasp' }), data(1))],
+    // α every batch from the first (the authors: every 5th after a warm-up), so each timed step has both updates.
+    ['proxyless', () => new ProxylessStrategy(ctx({ algorithm: 'proxyless', archUpdateEvery: 1, archWarmupEpochs: 0 }), data(1))],
   ];
   const results = new Map<string, Measured>();
-  for (const [name, make] of methods) results.set(name, await measure(name, make()));
+  for (const [name, make] of methods) if (name === 'darts' || !only || only.includes(name)) results.set(name, await measure(name, make()));
   const darts = results.get('darts')!;
   for (const [name, r] of results) {
     if (name === 'darts') continue;
