@@ -4,7 +4,8 @@
  * warm-up step, and the step's peak bytes of tensor buffers (backend/memory.ts `measureStepBytes`).
  * Prints one line per method, then machine-readable `<method>_over_darts_step_cost=` and
  * `<method>_over_darts_peak_bytes=` lines.
- * Run: npx tsx test/bench/methods-step.ts [layers=5] [channels=8] [batch=32] [steps=3] [methods=all, e.g. darts,fewshot]
+ * Run: npx tsx test/bench/methods-step.ts [layers=5] [channels=8] [batch=32] [steps=3] [methods=all, e.g. nasp,fewshot]
+ * (DARTS is always measured, as the reference).
  * Few-shot NAS is timed in a sub-supernet (its warm-up is DARTS's step): no warm-up epochs, so the
  * first step only splits and every measured one is a sub-supernet's.
  */
@@ -20,6 +21,8 @@ import { PcdartsStrategy } from '../../src-main/engine/search/oneshot/pcdarts';
 import { SdartsAdvStrategy, SdartsRsStrategy } from '../../src-main/engine/search/oneshot/sdarts';
 import { GdasStrategy } from '../../src-main/engine/search/sampled/gdas';
 import { SnasStrategy } from '../../src-main/engine/search/sampled/snas';
+import { NaspStrategy } from '../../src-main/engine/search/oneshot/nasp';
+import { ProxylessStrategy } from '../../src-main/engine/search/oneshot/proxyless';
 import type { DartsData } from '../../src-main/engine/search/oneshot/data';
 import type { Reporter, SearchStrategy } from '../../src-main/engine/search/strategy';
 
@@ -75,9 +78,12 @@ async function main(): Promise<void> {
     ['gdas', () => new GdasStrategy(ctx({ algorithm: 'gdas' }), data(1))],
     ['snas', () => new SnasStrategy(ctx({ algorithm: 'snas' }), data(1))],
     ['fewshot', () => new FewshotSearch(ctx({ algorithm: 'fewshot', warmupEpochs: 0 }), data(1))],
+    ['nasp', () => new NaspStrategy(ctx({ algorithm: 'nasp' }), data(1))],
+    // α every batch from the first (the authors: every 5th after a warm-up), so each timed step has both updates.
+    ['proxyless', () => new ProxylessStrategy(ctx({ algorithm: 'proxyless', archUpdateEvery: 1, archWarmupEpochs: 0 }), data(1))],
   ];
   const results = new Map<string, Measured>();
-  for (const [name, make] of methods) if (!only || only.includes(name) || name === 'darts') results.set(name, await measure(name, make()));
+  for (const [name, make] of methods) if (name === 'darts' || !only || only.includes(name)) results.set(name, await measure(name, make()));
   const darts = results.get('darts')!;
   for (const [name, r] of results) {
     if (name === 'darts') continue;
