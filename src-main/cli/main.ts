@@ -17,6 +17,7 @@ import { EVALUATE_USAGE, hasStore, planEvaluation, runEvaluations, searchRunGeno
 import type { Nb201Dataset } from '../engine/benchmarks/nb201';
 import { followRun, loadRunConfig, resumeRun, startRun } from './run-command';
 import { runWorkerCommand, WORKER_USAGE } from './commands/worker';
+import { QUEUE_USAGE, runQueueCommand } from './commands/queue';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -43,6 +44,7 @@ ${EVALUATE_USAGE}
 ${STUDY_USAGE}
 ${WEIGHTS_USAGE}
 ${WORKER_USAGE}
+${QUEUE_USAGE}
 
 Every command takes --data-dir DIR (default: $NAS_WORKBENCH_DATA_DIR or ~/.local/share/nas-workbench),
 --json (machine-readable output on stdout) and --verbose (a failure prints its stack trace too).
@@ -70,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'study') return runStudyCommand(argv.slice(1), out); // its own options and defaults (--strategies, --seeds)
   if (argv[0] === 'proxies') return runProxiesCommand(argv.slice(1), out); // its own options (--sample, --batch, --ntk-batch)
   if (argv[0] === 'worker') return runWorkerCommand(argv.slice(1), out); // its own options (--redis, --concurrency)
+  if (argv[0] === 'queue') return runQueueCommand(argv.slice(1), out); // queue status --redis URL, queue trials RUN_ID
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

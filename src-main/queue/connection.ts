@@ -1,5 +1,5 @@
 import { createBunRedisClient, RedisConnection, type BunRedisRawClient, type RedisOptions } from 'bullmq';
-import { parseRedisUrl, RespClient } from './resp-client';
+import { describeRedisUrl, parseRedisUrl, RespClient } from './resp-client';
 
 /**
  * BullMQ connection options for a Redis URL. Every client BullMQ opens (its queue, its events
@@ -18,4 +18,26 @@ export function connectionFor(url: string): RedisOptions {
     return client;
   };
   return { url };
+}
+
+/** How long a queue, its events reader or a worker may take to reach Redis before we say so. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Waits for BullMQ objects to reach Redis; past CONNECT_TIMEOUT_MS closes them and throws a message
+ * saying what to check (BullMQ itself would keep retrying silently).
+ */
+export async function readyOrExplain(url: string, parts: readonly { waitUntilReady(): Promise<unknown>; close(): Promise<void> }[]): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer from Redis at ${describeRedisUrl(url)} within ${CONNECT_TIMEOUT_MS / 1000} s: is redis-server running there, and the URL (host, port, password, rediss:// for TLS) right?`)), CONNECT_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([Promise.all(parts.map((p) => p.waitUntilReady())), timeout]);
+  } catch (error) {
+    await Promise.allSettled(parts.map((p) => p.close()));
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -7,7 +7,7 @@ import type { Evaluation, Evaluator, QueryContext } from '../engine/search/black
 import type { CellSpace } from '../engine/search/blackbox/spaces/cell-space';
 import { DartsCells, type DartsCellPair } from '../engine/search/blackbox/spaces/darts-cells';
 import { Nb201Cells } from '../engine/search/blackbox/spaces/nb201-cells';
-import { connectionFor } from './connection';
+import { connectionFor, readyOrExplain } from './connection';
 import { datasetReferenceOf } from './dataset-ref';
 import { describeRedisUrl } from './resp-client';
 import { EVALUATION_QUEUE, EvaluationJob, EvaluationResult, idempotencyKey, jobIdOf, type DatasetReference } from './job';
@@ -39,7 +39,11 @@ export interface QueueEvaluatorOptions {
   /** Shown in logs, as the local evaluator's name with the queue after it. */
   name: string;
   costUnit: Evaluator['costUnit'];
+  /** Told when a job has waited NO_WORKER_WARNING_MS and no worker is connected (the run's log). */
+  warn?: (message: string) => void;
 }
+
+const NO_WORKER_WARNING_MS = 10_000;
 
 /**
  * Evaluates on the queue's workers: each query is a BullMQ job (id = its idempotency key), retried
@@ -74,14 +78,19 @@ export class QueueEvaluator implements Evaluator {
     // One waiter per job in flight listens on the events object.
     events.setMaxListeners(0);
     queue.setMaxListeners(0);
-    const ready = Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer from Redis at ${describeRedisUrl(opts.setting.redis)} within 10 s: is redis-server running and the URL right?`)), 10_000).unref());
-    try {
-      await Promise.race([ready, timeout]);
-    } catch (error) {
-      await Promise.allSettled([events.close(), queue.close()]);
-      throw error;
-    }
+    // Connection errors while BullMQ reconnects: into the run's log once per message (BullMQ
+    // would print every one to the console); before the queue is ready, open() reports them.
+    let ready = false;
+    let last = '';
+    const onError = (error: Error) => {
+      if (!ready || error.message === last) return;
+      last = error.message;
+      opts.warn?.(`queue: ${error.message}`);
+    };
+    queue.on('error', onError);
+    events.on('error', onError);
+    await readyOrExplain(opts.setting.redis, [queue, events]);
+    ready = true;
     return new QueueEvaluator(opts, queue, events);
   }
 
@@ -122,12 +131,26 @@ export class QueueEvaluator implements Evaluator {
       removeOnFail: { age: 7 * 24 * 3600 },
     });
     let value: unknown;
+    const idle = setTimeout(() => void this.warnWithoutWorkers(), NO_WORKER_WARNING_MS);
     try {
       value = await job.waitUntilFinished(this.events);
     } catch (error) {
       throw new Error(`evaluation ${key} of ${JSON.stringify(genotype)} failed on the queue after ${setting.attempts} attempt(s): ${(error as Error).message}`);
+    } finally {
+      clearTimeout(idle);
     }
     return this.record(key, value);
+  }
+
+  private warned = false;
+
+  /** A run whose jobs nobody takes waits: say why, once. */
+  private async warnWithoutWorkers(): Promise<void> {
+    if (this.warned || !this.opts.warn) return;
+    const workers = await this.queue.getWorkersCount().catch(() => -1);
+    if (workers !== 0) return;
+    this.warned = true;
+    this.opts.warn(`no worker takes jobs from ${describeRedisUrl(this.opts.setting.redis)}; the run waits: start one with npm run cli -- worker --redis URL`);
   }
 
   /** Records a worker's result for `key` once; a later completion of the same key returns the first. */
@@ -160,6 +183,7 @@ export class QueueEvaluator implements Evaluator {
 export async function createQueuedEvaluator(
   config: { seed: number; evaluator: BlackBoxEvaluatorConfig; queue: QueueSetting },
   resourcesDir: string,
+  warn?: (message: string) => void,
 ): Promise<{ evaluator: QueueEvaluator; cells: CellSpace<number> | CellSpace<DartsCellPair> }> {
   const { evaluator: kind, queue: setting } = config;
   const dataset = datasetReferenceOf(kind, resourcesDir);
@@ -171,6 +195,7 @@ export async function createQueuedEvaluator(
     dataset,
     name: `${kind.kind} on ${describeRedisUrl(setting.redis)}`,
     costUnit: kind.kind === 'nb201-tabular' ? 'queries' : 'epochs',
+    warn,
   });
   return { evaluator, cells: kind.kind === 'darts-train' || kind.kind === 'darts-supernet' ? new DartsCells(kind.space) : new Nb201Cells() };
 }

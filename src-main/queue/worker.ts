@@ -5,7 +5,7 @@ import { Rng } from '../../src-shared/model/rng';
 import { createEvaluator } from '../engine/search/blackbox/factory';
 import type { Evaluator } from '../engine/search/blackbox/evaluators/evaluator';
 import type { Reporter } from '../engine/search/strategy';
-import { connectionFor } from './connection';
+import { connectionFor, readyOrExplain } from './connection';
 import { verifyDataset } from './dataset-ref';
 import { EVALUATION_QUEUE, EvaluationJob, type EvaluationResult } from './job';
 import { describeRedisUrl } from './resp-client';
@@ -103,7 +103,7 @@ export async function startEvaluationWorker(opts: EvaluationWorkerOptions): Prom
   });
   worker.on('failed', (job, error) => opts.log(`${job?.data?.key ?? job?.id ?? 'a job'} failed on ${id}: ${error.message}`));
   worker.on('error', (error) => opts.log(`queue error: ${error.message}`));
-  await worker.waitUntilReady();
+  await readyOrExplain(opts.redis, [worker]);
   void worker.run();
   opts.log(`worker ${id} takes evaluations from ${describeRedisUrl(opts.redis)} (concurrency ${opts.concurrency})`);
   return {

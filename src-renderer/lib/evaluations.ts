@@ -1,8 +1,16 @@
 import { z } from 'zod';
+import { Placement } from '../../src-shared/model/queue';
 import type { ArtifactRecord } from '../../src-shared/model/records';
 
 /** One `evaluation` artifact of a black-box run (src-main/engine/search/blackbox/query-log.ts). */
-export const EvaluationArtifact = z.object({ arch: z.string(), metric: z.number(), cost: z.number(), test: z.number().optional() });
+export const EvaluationArtifact = z.object({
+  arch: z.string(),
+  metric: z.number(),
+  cost: z.number(),
+  test: z.number().optional(),
+  /** The queue worker that ran it (docs/queue.md); absent when evaluated locally. */
+  placement: Placement.optional(),
+});
 
 export type EvaluationRow = z.infer<typeof EvaluationArtifact> & {
   /** The query number (1-based): the artifact's step. */
@@ -25,4 +33,11 @@ export function evaluationRows(records: readonly ArtifactRecord[]): EvaluationRo
     rows.push({ ...parsed.data, query: r.step, bestSoFar: best, improved });
   }
   return rows;
+}
+
+/** Where a row ran, as the table shows it: `host:pid`, with the attempts when it was retried. */
+export function placementText(row: EvaluationRow): string {
+  const p = row.placement;
+  if (!p) return 'local';
+  return p.state === 'retried' ? `${p.worker} (retried, ${p.attempts} attempts)` : p.worker;
 }

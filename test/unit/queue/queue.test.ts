@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomSearchConfig, RegularizedEvolutionConfig, type BlackBoxConfig } from '../../../src-shared/model/algorithms/blackbox';
@@ -11,6 +16,7 @@ import { connectionFor } from '../../../src-main/queue/connection';
 import { datasetReferenceOf } from '../../../src-main/queue/dataset-ref';
 import { EVALUATION_QUEUE, type EvaluationJob } from '../../../src-main/queue/job';
 import { QueueEvaluator, runKeyOf } from '../../../src-main/queue/queue-evaluator';
+import { formatTrials, runQueueCommand, type TrialPlacement } from '../../../src-main/cli/commands/queue';
 import { startRedis, startWorker, type RedisServer, type WorkerProcess } from './processes';
 
 /**
@@ -70,6 +76,8 @@ async function search(config: BlackBoxConfig, onEvaluation: (count: number) => v
   }
 }
 
+const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+
 const withoutPlacement = (e: Recorded) => ({ step: e.step, arch: e.arch, metric: e.metric, cost: e.cost, test: e.test });
 
 async function jobsOf(runId: string, state: 'completed' | 'failed') {
@@ -102,6 +110,32 @@ describe('black-box search on the NAS-Bench-201 lookup through the queue', () =>
     const again = await search(queued);
     expect(again.evaluations.map(withoutPlacement)).toEqual(local.evaluations.map(withoutPlacement));
     expect(await jobsOf(runId, 'completed')).toHaveLength(20);
+  });
+
+  it('runs a queued search through the engine process of `cli run`; `queue trials` and `queue status` show where it ran', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nas-queue-'));
+    try {
+      const file = join(dir, 'config.json');
+      writeFileSync(file, JSON.stringify({ algorithm: 'random', budget: 4, seed: 2, queue: { redis: redis.url } }));
+      const run = spawnSync(process.execPath, [tsx, 'src-main/cli/main.ts', 'run', '--config', file, '--data-dir', dir], { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      const alive = workers.filter((w) => w.child.signalCode === null).map((w) => w.id);
+
+      const printed: string[] = [];
+      expect(await runQueueCommand(['trials', '1', '--json', '--data-dir', dir], (s) => printed.push(s))).toBe(0);
+      const trials = JSON.parse(printed[0]) as TrialPlacement[];
+      expect(trials.map((t) => t.step)).toEqual([1, 2, 3, 4]);
+      for (const t of trials) expect(alive).toContain(t.placement?.worker);
+      expect(formatTrials(trials).at(-1)).toMatch(/^4 evaluations, 0 retried; workers seen: \S+:\d+ \(\d\)/);
+
+      printed.length = 0;
+      expect(await runQueueCommand(['status', '--redis', redis.url, '--json'], (s) => printed.push(s))).toBe(0);
+      const status = JSON.parse(printed[0]) as { workers: { name: string }[]; active: unknown[] };
+      expect(status.workers.map((w) => w.name).sort()).toEqual([...alive].sort());
+      expect(status.active).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('records a key once: a second completion of the same trial is ignored', async () => {

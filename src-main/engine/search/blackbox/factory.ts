@@ -101,7 +101,7 @@ export const blackBoxFactory: StrategyFactory<BlackBoxConfig> = async (ctx: Stra
   const { queue } = ctx.config;
   // With a queue, the workers build this same evaluator from the config and the seed (docs/queue.md).
   const { evaluator, cells } = queue
-    ? await createQueuedEvaluator({ ...ctx.config, queue }, ctx.resourcesDir)
+    ? await createQueuedEvaluator({ ...ctx.config, queue }, ctx.resourcesDir, (message) => ctx.reporter.log('warn', message))
     : await createEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
   // NB201's or the DARTS space's cells: the strategy is generic in them.
   const space = cells as CellSpace<unknown>;
