@@ -1,43 +1,58 @@
-import { createBunRedisClient, RedisConnection, type BunRedisRawClient, type RedisOptions } from 'bullmq';
-import { describeRedisUrl, parseRedisUrl, RespClient } from './resp-client';
+import type { RedisOptions } from 'bullmq';
+import { describeRedisUrl, parseRedisUrl } from './redis-url';
 
 /**
- * BullMQ connection options for a Redis URL. Every client BullMQ opens (its queue, its events
- * reader, a worker's blocking reader) is a RespClient behind BullMQ's own adapter, installed once
- * per process as BullMQ's client factory (without one BullMQ would load ioredis, which we do not
- * install). Auth, the database and TLS (rediss://) come from the URL.
+ * BullMQ connection options for a Redis URL: BullMQ opens its clients (queue, events reader, a
+ * worker's blocking reader) with ioredis from these. Auth, the database and TLS (rediss://) come
+ * from the URL; a bad URL fails here with its own message, before ioredis would retry it forever.
  */
 export function connectionFor(url: string): RedisOptions {
-  parseRedisUrl(url); // a bad URL fails here with its own message, before BullMQ retries it forever
-  RedisConnection.clientFactory ??= (opts: RedisOptions) => {
-    if (typeof opts.url !== 'string') throw new Error('a queue connection needs a redis:// URL');
-    const client = createBunRedisClient(new RespClient(opts.url) as unknown as BunRedisRawClient);
-    // BullMQ names a worker's connection so that Queue.getWorkers() finds it (CLIENT LIST); the
-    // adapter sends CLIENT SETNAME on connect, which happens after this synchronous assignment.
-    if (typeof opts.connectionName === 'string') (client as unknown as { connectionName: string }).connectionName = opts.connectionName;
-    return client;
+  const target = parseRedisUrl(url);
+  return {
+    host: target.host,
+    port: target.port,
+    username: target.username,
+    password: target.password,
+    db: target.db,
+    tls: target.tls ? { servername: target.host } : undefined,
+    // BullMQ's workers block on Redis: a command must wait for a reconnect instead of failing.
+    maxRetriesPerRequest: null,
   };
-  return { url };
 }
 
 /** How long a queue, its events reader or a worker may take to reach Redis before we say so. */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/** A BullMQ queue, events reader or worker, as far as opening it goes. */
+interface Opening {
+  waitUntilReady(): Promise<unknown>;
+  close(): Promise<void>;
+  once(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
+}
+
 /**
- * Waits for BullMQ objects to reach Redis; past CONNECT_TIMEOUT_MS closes them and throws a message
- * saying what to check (BullMQ itself would keep retrying silently).
+ * Waits for BullMQ objects to reach Redis. The first connection error (refused, unknown host, wrong
+ * password) or CONNECT_TIMEOUT_MS without an answer closes them and throws a message saying
+ * what to check; ioredis itself would keep retrying silently.
  */
-export async function readyOrExplain(url: string, parts: readonly { waitUntilReady(): Promise<unknown>; close(): Promise<void> }[]): Promise<void> {
+export async function readyOrExplain(url: string, parts: readonly Opening[]): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from Redis at ${describeRedisUrl(url)} within ${CONNECT_TIMEOUT_MS / 1000} s: is redis-server running there, and the URL (host, port, password, rediss:// for TLS) right?`)), CONNECT_TIMEOUT_MS);
+  let onError: ((error: Error) => void) | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    const check = 'is redis-server running there, and the URL (host, port, password, rediss:// for TLS) right?';
+    timer = setTimeout(() => reject(new Error(`no answer from Redis at ${describeRedisUrl(url)} within ${CONNECT_TIMEOUT_MS / 1000} s: ${check}`)), CONNECT_TIMEOUT_MS);
+    onError = (error: Error) => reject(new Error(`cannot reach Redis at ${describeRedisUrl(url)}: ${error.message}; ${check}`));
+    for (const p of parts) p.once('error', onError);
   });
   try {
-    await Promise.race([Promise.all(parts.map((p) => p.waitUntilReady())), timeout]);
+    await Promise.race([Promise.all(parts.map((p) => p.waitUntilReady())), failed]);
   } catch (error) {
+    // close() on a connection still initializing drops it without waiting for Redis.
     await Promise.allSettled(parts.map((p) => p.close()));
     throw error;
   } finally {
     clearTimeout(timer);
+    for (const p of parts) p.removeListener('error', onError as (error: Error) => void);
   }
 }

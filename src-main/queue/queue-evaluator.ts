@@ -9,7 +9,7 @@ import { DartsCells, type DartsCellPair } from '../engine/search/blackbox/spaces
 import { Nb201Cells } from '../engine/search/blackbox/spaces/nb201-cells';
 import { connectionFor, readyOrExplain } from './connection';
 import { datasetReferenceOf } from './dataset-ref';
-import { describeRedisUrl } from './resp-client';
+import { describeRedisUrl } from './redis-url';
 import { EVALUATION_QUEUE, EvaluationJob, EvaluationResult, idempotencyKey, jobIdOf, type DatasetReference } from './job';
 
 /** The evaluators a worker can rebuild per job; a supernet one trains its shared weights first, once, and stays local. */
@@ -74,9 +74,6 @@ export class QueueEvaluator implements Evaluator {
     }
     const connection = connectionFor(opts.setting.redis);
     const queue = new Queue(EVALUATION_QUEUE, { connection });
-    const events = new QueueEvents(EVALUATION_QUEUE, { connection });
-    // One waiter per job in flight listens on the events object.
-    events.setMaxListeners(0);
     queue.setMaxListeners(0);
     // Connection errors while BullMQ reconnects: into the run's log once per message (BullMQ
     // would print every one to the console); before the queue is ready, open() reports them.
@@ -88,8 +85,19 @@ export class QueueEvaluator implements Evaluator {
       opts.warn?.(`queue: ${error.message}`);
     };
     queue.on('error', onError);
+    // The queue first: an events reader that never reached Redis does not close (its read loop
+    // keeps retrying), so it is opened only once Redis answers.
+    await readyOrExplain(opts.setting.redis, [queue]);
+    const events = new QueueEvents(EVALUATION_QUEUE, { connection });
     events.on('error', onError);
-    await readyOrExplain(opts.setting.redis, [queue, events]);
+    // One waiter per job in flight listens on the events object.
+    events.setMaxListeners(0);
+    try {
+      await readyOrExplain(opts.setting.redis, [events]);
+    } catch (error) {
+      await queue.close();
+      throw error;
+    }
     ready = true;
     return new QueueEvaluator(opts, queue, events);
   }

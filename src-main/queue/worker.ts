@@ -8,7 +8,7 @@ import type { Reporter } from '../engine/search/strategy';
 import { connectionFor, readyOrExplain } from './connection';
 import { verifyDataset } from './dataset-ref';
 import { EVALUATION_QUEUE, EvaluationJob, type EvaluationResult } from './job';
-import { describeRedisUrl } from './resp-client';
+import { describeRedisUrl } from './redis-url';
 
 export interface EvaluationWorkerOptions {
   redis: string;

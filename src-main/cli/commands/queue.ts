@@ -4,7 +4,7 @@ import { Placement } from '../../../src-shared/model/queue';
 import type { ArtifactRecord } from '../../../src-shared/model/records';
 import { connectionFor } from '../../queue/connection';
 import { EVALUATION_QUEUE } from '../../queue/job';
-import { describeRedisUrl, parseRedisUrl } from '../../queue/resp-client';
+import { describeRedisUrl, parseRedisUrl } from '../../queue/redis-url';
 import { CliError } from '../cli-error';
 import { withHost } from '../with-host';
 

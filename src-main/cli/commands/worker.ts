@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../engine/backend/select';
 import { resourcesDir } from '../../host/paths';
-import { parseRedisUrl } from '../../queue/resp-client';
+import { parseRedisUrl } from '../../queue/redis-url';
 import { startEvaluationWorker } from '../../queue/worker';
 import { CliError } from '../cli-error';
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
-import { RespClient } from '../../../src-main/queue/resp-client';
+import { Redis } from 'ioredis';
 
 /** A port the OS just handed out on loopback (closed again, so redis-server can take it). */
 export function freePort(): Promise<number> {
@@ -29,14 +29,15 @@ export async function startRedis(): Promise<RedisServer> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `redis://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    const client = new RespClient(url);
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => {}); // a refused connection while the server starts is expected: retried below
     try {
       await client.connect();
-      if ((await client.send('PING', [])) === 'PONG') break;
+      if ((await client.ping()) === 'PONG') break;
     } catch {
       if (i > 100 || child.exitCode !== null) throw new Error(`redis-server on port ${port} did not answer PING (is it installed? scripts/install.sh installs it)`);
     } finally {
-      client.close();
+      client.disconnect();
     }
     await sleep(50);
   }
