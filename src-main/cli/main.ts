@@ -15,6 +15,7 @@ import { PROXIES_USAGE, runProxiesCommand } from './commands/proxies';
 import { copyRunWeights, WEIGHTS_USAGE } from './commands/weights';
 import { EVALUATE_USAGE, hasStore, planEvaluation, runEvaluations, searchRunGenotype } from './commands/evaluate';
 import type { Nb201Dataset } from '../engine/benchmarks/nb201';
+import { DOCTOR_USAGE, runDoctorCommand } from './commands/doctor';
 import { followRun, loadRunConfig, resumeRun, startRun } from './run-command';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -41,6 +42,7 @@ ${PROXIES_USAGE}
 ${EVALUATE_USAGE}
 ${STUDY_USAGE}
 ${WEIGHTS_USAGE}
+${DOCTOR_USAGE}
 
 Every command takes --data-dir DIR (default: $NAS_WORKBENCH_DATA_DIR or ~/.local/share/nas-workbench),
 --json (machine-readable output on stdout) and --verbose (a failure prints its stack trace too).
@@ -66,6 +68,7 @@ function seedArg(value: string | undefined): number | undefined {
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'inspect') return runInspectCommand(argv.slice(1), out); // its own options (--genotype, --channels, --layers)
   if (argv[0] === 'study') return runStudyCommand(argv.slice(1), out); // its own options and defaults (--strategies, --seeds)
+  if (argv[0] === 'doctor') return runDoctorCommand(argv.slice(1), out); // its own option (--json)
   if (argv[0] === 'proxies') return runProxiesCommand(argv.slice(1), out); // its own options (--sample, --batch, --ntk-batch)
   const { values, positionals } = parseArgs({
     args: argv,
