@@ -15,6 +15,7 @@ import { PROXIES_USAGE, runProxiesCommand } from './commands/proxies';
 import { copyRunWeights, WEIGHTS_USAGE } from './commands/weights';
 import { EVALUATE_USAGE, hasStore, planEvaluation, runEvaluations, searchRunGenotype } from './commands/evaluate';
 import type { Nb201Dataset } from '../engine/benchmarks/nb201';
+import { DOCTOR_USAGE, runDoctorCommand } from './commands/doctor';
 import { followRun, loadRunConfig, resumeRun, startRun } from './run-command';
 import { runWorkerCommand, WORKER_USAGE } from './commands/worker';
 import { QUEUE_USAGE, runQueueCommand } from './commands/queue';
@@ -45,6 +46,7 @@ ${STUDY_USAGE}
 ${WEIGHTS_USAGE}
 ${WORKER_USAGE}
 ${QUEUE_USAGE}
+${DOCTOR_USAGE}
 
 Every command takes --data-dir DIR (default: $NAS_WORKBENCH_DATA_DIR or ~/.local/share/nas-workbench),
 --json (machine-readable output on stdout) and --verbose (a failure prints its stack trace too).
@@ -70,6 +72,7 @@ function seedArg(value: string | undefined): number | undefined {
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'inspect') return runInspectCommand(argv.slice(1), out); // its own options (--genotype, --channels, --layers)
   if (argv[0] === 'study') return runStudyCommand(argv.slice(1), out); // its own options and defaults (--strategies, --seeds)
+  if (argv[0] === 'doctor') return runDoctorCommand(argv.slice(1), out); // its own option (--json)
   if (argv[0] === 'proxies') return runProxiesCommand(argv.slice(1), out); // its own options (--sample, --batch, --ntk-batch)
   if (argv[0] === 'worker') return runWorkerCommand(argv.slice(1), out); // its own options (--redis, --concurrency)
   if (argv[0] === 'queue') return runQueueCommand(argv.slice(1), out); // queue status --redis URL, queue trials RUN_ID

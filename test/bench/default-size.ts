@@ -1,33 +1,113 @@
 /**
- * One weight step of DARTS's default search network (C=16, 8 cells, batch 64, 32×32×3) on wasm, with
- * the memory plan the engine would choose (plain or per-cell recomputation); prints the plan, the
- * step time and the wasm heap's peak. Run by `npm run bench -- --default-size` in its own process so
- * its heap is its own. `npx tsx test/bench/default-size.ts [--plain]` (--plain: no recomputation).
+ * CIFAR-size training steps in their own process (a fresh heap, a fixed native thread count), run by
+ * `npm run bench -- --default-size` interleaved with PyTorch at the same shapes:
+ * - `search`: one weight step of DARTS's default search network (C=16, 8 cells, batch 64,
+ *   32×32×3) with the memory plan the engine would choose (plain or recomputation);
+ * - `eval`: one training step of the evaluation network (NetworkCIFAR with the DARTS_V2 cell, C=36,
+ *   20 cells, batch 96; no auxiliary head, no drop-path, as `pytorch_reference.py eval`).
+ * A warm-up step, then `steps` timed steps (steady state). Prints one JSON line: wall and CPU ms per
+ * step, the wasm heap (never shrinks: its peak) and the process's peak RSS.
+ * `npx tsx test/bench/default-size.ts <search|eval> <threads: 0 = pure wasm> <steps> [--plain] [--batch=N]`
+ * (--plain: the search network without recomputation; --batch: the evaluation network's batch, default 96).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { Rng } from '../../src-shared/model/rng';
 import { DartsSpace } from '../../src-shared/model/space';
 import { registerTrainingKernels } from '../../src-main/engine/backend/kernels/index';
 import { backendMemory } from '../../src-main/engine/backend/memory';
+import { registerNativeKernels, setNativeThreads } from '../../src-main/engine/backend/native/index';
+import { crossEntropy } from '../../src-main/engine/evaluate/classification';
+import { DartsEvalNetwork } from '../../src-main/engine/evaluate/darts-eval-network';
+import { SgdMomentum, clipScale, globalNorm, gradsInOrder } from '../../src-main/engine/optim/optimizers';
 import { planDartsMemory } from '../../src-main/engine/supernet/memory-plan';
+import { publishedDartsCell } from '../fixtures/published';
+import { cpuMs } from './kernel-timer';
 import { buildSupernetStep, DEFAULT_SIZE } from './supernet-step';
 
-async function main() {
-  await tf.setBackend('wasm');
-  registerTrainingKernels();
+export interface CifarStepResult {
+  net: 'search' | 'eval';
+  /** 0: pure wasm; else wasm + native kernels on this many threads. */
+  threads: number;
+  note: string;
+  wallMs: number[];
+  cpuMs: number[];
+  heapMiB: number;
+  peakRssMiB: number;
+  /** Why the step did not run (e.g. the wasm heap's 4 GiB). */
+  error?: string;
+}
+
+/** One training step of NetworkCIFAR (DARTS_V2, C=36, 20 cells): SGD with momentum, clipping at 5, as DARTS's train.py. */
+function evalStep(batch: number): { note: string; step: () => number; dispose: () => void } {
+  const rng = new Rng(1);
+  const net = new DartsEvalNetwork(publishedDartsCell('DARTS_V2'), { height: 32, width: 32, channels: 3, classes: 10 }, { channels: 36, layers: 20, auxiliary: false, variant: 'cifar' }, rng.fork('net'));
+  const dataRng = rng.fork('data');
+  const x = tf.tensor4d(Float32Array.from({ length: batch * 32 * 32 * 3 }, () => dataRng.normal()), [batch, 32, 32, 3]);
+  const y = tf.tensor1d(Int32Array.from({ length: batch }, () => dataRng.int(10)), 'int32');
+  const weights = net.trainableVariables();
+  const sgd = new SgdMomentum(0.9, 3e-4);
+  const params = weights.reduce((a, w) => a + w.size, 0);
+  return {
+    note: `NetworkCIFAR DARTS_V2, C=36, 20 cells, batch ${batch}, 32x32x3: ${params} weights`,
+    step: () => {
+      const { value, grads } = tf.variableGrads(() => crossEntropy(net.forward(x, { training: true, dropPathProb: 0 }).logits, y), weights);
+      const loss = value.dataSync()[0];
+      value.dispose();
+      const ordered = gradsInOrder(weights, grads);
+      sgd.step(weights, ordered, 0.025, clipScale(globalNorm(ordered), 5));
+      tf.dispose(ordered);
+      return loss;
+    },
+    dispose: () => {
+      sgd.dispose();
+      net.dispose();
+      tf.dispose([x, y]);
+    },
+  };
+}
+
+async function searchStep(): Promise<{ note: string; step: () => number; dispose: () => void }> {
   const [batch, height, width, inChannels] = DEFAULT_SIZE.input;
   const space = DartsSpace.parse({ kind: 'darts', ...DEFAULT_SIZE.space });
   const plan = await planDartsMemory(space, { height, width, inChannels, numClasses: DEFAULT_SIZE.numClasses }, batch, 1);
   const recompute = process.argv.includes('--plain') ? undefined : (plan.recompute ?? undefined);
-  console.log(`${DEFAULT_SIZE.label}: ${plan.note}; estimate ${(plan.estimate.bytes / 2 ** 20).toFixed(0)} MiB; running with recompute=${recompute ?? 'none'}`);
   const bench = buildSupernetStep(DEFAULT_SIZE, { recompute });
-  const start = performance.now();
-  const loss = bench.step();
-  const ms = performance.now() - start;
-  bench.dispose();
-  const heap = backendMemory().heapBytes ?? 0;
-  console.log(`step ${(ms / 1000).toFixed(1)} s (first step, includes operator set-up), loss ${loss.toFixed(3)}, peak wasm heap ${(heap / 2 ** 20).toFixed(0)} MiB`);
-  console.log(`default_size_peak_heap_mib=${(heap / 2 ** 20).toFixed(0)}`);
+  return { note: `${DEFAULT_SIZE.label}: ${plan.note}; estimate ${(plan.estimate.bytes / 2 ** 20).toFixed(0)} MiB; recompute=${recompute ?? 'none'}`, step: bench.step, dispose: bench.dispose };
+}
+
+async function main() {
+  const [net, threadsArg, stepsArg] = process.argv.slice(2, 5);
+  if (net !== 'search' && net !== 'eval') throw new Error(`usage: default-size.ts <search|eval> <threads: 0 = pure wasm> <steps>; got '${net}'`);
+  const threads = Number(threadsArg ?? 0);
+  const steps = Number(stepsArg ?? 1);
+  const batch = Number(process.argv.find((a) => a.startsWith('--batch='))?.slice('--batch='.length) ?? 96);
+  await tf.setBackend('wasm');
+  registerTrainingKernels();
+  if (threads > 0) {
+    const native = registerNativeKernels();
+    if (!native.loaded) throw new Error(`native addon not loaded: ${native.reason}`);
+    setNativeThreads(threads);
+  }
+  const result: CifarStepResult = { net, threads, note: '', wallMs: [], cpuMs: [], heapMiB: 0, peakRssMiB: 0 };
+  try {
+    const bench = net === 'search' ? await searchStep() : evalStep(batch);
+    result.note = bench.note;
+    bench.step(); // warm-up: XNNPACK operator creation, JIT, heap growth
+    for (let i = 0; i < steps; i++) {
+      const wall = performance.now();
+      const cpu = cpuMs();
+      bench.step();
+      result.wallMs.push(performance.now() - wall);
+      result.cpuMs.push(cpuMs() - cpu);
+    }
+    bench.dispose();
+  } catch (error) {
+    result.error = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  }
+  result.heapMiB = (backendMemory().heapBytes ?? 0) / 2 ** 20;
+  result.peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify(result));
 }
 
 main().catch((e) => {

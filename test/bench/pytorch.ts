@@ -18,13 +18,18 @@ export interface TorchStep {
   threads: number;
   stepMs: number;
   torch: string;
+  /** The Python process's peak resident set (ru_maxrss). */
+  peakRssMiB: number;
 }
 
-/** Median wall-clock ms of `steps` reference steps (after one warm-up step) with `threads` threads. */
-export function pytorchStep(threads: number, steps: number): TorchStep {
-  const run = spawnSync(PYTHON, [SCRIPT, String(threads), String(steps)], { encoding: 'utf8' });
+/** The network `pytorch_reference.py` builds: the reference supernet, DARTS's default search network at CIFAR size, or NetworkCIFAR with DARTS_V2. */
+export type TorchNet = 'reference' | 'default' | 'eval';
+
+/** Median wall-clock ms of `steps` steps (after one warm-up step) with `threads` threads. */
+export function pytorchStep(threads: number, steps: number, net: TorchNet = 'reference', evalBatch = 96): TorchStep {
+  const run = spawnSync(PYTHON, [SCRIPT, String(threads), String(steps), net, String(evalBatch)], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`pytorch_reference.py failed: ${run.stderr.trim().split('\n').pop()}`);
   const line = run.stdout.trim().split('\n').pop() ?? '';
-  const parsed = JSON.parse(line) as { threads: number; step_ms: number; torch: string };
-  return { threads: parsed.threads, stepMs: parsed.step_ms, torch: parsed.torch };
+  const parsed = JSON.parse(line) as { threads: number; step_ms: number; torch: string; peak_rss_mib: number };
+  return { threads: parsed.threads, stepMs: parsed.step_ms, torch: parsed.torch, peakRssMiB: parsed.peak_rss_mib };
 }

@@ -4,7 +4,11 @@
  * Interleaved by rounds: PyTorch 1 thread, pure wasm, wasm + native kernels on 1 and 2 threads (own
  * processes), PyTorch 2 threads. Then the native step's profile and each one-shot method's step and
  * peak bytes against DARTS's.
- * Flags: `--default-size` also runs one step of DARTS's default search network (slow, own process);
+ * Flags: `--default-size` also times CIFAR-size steps interleaved with PyTorch (cifar-bench.ts: DARTS's
+ * default search network and the DARTS_V2 evaluation network; slow; `--default-rounds N`, default 1,
+ * `--default-steps N` timed steps per process after its warm-up, default 1; `--eval-batch N` the
+ * evaluation network's second batch size, default 32; `--default-size-only`
+ * runs just that part);
  * `--rounds N` interleaved rounds (default 3); `--skip-cpu` skips the cpu-backend steps (~14 min);
  * `--big-run-chart` also times the charts on a 1,000,000-point run in Chromium (big-run-chart.ts, own process).
  * Figures: docs/performance.md.
@@ -16,6 +20,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { registerTrainingKernels } from '../../src-main/engine/backend/kernels/index';
 import { backendMemory } from '../../src-main/engine/backend/memory';
 import { softmaxWeights } from '../../src-main/engine/supernet/arch-params';
+import { runCifarBench } from './cifar-bench';
 import { methodsStep, nativeStep } from './children';
 import { cpuMs, median } from './kernel-timer';
 import { forwardFlops } from './flops';
@@ -108,10 +113,26 @@ function tensorGrowth(steps: number): { first: number; last: number } {
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
+const loadAverage = async () => (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ');
+
+/** The CIFAR-size part (`--default-size`): its lines, and its machine-readable lines for the end. */
+function cifarPart(torchMissing: boolean): string[] {
+  const cifar = runCifarBench(flag('--default-rounds', 1), flag('--default-steps', 1), flag('--eval-batch', 32), torchMissing);
+  for (const line of cifar.lines) console.log(line);
+  return cifar.metrics;
+}
+
 async function main() {
   await tf.setBackend('wasm');
   registerTrainingKernels();
-  console.log(`tfjs ${tf.version.tfjs}, wasm backend (SIMD, 1 thread), machine load ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`tfjs ${tf.version.tfjs}, wasm backend (SIMD, 1 thread), machine load ${await loadAverage()}`);
+  if (args.includes('--default-size-only')) {
+    const missing = pytorchUnavailable();
+    if (missing) console.log(`PyTorch: skipped, ${missing}`);
+    const metrics = cifarPart(missing !== null);
+    console.log(`\nmachine load at the end ${await loadAverage()}\n${metrics.join('\n')}`);
+    return;
+  }
 
   const ceiling = matMulGflops(1024);
   console.log(`matMul 1024³ on wasm: ${ceiling.toFixed(1)} GFLOP/s (the ceiling for GEMM-shaped work)`);
@@ -197,10 +218,7 @@ async function main() {
   const growth = tensorGrowth(50);
   console.log(`\ntensors alive after step 1: ${growth.first}, after step 50: ${growth.last} (reference network at batch 2)`);
 
-  if (args.includes('--default-size')) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./default-size.ts', import.meta.url))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    console.log(`\n== default size (own process)\n${child.stdout.trim()}`);
-  }
+  const cifarMetrics = args.includes('--default-size') ? cifarPart(torchMissing !== null) : [];
 
   if (args.includes('--big-run-chart')) {
     const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./big-run-chart.ts', import.meta.url))], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -214,11 +232,16 @@ async function main() {
   console.log(`pytorch_over_wasm_step_speedup=${torchMissing ? 'NA' : (median(torch[1]) / wasmMs).toFixed(2)}`);
   console.log(`pytorch_over_native_step_speedup=${torchMissing || nativeMissing ? 'NA' : (median(torch[1]) / nativeMs[1]).toFixed(2)}`);
   console.log(`pytorch2_over_native_step_speedup=${torchMissing || nativeMissing ? 'NA' : (median(torch[2]) / bestNativeMs).toFixed(2)}`);
+  console.log(`pytorch2_over_native2_step_speedup=${torchMissing || nativeMissing ? 'NA' : (median(torch[2]) / nativeMs[2]).toFixed(2)}`);
+  console.log(`native_two_thread_speedup=${nativeMissing ? 'NA' : (nativeMs[1] / nativeMs[2]).toFixed(2)}`);
+  for (const line of cifarMetrics) console.log(line);
   for (const [key, value] of Object.entries(methods.ratios)) console.log(`${key}=${value.toFixed(3)}`);
   console.log(`wasm_step_gflops=${gflops.toFixed(2)}`);
   console.log(`matmul_ceiling_gflops=${ceiling.toFixed(1)}`);
+  console.log(`wasm_step_share_of_matmul_rate=${(gflops / ceiling).toFixed(3)}`);
   console.log(`peak_heap_mib=${(peakHeap / MiB).toFixed(0)}`);
   console.log(`tensors_growth_50_steps=${growth.last - growth.first}`);
+  console.log(`machine_load_at_end=${await loadAverage()}`);
 }
 
 main().catch((e) => {

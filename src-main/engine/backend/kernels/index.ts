@@ -23,6 +23,7 @@ import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
 import { splitVConfig } from './SplitV';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
+import { installLightTapeClones } from '../tape-clones';
 
 /** Every kernel this project registers for the wasm backend: missing ones and faster replacements. */
 export const trainingKernelConfigs: readonly tf.KernelConfig[] = [
@@ -75,6 +76,8 @@ export function registerTrainingKernels(): void {
     tf.registerKernel(config);
   }
   registerReluGradient();
+  // Our Identity shares buffers, so the tape's saved-tensor clones need no kernel call (tape-clones.ts).
+  installLightTapeClones();
 }
 
 /** Kernels of our own names whose callers compose stock ops when they are absent. */
