@@ -8,7 +8,7 @@ import { CliError } from '../cli-error';
 import { withHost } from '../with-host';
 
 export const STUDY_USAGE = `  study --space ${STUDY_SPACES.join('|')} [--strategies darts,drnas,pcdarts,sdarts-rs,sdarts-adv] [--seeds N]
-        [--size quick|laptop] [--experiment ID]
+        [--size quick|laptop] [--epochs N] [--experiment ID]
                       the differentiable methods side by side on the same seeds (queued, run as the
                       host allows), then per method: parameter-free share of the normal cell, the
                       Hessian eigenvalue's first and last value, search time, NAS-Bench-201 accuracy
@@ -23,6 +23,7 @@ export async function runStudyCommand(argv: string[], out: (s: string) => void):
       strategies: { type: 'string' },
       seeds: { type: 'string' },
       size: { type: 'string' },
+      epochs: { type: 'string' },
       experiment: { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -35,6 +36,7 @@ export async function runStudyCommand(argv: string[], out: (s: string) => void):
     ...(values.strategies !== undefined ? { strategies: values.strategies.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     ...(values.seeds !== undefined ? { seeds: Number(values.seeds) } : {}),
     ...(values.size !== undefined ? { size: values.size } : {}),
+    ...(values.epochs !== undefined ? { epochs: Number(values.epochs) } : {}),
   };
   const parsed = StudyRequest.safeParse(input);
   if (!parsed.success) throw new CliError(`${describeIssues(parsed.error.issues).message} (strategies: ${STUDY_STRATEGIES.join(', ')})`);

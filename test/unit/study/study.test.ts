@@ -25,6 +25,13 @@ describe('study plan', () => {
     }
   });
 
+  it('runs every search for --epochs instead of the preset’s, and refuses 0', () => {
+    const { runs } = planStudy(StudyRequest.parse({ space: 's2', strategies: ['darts', 'pcdarts'], size: 'laptop', epochs: 25 }));
+    for (const r of runs) expect(RunConfig.parse(r.config).epochs).toBe(25);
+    expect(RunConfig.parse(planStudy(StudyRequest.parse({ space: 's2', strategies: ['darts'], size: 'laptop' })).runs[0].config).epochs).toBe(12);
+    expect(StudyRequest.safeParse({ space: 's2', epochs: 0 }).success).toBe(false);
+  });
+
   it('skips PC-DARTS on NAS-Bench-201 and says why; refuses a strategy named twice', () => {
     const { runs, skipped } = planStudy(StudyRequest.parse({ space: 'nb201', strategies: ['darts', 'pcdarts'] }));
     expect(runs.map((r) => r.strategy)).toEqual(['darts']);
