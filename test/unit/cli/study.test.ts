@@ -22,6 +22,8 @@ describe('the study command', () => {
       [['--space', 's9'], /space: Invalid option: expected one of "s1"\|"s2"/],
       [['--space', 's2', '--strategies', 'darts,enas'], /strategies\.1: .*strategies: darts, drnas, pcdarts/],
       [['--space', 's2', '--seeds', 'many'], /seeds: /],
+      [['--space', 's2', '--epochs', '0'], /epochs: /],
+      [['--space', 's2', '--parallel', '0'], /--parallel must be a whole number from 1 to 16/],
       [['--space', 'nb201', '--strategies', 'pcdarts'], /no strategy of the study runs on nb201: PC-DARTS runs on the DARTS cell space only/],
     ] as const) {
       const r = cli(['study', ...args, '--data-dir', dataDir]);
