@@ -49,6 +49,8 @@ export interface OneShotOptions {
   order: 'arch-first' | 'weights-first';
   /** The diagnostics' and the selection's view of α (default: softmax(α), arg-max selection). */
   view?: (net: Supernet) => OneShotView;
+  /** The method's own network (default: the run's space as `buildSupernet` makes it); DrNAS's progressive stages swap theirs. */
+  network?: typeof buildSupernet;
 }
 
 /**
@@ -83,7 +85,7 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
     if (!Number.isInteger(data.stepsPerEpoch) || data.stepsPerEpoch < 1) {
       throw new Error(`${options.label} needs at least one batch per epoch, got stepsPerEpoch = ${data.stepsPerEpoch}`);
     }
-    this.net = buildSupernet(config.space, data, ctx.rng.fork('supernet'));
+    this.net = (options.network ?? buildSupernet)(config.space, data, ctx.rng.fork('supernet'));
     this.totalSteps = config.epochs * data.stepsPerEpoch;
     this.trainer = new WeightTrainer(this.net, config);
     this.view = (options.view ?? softmaxView)(this.net);
