@@ -51,7 +51,7 @@ const FORM_TEXT: Record<FormAlgorithm, { label: string; description: string; omi
   rea: { label: 'Regularized evolution', description: 'Aging evolution (Real et al., AAAI 2019): tournament selection, one-edge mutation, the oldest removed.', only: NB201_EVALUATORS },
   ls: { label: 'Local search', description: 'Best-improvement local search over one-edge neighbours with random restarts (White, Nolen, Savani, UAI 2021).', only: NB201_EVALUATORS },
   bananas: { label: 'BANANAS (predictor-based)', description: 'Bayesian optimization with a neural predictor ensemble and path encoding (White et al., AAAI 2021).', only: NB201_EVALUATORS },
-  pcdarts: { label: 'PC-DARTS', description: 'DARTS on 1/K of each edge’s channels with edge normalization (Xu et al., ICLR 2020): a fraction of the memory, α frozen for a warm-up.', only: { 'space.kind': ['darts'] } },
+  pcdarts: { label: 'PC-DARTS', description: 'DARTS on 1/K of each edge’s channels with edge normalization (Xu et al., ICLR 2020): a fraction of the memory, α frozen for a warm-up.' },
   nosh: { label: 'NOSH (non-uniform successive halving)', description: 'Cells trained on a pyramid of growing budgets, paused and resumed; budget in epochs (Wang et al., ICCV 2021).' },
   'rank-nosh': { label: 'Rank-NOSH (pairwise ranker + NOSH)', description: 'NOSH whose new cells a pairwise ranker, fitted on the partial results, proposes (Wang et al., ICCV 2021).' },
 };

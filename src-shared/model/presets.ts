@@ -120,6 +120,11 @@ export const PRESETS: Record<string, RunConfigInput> = {
   'pcdarts-quick': { algorithm: 'pcdarts', ...QUICK, archWarmupEpochs: 1, learningRate: 0.025, learningRateMin: 0.001 },
   'pcdarts-laptop': { algorithm: 'pcdarts', ...LAPTOP, archWarmupEpochs: 3, learningRate: 0.025, learningRateMin: 0.001 },
   /**
+   * `pcdarts-quick` on NAS-Bench-201's cell (one cell per stage of C = 8, K = 4 leaves 2 channels per
+   * op): the found cell is looked up in the benchmark's tables by the study (docs/oneshot.md).
+   */
+  'pcdarts-nb201-quick': { algorithm: 'pcdarts', ...QUICK, space: { kind: 'nb201', channels: 8, cellsPerStage: 1 }, archWarmupEpochs: 1, learningRate: 0.025, learningRateMin: 0.001 },
+  /**
    * DARTS's CIFAR-10 search (Liu et al. 2019, `train_search.py`): C=16, 8 cells, 4 nodes, batch 64,
    * 50 epochs, half of the training set for α, crop with padding 4 and horizontal flip (no cutout in
    * the search). `dataset.dir` is the folder with `data_batch_1..5.bin`; set it to yours. The whole

@@ -44,10 +44,6 @@ export function planStudy(request: StudyRequest): { runs: PlannedStudyRun[]; ski
   for (const strategy of request.strategies) {
     const preset = PRESETS[strategy === 'darts' ? request.size : `${strategy}-${request.size}`] ?? { ...PRESETS[request.size], algorithm: strategy };
     const base = preset as RunConfigInput & { space: { channels: number; layers?: number; stemMultiplier?: number } };
-    if (request.space === 'nb201' && strategy === 'pcdarts') {
-      skipped.push({ strategy, reason: 'PC-DARTS runs on the DARTS cell space only here (NAS-Bench-201’s supernet has no partial channels)' });
-      continue;
-    }
     const space = studySpace(request.space, base.space);
     for (let seed = 0; seed < request.seeds; seed++) {
       const epochs = request.epochs === undefined ? {} : { epochs: request.epochs };

@@ -70,6 +70,9 @@ describe('DrNAS progressive: widening (net2wider’s channel copy)', () => {
   });
 });
 
+/** The shape of a nested array (arraySync's output). */
+const shapeOf = (a: unknown): number[] => (Array.isArray(a) ? [a.length, ...shapeOf(a[0])] : []);
+
 describe('DrNAS progressive: a tiny real run', () => {
   it('prunes to the top ops by concentration at the stage boundary, widens the ops by copying channels, keeps β and the tensors flat', async () => {
     // learningRate 1e-9: the weights barely move in a step, so the widened copies can be compared
@@ -109,12 +112,14 @@ describe('DrNAS progressive: a tiny real run', () => {
     for (const name of s.net.params.names()) {
       const now = s.net.params.get(name);
       const old = before.get(name)!;
-      const oldShape = tf.tensor(old as number[]).shape;
+      const oldShape = shapeOf(old);
       if (/\.dw[12]$/.test(name)) {
         // A kept sep_conv's depthwise filter: C/K doubled (1 → 2 in the normal cells, 2 → 4 in the
         // reduction cells); the old channels stay, and where there was one the new one is its copy.
-        expect(now.shape[2]).toBe(2 * oldShape[2]);
-        const [first, copy] = tf.split(now, 2, 2).map((t) => t.arraySync() as number[][][][]);
+        expect(now.shape[2]).toBe(2 * oldShape[2]!);
+        const halves = tf.split(now, 2, 2);
+        const [first, copy] = halves.map((t) => t.arraySync() as number[][][][]);
+        tf.dispose(halves);
         expect(first.flat(3).every((v, i) => Math.abs(v - (old as number[][][][]).flat(3)[i]) < 1e-6)).toBe(true);
         if (oldShape[2] === 1) expect(copy.flat(3).every((v, i) => Math.abs(v - first.flat(3)[i]) < 1e-6)).toBe(true);
         widened++;

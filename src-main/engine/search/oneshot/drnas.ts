@@ -54,7 +54,7 @@ export class DrnasStrategy extends SampledArchSearch<DrnasConfig> {
   constructor(ctx: StrategyContext<DrnasConfig>, data: DartsData) {
     const progressive = ctx.config.progressive;
     const network = progressive
-      ? (space: DrnasConfig['space'], d: DartsData, rng: Rng) => new StagedSupernet(DrnasStrategy.stageNetwork(space as DartsSpace, d, progressive.firstPartialChannels, rng))
+      ? (space: DrnasConfig["space"], d: Pick<DartsData, "inChannels" | "numClasses" | "supernetOptions">, rng: Rng) => new StagedSupernet(DrnasStrategy.stageNetwork(space as DartsSpace, d, progressive.firstPartialChannels, rng))
       : undefined;
     super(ctx, data, { label: 'DrNAS', order: 'arch-first', view: dirichletMeanView, network }, 'dirichlet');
     const { config } = ctx;
