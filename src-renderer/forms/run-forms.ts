@@ -43,7 +43,7 @@ const FORM_TEXT: Record<FormAlgorithm, { label: string; description: string; omi
   darts: { label: 'DARTS', description: 'Differentiable architecture search (Liu et al., ICLR 2019) over the DARTS cell space; defaults are the authors\' code\'s.' },
   'sdarts-rs': { label: 'SDARTS-RS', description: 'DARTS whose weight step sees randomly perturbed edge weights (Chen and Hsieh, ICML 2020): a smoother, more robust search.' },
   'sdarts-adv': { label: 'SDARTS-ADV', description: 'DARTS whose weight step sees the worst edge weights a few PGD steps find within the radius (Chen and Hsieh, ICML 2020).' },
-  drnas: { label: 'DrNAS', description: 'Dirichlet-distributed edge weights learned by their pathwise gradient, with a KL pull to a prior (Chen et al., ICLR 2021).' },
+  drnas: { label: 'DrNAS', description: 'Dirichlet-distributed edge weights learned by their pathwise gradient, with a KL pull to a prior (Chen et al., ICLR 2021).', omit: ['progressive'] },
   gdas: { label: 'GDAS', description: 'One sampled op per edge (Gumbel-max, straight-through gradient; Dong and Yang, CVPR 2019): cheaper steps than DARTS.' },
   snas: { label: 'SNAS', description: 'Gumbel-softmax relaxed edges with an annealed temperature (Xie et al., ICLR 2019), with a choice of gradient estimator.' },
   pvll: { label: 'PVLL-NAS', description: 'Search in a learned proxy validation loss landscape (Li, Dong, Wang, Xu, ICML 2020), with the ablations of its Table 4.', omit: ['earlyStop'] },
