@@ -6,8 +6,8 @@ import { resolveDataDir } from '../host/paths';
  * not even beside the file); the others open it writable unless the data dir cannot be written, in
  * which case they answer why.
  */
-export async function withHost<T>(dataDir: string | undefined, readonly: true | undefined, work: (host: Host) => Promise<T>): Promise<T> {
-  const host = createHost({ dataDir: resolveDataDir(dataDir), mode: 'cli', readonly, watch: false });
+export async function withHost<T>(dataDir: string | undefined, readonly: true | undefined, work: (host: Host) => Promise<T>, maxConcurrentRuns?: number): Promise<T> {
+  const host = createHost({ dataDir: resolveDataDir(dataDir), mode: 'cli', readonly, watch: false, maxConcurrentRuns });
   try {
     return await work(host);
   } finally {

@@ -64,6 +64,14 @@ export const PRESETS: Record<string, RunConfigInput> = {
   /** `quick` and `laptop` with DrNAS's Dirichlet edges (docs/oneshot.md). */
   'drnas-quick': { algorithm: 'drnas', ...QUICK },
   'drnas-laptop': { algorithm: 'drnas', ...LAPTOP },
+  /**
+   * DrNAS's progressive variant (docs/oneshot.md): every op on 1/K of the channels for the first half,
+   * then each edge's 4 ops of highest concentration on 1/K₂. quick: K 4 → 2 on C = 4, 2 + 2 epochs,
+   * no warm-up (too short); laptop: K 4 → 2 on C = 8, 6 + 6 epochs, α still for 2 of each stage
+   * (the authors' 10 of 25).
+   */
+  'drnas-progressive-quick': { algorithm: 'drnas', ...QUICK, progressive: { firstPartialChannels: 4, secondPartialChannels: 2, keepOps: 4, firstStageEpochs: 2, archWarmupEpochs: 0 } },
+  'drnas-progressive-laptop': { algorithm: 'drnas', ...LAPTOP, progressive: { firstPartialChannels: 4, secondPartialChannels: 2, keepOps: 4, firstStageEpochs: 6, archWarmupEpochs: 2 } },
   /** `quick` and `laptop` with GDAS's one sampled op per edge (docs/sampled-search.md). */
   'gdas-quick': { algorithm: 'gdas', ...QUICK },
   'gdas-laptop': { algorithm: 'gdas', ...LAPTOP },
@@ -127,6 +135,11 @@ export const PRESETS: Record<string, RunConfigInput> = {
    */
   'fewshot-quick': { algorithm: 'fewshot', ...QUICK, warmupEpochs: 2, epochs: 1 },
   'fewshot-laptop': { algorithm: 'fewshot', ...LAPTOP, warmupEpochs: 8, epochs: 4 },
+  /**
+   * `pcdarts-quick` on NAS-Bench-201's cell (one cell per stage of C = 8, K = 4 leaves 2 channels per
+   * op): the found cell is looked up in the benchmark's tables by the study (docs/oneshot.md).
+   */
+  'pcdarts-nb201-quick': { algorithm: 'pcdarts', ...QUICK, space: { kind: 'nb201', channels: 8, cellsPerStage: 1 }, archWarmupEpochs: 1, learningRate: 0.025, learningRateMin: 0.001 },
   /**
    * DARTS's CIFAR-10 search (Liu et al. 2019, `train_search.py`): C=16, 8 cells, 4 nodes, batch 64,
    * 50 epochs, half of the training set for α, crop with padding 4 and horizontal flip (no cutout in

@@ -28,6 +28,8 @@ export const StudyRequest = z
     seeds: z.number().int().min(1).max(10).default(1),
     /** The size of each search: the one-shot presets `quick` (minutes) or `laptop` (full Fashion-MNIST). */
     size: z.enum(['quick', 'laptop']).default('quick'),
+    /** Epochs of every search instead of the preset's (4 quick, 12 laptop): collapse needs longer runs (docs/oneshot.md, Studies). */
+    epochs: z.number().int().min(1).max(200).optional(),
   })
   .strict()
   .refine((r) => new Set(r.strategies).size === r.strategies.length, { message: 'each strategy may be named once', path: ['strategies'] });
@@ -47,13 +49,10 @@ export function planStudy(request: StudyRequest): { runs: PlannedStudyRun[]; ski
   for (const strategy of request.strategies) {
     const preset = PRESETS[strategy === 'darts' ? request.size : `${strategy}-${request.size}`] ?? { ...PRESETS[request.size], algorithm: strategy };
     const base = preset as RunConfigInput & { space: { channels: number; layers?: number; stemMultiplier?: number } };
-    if (request.space === 'nb201' && strategy === 'pcdarts') {
-      skipped.push({ strategy, reason: 'PC-DARTS runs on the DARTS cell space only here (NAS-Bench-201’s supernet has no partial channels)' });
-      continue;
-    }
     const space = studySpace(request.space, base.space);
     for (let seed = 0; seed < request.seeds; seed++) {
-      runs.push({ strategy, seed, name: `${strategy} on ${request.space.toUpperCase()}, seed ${seed}`, config: { ...base, space, seed } as RunConfigInput });
+      const epochs = request.epochs === undefined ? {} : { epochs: request.epochs };
+      runs.push({ strategy, seed, name: `${strategy} on ${request.space.toUpperCase()}, seed ${seed}`, config: { ...base, space, seed, ...epochs } as RunConfigInput });
     }
   }
   return { runs, skipped };

@@ -8,11 +8,12 @@ import { CliError } from '../cli-error';
 import { withHost } from '../with-host';
 
 export const STUDY_USAGE = `  study --space ${STUDY_SPACES.join('|')} [--strategies darts,drnas,pcdarts,sdarts-rs,sdarts-adv] [--seeds N]
-        [--size quick|laptop] [--experiment ID]
+        [--size quick|laptop] [--epochs N] [--parallel N] [--experiment ID]
                       the differentiable methods (${STUDY_STRATEGIES.join(', ')}) side by side on the same seeds (queued, run as the
                       host allows), then per method: parameter-free share of the normal cell, the
                       Hessian eigenvalue's first and last value, search time, NAS-Bench-201 accuracy
-                      of the cell (nb201) and the evaluated cell's top-1 where the cell was trained`;
+                      of the cell (nb201) and the evaluated cell's top-1 where the cell was trained;
+                      --epochs replaces the preset's epochs, --parallel trains N runs at once (default 1)`;
 
 /** `study`: plans, starts and follows a study, then prints its summary (text table or one JSON object). */
 export async function runStudyCommand(argv: string[], out: (s: string) => void): Promise<number> {
@@ -23,6 +24,8 @@ export async function runStudyCommand(argv: string[], out: (s: string) => void):
       strategies: { type: 'string' },
       seeds: { type: 'string' },
       size: { type: 'string' },
+      epochs: { type: 'string' },
+      parallel: { type: 'string' },
       experiment: { type: 'string' },
       'data-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -35,12 +38,15 @@ export async function runStudyCommand(argv: string[], out: (s: string) => void):
     ...(values.strategies !== undefined ? { strategies: values.strategies.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     ...(values.seeds !== undefined ? { seeds: Number(values.seeds) } : {}),
     ...(values.size !== undefined ? { size: values.size } : {}),
+    ...(values.epochs !== undefined ? { epochs: Number(values.epochs) } : {}),
   };
   const parsed = StudyRequest.safeParse(input);
   if (!parsed.success) throw new CliError(`${describeIssues(parsed.error.issues).message} (strategies: ${STUDY_STRATEGIES.join(', ')})`);
   const experimentId = values.experiment === undefined ? undefined : Number(values.experiment);
   if (experimentId !== undefined && !(Number.isInteger(experimentId) && experimentId > 0)) throw new CliError(`--experiment must be a positive whole number, got '${values.experiment}'`);
-  return withHost(values['data-dir'], undefined, (host) => followStudy(host, { ...parsed.data, experimentId }, values.json ?? false, out));
+  const parallel = values.parallel === undefined ? 1 : Number(values.parallel);
+  if (!(Number.isInteger(parallel) && parallel >= 1 && parallel <= 16)) throw new CliError(`--parallel must be a whole number from 1 to 16 (runs trained at once), got '${values.parallel}'`);
+  return withHost(values['data-dir'], undefined, (host) => followStudy(host, { ...parsed.data, experimentId }, values.json ?? false, out), parallel);
 }
 
 async function followStudy(host: Host, request: StudyRequest & { experimentId?: number }, json: boolean, out: (s: string) => void): Promise<number> {

@@ -8,8 +8,10 @@ import { conv2d } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
 import { planNb201Space } from '../spaces/nb201-cells';
 import { initArchParam } from './arch-params';
+import { edgeNormalizationScale, initEdgeBeta, NB201_NODE_INPUTS } from './edge-normalization';
 import { edgeRows, mixedEdge, type EdgeCandidate } from './mixed-edge';
-import type { NetworkShape } from './darts-network';
+import { partialChannelEdge } from './partial-channels';
+import type { NetworkShape, SupernetOptions } from './darts-network';
 import type { ArchParam, CellWeights, Supernet } from './types';
 
 type Stage = { kind: 'cell'; edges: EdgeCandidate[][] } | { kind: 'reduce'; block: Op };
@@ -19,6 +21,8 @@ type Stage = { kind: 'cell'; edges: EdgeCandidate[][] } | { kind: 'reduce'; bloc
  * to C + BN, three stages of `cellsPerStage` cells (C, 2C, 4C) joined by residual reduction blocks,
  * then BN, ReLU, global average pooling and a linear classifier. Each cell has 4 nodes and 6 mixed
  * edges; node i is the sum of its edges from every earlier node; the cell's output is node 3.
+ * `partialChannels` K and `edgeNormalization` are PC-DARTS's (as on the DARTS space; DrNAS's
+ * `NAS201SearchCell_PartialChannel` slices and shuffles the same way); `recompute` is not offered here.
  */
 export class Nb201Supernet implements Supernet {
   readonly space: Nb201Space;
@@ -32,8 +36,14 @@ export class Nb201Supernet implements Supernet {
   private readonly classifier: { w: tf.Variable; b: tf.Variable };
   private readonly edgeEnds: readonly { to: number; from: number }[];
 
-  constructor(spaceInput: unknown, shape: NetworkShape, rng: Rng) {
+  private readonly partialChannels: number;
+
+  constructor(spaceInput: unknown, shape: NetworkShape, rng: Rng, options: Pick<SupernetOptions, 'partialChannels' | 'edgeNormalization'> = {}) {
     const plan = planNb201Space(spaceInput);
+    const k = (this.partialChannels = options.partialChannels ?? 1);
+    if (!Number.isInteger(k) || k < 1 || plan.space.channels % k !== 0) {
+      throw new Error(`partialChannels K=${k} must be a positive integer dividing the space's channels (${plan.space.channels}): choose K among the divisors of ${plan.space.channels} or change channels`);
+    }
     this.space = plan.space;
     this.numClasses = shape.numClasses;
     this.edgeEnds = plan.edges;
@@ -57,7 +67,7 @@ export class Nb201Supernet implements Supernet {
         this.stages.push({
           kind: 'cell',
           edges: plan.edges.map((edge, e) =>
-            edge.ops.map((op) => ({ op: NB201_OP_FACTORIES[op](c, 1, ctx(`${name}.edges.${e}.${op}`, false)), zero: op === 'none' })),
+            edge.ops.map((op) => ({ op: NB201_OP_FACTORIES[op](c / k, 1, ctx(`${name}.edges.${e}.${op}`, false)), zero: op === 'none' })),
           ),
         });
       }
@@ -68,7 +78,9 @@ export class Nb201Supernet implements Supernet {
       w: this.params.dense('classifier.w', cPrev, shape.numClasses),
       b: this.params.bias('classifier.b', shape.numClasses, cPrev),
     };
-    this.arch = [initArchParam('normal', plan.edges.map((e) => e.ops), rng.fork('alphas'))];
+    const arch = initArchParam('normal', plan.edges.map((e) => e.ops), rng.fork('alphas'));
+    if (options.edgeNormalization) arch.beta = initEdgeBeta(plan.edges.length, rng.fork('betas'));
+    this.arch = [arch];
   }
 
   forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D {
@@ -76,14 +88,19 @@ export class Nb201Supernet implements Supernet {
     if (!w) throw new Error('forward needs edge weights for the normal (NAS-Bench-201) cells');
     const edges = this.edgeEnds.length;
     if (w.activeOp && w.activeOp.length !== edges) throw new Error(`activeOp has ${w.activeOp.length} entries, the cell has ${edges} edges`);
-    const rows = edgeRows(w.weights, edges, this.arch[0].edgeOps[0].length);
+    const { beta } = this.arch[0];
+    // Edge normalization scales each edge's row by the softmax of β over its node's inputs.
+    const scaled = beta ? (tf.mul(w.weights, edgeNormalizationScale(beta, NB201_NODE_INPUTS)) as tf.Tensor2D) : w.weights;
+    const rows = edgeRows(scaled, edges, this.arch[0].edgeOps[0].length);
+    const k = this.partialChannels;
     let h = this.stem(x);
     for (const stage of this.stages) {
       if (stage.kind === 'reduce') {
         h = stage.block(h);
         continue;
       }
-      h = nb201CellForward(h, this.edgeEnds, (e, input) => mixedEdge(stage.edges[e], 1, input, rows[e], w.activeOp?.[e]));
+      const mixed = (e: number, x: tf.Tensor4D) => mixedEdge(stage.edges[e], 1, x, rows[e], w.activeOp?.[e]);
+      h = nb201CellForward(h, this.edgeEnds, k === 1 ? mixed : (e, input) => partialChannelEdge(input, k, 1, (part) => mixed(e, part)));
     }
     const pooled = tf.mean(tf.relu(this.lastBn(h)), [1, 2]) as tf.Tensor2D;
     return tf.add(tf.matMul(pooled, this.classifier.w as tf.Tensor2D), this.classifier.b) as tf.Tensor2D;
@@ -91,7 +108,10 @@ export class Nb201Supernet implements Supernet {
 
   dispose(): void {
     this.params.dispose();
-    for (const a of this.arch) a.alpha.dispose();
+    for (const a of this.arch) {
+      a.alpha.dispose();
+      a.beta?.dispose();
+    }
   }
 }
 

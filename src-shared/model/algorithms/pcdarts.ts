@@ -4,12 +4,10 @@ import { checkOneShot, oneShotFields } from './one-shot';
 /** K of PC-DARTS's partial channel connections: an edge's ops see 1/K of its channels (1: all, as DARTS). */
 export const partialChannelsField = z.number().int().min(1).max(16);
 
-/** K must divide the DARTS space's channels (C doubles at each reduction, so C % K suffices); NB201 has no partial channels here. */
+/** K must divide the space's channels (C doubles at each reduction or stage, so C % K suffices), on the DARTS and the NAS-Bench-201 space. */
 export function checkPartialChannels(c: { partialChannels: number; space: { kind: string; channels?: number } }, ctx: z.RefinementCtx): void {
   if (c.partialChannels === 1) return;
-  if (c.space.kind !== 'darts') {
-    ctx.addIssue({ code: 'custom', path: ['partialChannels'], message: `partial channels run on the DARTS cell space only (this space is '${c.space.kind}'); use partialChannels 1 or a DARTS space` });
-  } else if ((c.space.channels ?? 0) % c.partialChannels !== 0) {
+  if ((c.space.channels ?? 0) % c.partialChannels !== 0) {
     ctx.addIssue({ code: 'custom', path: ['partialChannels'], message: `partialChannels K=${c.partialChannels} must divide the space's channels (${c.space.channels}): pick a divisor of ${c.space.channels}` });
   }
 }

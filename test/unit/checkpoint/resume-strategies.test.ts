@@ -39,6 +39,8 @@ describe('resume of one-shot search', () => {
     ['SDARTS-RS', { algorithm: 'sdarts-rs', space: TINY_DARTS }],
     ['SDARTS-ADV (second order)', { algorithm: 'sdarts-adv', space: TINY_NB201, unrolled: true, attackSteps: 2 }],
     ['DrNAS (Hessian eigenvalue each epoch)', { algorithm: 'drnas', space: TINY_DARTS, hessianEvery: 1, hessianIters: 2 }],
+    // Stage 2 from epoch 1: the checkpoint at step 2 is the first stage's end, step 3's holds the pruned, wider network.
+    ['DrNAS progressive (K 2 → 1, 4 → 2 ops)', { algorithm: 'drnas', space: TINY_DARTS, progressive: { firstPartialChannels: 2, secondPartialChannels: 1, keepOps: 2, firstStageEpochs: 1, archWarmupEpochs: 0 } }],
     ['PC-DARTS (K=2, α from epoch 1)', { algorithm: 'pcdarts', space: TINY_DARTS, partialChannels: 2, archWarmupEpochs: 1 }],
     ['SDARTS-ADV on PC-DARTS', { algorithm: 'sdarts-adv', space: TINY_DARTS, partialChannels: 2, attackSteps: 2 }],
     ['NASP (size penalty, Hessian eigenvalue each epoch)', { algorithm: 'nasp', space: TINY_DARTS, sizePenalty: 0.1, hessianEvery: 1, hessianIters: 2 }],

@@ -16,20 +16,21 @@ describe('the study command', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('refuses a bad space, an unknown strategy and a study no strategy can run, in one line each, creating nothing', () => {
+  it('refuses a bad space, an unknown strategy, bad epochs and parallel, in one line each, creating nothing', () => {
     const dataDir = join(dir, 'data');
     for (const [args, message] of [
       [['--space', 's9'], /space: Invalid option: expected one of "s1"\|"s2"/],
       [['--space', 's2', '--strategies', 'darts,enas'], /strategies\.1: .*strategies: darts, drnas, pcdarts/],
       [['--space', 's2', '--seeds', 'many'], /seeds: /],
-      [['--space', 'nb201', '--strategies', 'pcdarts'], /no strategy of the study runs on nb201: PC-DARTS runs on the DARTS cell space only/],
+      [['--space', 's2', '--epochs', '0'], /epochs: /],
+      [['--space', 's2', '--parallel', '0'], /--parallel must be a whole number from 1 to 16/],
     ] as const) {
       const r = cli(['study', ...args, '--data-dir', dataDir]);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
-    // The last refusal comes from the host after the store was opened; nothing was written to it.
+    // Every refusal comes before the store is opened: nothing was written.
     expect(existsSync(join(dataDir, 'checkpoints'))).toBe(false);
   });
 

@@ -60,10 +60,11 @@ describe('PC-DARTS partial channel connections', () => {
     const bad = PcdartsConfig.safeParse({ algorithm: 'pcdarts', space: { ...TINY_SPACE, channels: 6 }, partialChannels: 4 });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues[0].message).toMatch(/must divide the space's channels \(6\)/);
-    const nb201 = PcdartsConfig.safeParse({ algorithm: 'pcdarts', space: { kind: 'nb201' } });
-    expect(nb201.error?.issues[0].message).toMatch(/DARTS cell space only/);
-    const sdartsNb201 = SdartsAdvConfig.safeParse({ algorithm: 'sdarts-adv', space: { kind: 'nb201' }, partialChannels: 2 });
-    expect(sdartsNb201.error?.issues[0].message).toMatch(/DARTS cell space only/);
+    // NAS-Bench-201 takes partial channels too (nb201.test.ts), with the same rule on its channels.
+    const nb201 = PcdartsConfig.safeParse({ algorithm: 'pcdarts', space: { kind: 'nb201', channels: 6 }, partialChannels: 4 });
+    expect(nb201.error?.issues[0].message).toMatch(/must divide the space's channels \(6\)/);
+    const sdartsNb201 = SdartsAdvConfig.safeParse({ algorithm: 'sdarts-adv', space: { kind: 'nb201', channels: 6 }, partialChannels: 4 });
+    expect(sdartsNb201.error?.issues[0].message).toMatch(/must divide the space's channels \(6\)/);
     const warm = PcdartsConfig.safeParse({ algorithm: 'pcdarts', space: TINY_SPACE, partialChannels: 2, epochs: 10 });
     expect(warm.error?.issues[0].message).toMatch(/archWarmupEpochs \(15\) must be below epochs \(10\)/);
   });

@@ -45,10 +45,19 @@ describe('study plan', () => {
     }
   });
 
-  it('skips PC-DARTS on NAS-Bench-201 and says why; refuses a strategy named twice', () => {
+  it('runs every search for --epochs instead of the preset’s, and refuses 0', () => {
+    const { runs } = planStudy(StudyRequest.parse({ space: 's2', strategies: ['darts', 'pcdarts'], size: 'laptop', epochs: 25 }));
+    const epochs = (config: unknown) => (RunConfig.parse(config) as { epochs?: number }).epochs;
+    for (const r of runs) expect(epochs(r.config)).toBe(25);
+    expect(epochs(planStudy(StudyRequest.parse({ space: 's2', strategies: ['darts'], size: 'laptop' })).runs[0].config)).toBe(12);
+    expect(StudyRequest.safeParse({ space: 's2', epochs: 0 }).success).toBe(false);
+  });
+
+  it('plans PC-DARTS on NAS-Bench-201 like the others (partial channels on NB201’s cell); refuses a strategy named twice', () => {
     const { runs, skipped } = planStudy(StudyRequest.parse({ space: 'nb201', strategies: ['darts', 'pcdarts'] }));
-    expect(runs.map((r) => r.strategy)).toEqual(['darts']);
-    expect(skipped[0].reason).toMatch(/DARTS cell space only/);
+    expect(runs.map((r) => r.strategy)).toEqual(['darts', 'pcdarts']);
+    expect(skipped).toEqual([]);
+    expect(RunConfig.parse(runs[1].config)).toMatchObject({ algorithm: 'pcdarts', space: { kind: 'nb201' }, partialChannels: 4 });
     const twice = StudyRequest.safeParse({ space: 's3', strategies: ['darts', 'darts'] });
     expect(twice.error?.issues[0].message).toMatch(/named once/);
   });
@@ -108,7 +117,7 @@ describe('studies through the contract', () => {
       [{ space: 's9' }, 'space'],
       [{ space: 's2', strategies: ['darts', 'darts'] }, 'strategies'],
       [{ space: 's2', seeds: 0 }, 'seeds'],
-      [{ space: 'nb201', strategies: ['pcdarts'] }, 'strategies'],
+      [{ space: 's2', epochs: 0 }, 'epochs'],
       [{ space: 's2', experimentId: 999 }, 'experimentId'],
     ] as const) {
       const bad = await host.dispatch('studies.start', request);

@@ -105,5 +105,7 @@ export function withPartialChannels<D extends Pick<DartsData, 'supernetOptions'>
 /** The supernet of a one-shot run's space, with the memory plan's options. */
 export function buildSupernet(space: OneShotCommon['space'], data: Pick<DartsData, 'inChannels' | 'numClasses' | 'supernetOptions'>, rng: Rng): Supernet {
   const shape = { inChannels: data.inChannels, numClasses: data.numClasses };
-  return space.kind === 'darts' ? new DartsSupernet(space, shape, rng, data.supernetOptions) : new Nb201Supernet(space, shape, rng);
+  if (space.kind === 'darts') return new DartsSupernet(space, shape, rng, data.supernetOptions);
+  const { partialChannels, edgeNormalization } = data.supernetOptions ?? {};
+  return new Nb201Supernet(space, shape, rng, { partialChannels, edgeNormalization });
 }

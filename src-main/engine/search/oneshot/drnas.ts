@@ -1,19 +1,25 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DrnasConfig } from '../../../../src-shared/model/algorithms/drnas';
+import type { Rng } from '../../../../src-shared/model/rng';
+import type { DartsSpace } from '../../../../src-shared/model/space';
+import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { archVariables } from '../../supernet/arch-params';
+import { DartsSupernet } from '../../supernet/darts-network';
 import type { Supernet } from '../../supernet/types';
 import { archRows, cellWeights, rowTensors, supernetObjective } from '../sampled/supernet-objective';
 import type { Rows } from '../sampled/gumbel';
-import type { StrategyContext } from '../strategy';
+import type { StepResult, StrategyContext } from '../strategy';
 import { loadOneShotData, type DartsData } from './data';
 import { concentration, dirichletKl, dirichletKlGrad, dirichletSample, dirichletVjp, type DirichletDraw } from './dirichlet';
 import { alphaSnapshot, deriveGenotype, type OneShotView } from './epoch-report';
+import { carryArchitecture, carryMomentum, keepTopOps, prunedSpace, StagedSupernet, widenWeights } from './progressive';
 import { SampledArchSearch } from './sampled-arch';
 import type { OneShotStep, Relaxation, StepFigure } from './template';
 
 /**
  * The deterministic view the diagnostics need (validation, Hessian): edges weighted by the
  * Dirichlet's mean (elu(β) + 1)/Σ, differentiable in β; the genotype is the arg-max of softmax(β).
+ * `alphas` is read afresh each time: the progressive variant swaps its network between stages.
  */
 export function dirichletMeanView(net: Supernet): OneShotView {
   const mean = (beta: tf.Tensor2D) => {
@@ -21,23 +27,52 @@ export function dirichletMeanView(net: Supernet): OneShotView {
     return tf.div(a, tf.sum(a, 1, true)) as tf.Tensor2D;
   };
   return {
-    alphas: net.arch.map((a) => a.alpha),
+    get alphas() {
+      return net.arch.map((a) => a.alpha);
+    },
     snapshot: () => alphaSnapshot(net),
     logits: (x, alphas) => net.forward(x, cellWeights(net, alphas.map((b) => mean(b as tf.Tensor2D)))),
     derive: deriveGenotype,
   };
 }
 
+/** The progressive variant's saved stage: 0, or 1 with the second stage's pruned op lists. */
+interface SavedStage {
+  stage: 0 | 1;
+  edgeOps: DartsSpace['edgeOps'] | null;
+}
+
 /**
  * DrNAS (first order, DARTS's order as in the authors' `train_search.py`): per batch, one Adam step
  * of β on L_val at a fresh Dirichlet draw (pathwise gradient) plus klScale·KL to the prior, then one
- * weight step at another fresh draw.
+ * weight step at another fresh draw. With `progressive`, two stages (algorithms/drnas.ts): at the
+ * second's first step each edge keeps its top ops by concentration and the ops widen.
  */
 export class DrnasStrategy extends SampledArchSearch<DrnasConfig> {
+  private stage: 0 | 1 = 0;
+
   constructor(ctx: StrategyContext<DrnasConfig>, data: DartsData) {
-    super(ctx, data, { label: 'DrNAS', order: 'arch-first', view: dirichletMeanView }, 'dirichlet');
+    const progressive = ctx.config.progressive;
+    const network = progressive
+      ? (space: DrnasConfig["space"], d: Pick<DartsData, "inChannels" | "numClasses" | "supernetOptions">, rng: Rng) => new StagedSupernet(DrnasStrategy.stageNetwork(space as DartsSpace, d, progressive.firstPartialChannels, rng))
+      : undefined;
+    super(ctx, data, { label: 'DrNAS', order: 'arch-first', view: dirichletMeanView, network }, 'dirichlet');
     const { config } = ctx;
-    ctx.reporter.log('info', `DrNAS supernet: ${this.net.params.count()} weights, KL ×${config.klScale} to Dir(${config.klPrior}), ${this.totalSteps} steps`);
+    const stages = progressive
+      ? `; progressive: K=${progressive.firstPartialChannels} with every op for ${progressive.firstStageEpochs} epochs, then K=${progressive.secondPartialChannels} with ${progressive.keepOps} ops per edge`
+      : '';
+    ctx.reporter.log('info', `DrNAS supernet: ${this.net.params.count()} weights, KL ×${config.klScale} to Dir(${config.klPrior}), ${this.totalSteps} steps${stages}`);
+  }
+
+  /** A stage's network: the DARTS supernet on 1/K of the channels, without PC-DARTS's edge normalization (DrNAS has none). */
+  static stageNetwork(space: DartsSpace, data: Pick<DartsData, 'inChannels' | 'numClasses' | 'supernetOptions'>, k: number, rng: Rng): DartsSupernet {
+    return new DartsSupernet(space, { inChannels: data.inChannels, numClasses: data.numClasses }, rng, { ...data.supernetOptions, partialChannels: k, edgeNormalization: false });
+  }
+
+  override async step(): Promise<StepResult> {
+    const p = this.ctx.config.progressive;
+    if (p && this.stage === 0 && this.stepIndex < this.totalSteps && Math.floor(this.stepIndex / this.data.stepsPerEpoch) >= p.firstStageEpochs) this.enterSecondStage();
+    return super.step();
   }
 
   /** One Dirichlet draw per edge at the current β. */
@@ -55,11 +90,13 @@ export class DrnasStrategy extends SampledArchSearch<DrnasConfig> {
 
   protected updateArchitecture(step: OneShotStep): StepFigure[] {
     const { config } = this.ctx;
+    const p = config.progressive;
+    if (p && step.epoch - (this.stage === 1 ? p.firstStageEpochs : 0) < p.archWarmupEpochs) return [];
     const { draws, a, slope } = this.draw();
     const { value, grad } = supernetObjective(this.net, step.valid()).relaxed(draws.map((d) => d.w));
-    const prior = a[0].map(() => config.klPrior);
     let kl = 0;
     const gradBeta = draws.map((d, e) => {
+      const prior = a[e].map(() => config.klPrior);
       const dA = dirichletVjp(d, a[e], grad[e]);
       const dKl = dirichletKlGrad(a[e], prior);
       kl += dirichletKl(a[e], prior);
@@ -72,6 +109,50 @@ export class DrnasStrategy extends SampledArchSearch<DrnasConfig> {
       tf.dispose(grads);
     }
     return [['search.valid.loss', value], ['drnas.kl', kl]];
+  }
+
+  /**
+   * The second stage: each edge keeps its `keepOps` ops of highest concentration, the network is
+   * rebuilt on those at the second K, its weights (and their momentum) copied from the first and
+   * widened, β and its Adam moments cut to the kept ops.
+   */
+  private enterSecondStage(): void {
+    const p = this.ctx.config.progressive!;
+    const old = this.net;
+    const kept = old.arch.map((a) => keepTopOps(a.alpha.arraySync(), p.keepOps));
+    const kinds = old.arch.map((a) => a.kind);
+    const perKind = <T>(values: T[]) => ({ normal: values[kinds.indexOf('normal')], reduce: values[kinds.indexOf('reduce')] });
+    const space = prunedSpace(old.space as DartsSpace, perKind(old.arch.map((a) => a.edgeOps)), perKind(kept));
+    // The template's fork again: the weights and β drawn here are overwritten, and the `noise` op's generator keeps its seed.
+    const next = DrnasStrategy.stageNetwork(space, this.data, p.secondPartialChannels, this.ctx.rng.fork('supernet'));
+    const plans = widenWeights(old.params, next.params, this.ctx.rng.fork('progressive.widen'));
+    carryMomentum(this.trainer.sgd, old.params, next.params, plans);
+    carryArchitecture(this.archOptimizer, old, next, kept);
+    next.noise.setState(old.noise.getState());
+    (this.net as StagedSupernet).replace(next);
+    this.stage = 1;
+    const epoch = Math.floor(this.stepIndex / this.data.stepsPerEpoch);
+    this.ctx.reporter.log('info', `DrNAS progressive: from epoch ${epoch + 1}, ${p.keepOps} ops per edge (by concentration) at K=${p.secondPartialChannels}; ${next.params.count()} weights`);
+    this.ctx.reporter.metrics([{ step: this.stepIndex, epoch, key: 'drnas.stage', value: 2 }]);
+  }
+
+  override saveState(out: StateWriter): void {
+    super.saveState(out);
+    if (this.ctx.config.progressive) out.json('progressive', { stage: this.stage, edgeOps: this.stage === 1 ? (this.net.space as DartsSpace).edgeOps : null } satisfies SavedStage);
+  }
+
+  override loadState(from: StateReader): void {
+    const p = this.ctx.config.progressive;
+    if (p) {
+      // The saved stage's network first (its pruned ops, its K), so the weights load into their shapes.
+      const saved = from.json<SavedStage>('progressive');
+      if (saved.stage === 1 && this.stage === 0) {
+        const space = { ...(this.net.space as DartsSpace), edgeOps: saved.edgeOps! };
+        (this.net as StagedSupernet).replace(DrnasStrategy.stageNetwork(space, this.data, p.secondPartialChannels, this.ctx.rng.fork('supernet')));
+        this.stage = 1;
+      }
+    }
+    super.loadState(from);
   }
 }
 

@@ -7,7 +7,7 @@ import { copyWeights, SplitSupernet, weightsOf, type EdgeSplit } from '../../sup
 import type { Supernet } from '../../supernet/types';
 import type { Reporter, SearchStrategy, StepResult, StrategyContext } from '../strategy';
 import { DartsStrategy } from './darts';
-import { loadOneShotData, type DartsData } from './data';
+import { buildSupernet, loadOneShotData, type DartsData } from './data';
 import { alphaSnapshot, softmaxView, type OneShotView } from './epoch-report';
 
 /** What a finished sub-supernet left: its op, its last validation figures and its cell. */
@@ -192,7 +192,7 @@ export class FewshotSearch implements SearchStrategy {
     const split = this.split(index);
     const ctx = { ...this.ctx, config, rng: this.ctx.rng.fork('sub-supernet'), reporter: this.phaseReporter(phase, op) };
     const search = new DartsStrategy(ctx, { data: this.data }, `few-shot ${op}`, {
-      network: (built) => new SplitSupernet(built, split),
+      network: (space, data, rng) => new SplitSupernet(buildSupernet(space, data, rng), split),
       view: (net) => splitView(net as SplitSupernet),
     });
     if (!this.warmStart) throw new Error('few-shot NAS: a sub-supernet needs the one-shot weights, and the warm-up has not ended');

@@ -51,8 +51,11 @@ export interface OneShotOptions {
   view?: (net: Supernet) => OneShotView;
   /** Steps the method runs after the search's epochs (DARTS-PT's projection); its own `step` runs them. */
   extraSteps?: number;
-  /** Wraps the supernet built from the space (few-shot NAS: one edge fixed to one op); default: none. */
-  network?: (built: Supernet) => Supernet;
+  /**
+   * The method's own network (default: the run's space as `buildSupernet` makes it): DrNAS's
+   * progressive stages swap theirs, few-shot NAS wraps the built one with an edge fixed to one op.
+   */
+  network?: typeof buildSupernet;
 }
 
 /**
@@ -88,8 +91,7 @@ export abstract class OneShotSearch<C extends RunConfig & OneShotCommon> impleme
     if (!Number.isInteger(data.stepsPerEpoch) || data.stepsPerEpoch < 1) {
       throw new Error(`${options.label} needs at least one batch per epoch, got stepsPerEpoch = ${data.stepsPerEpoch}`);
     }
-    const built = buildSupernet(config.space, data, ctx.rng.fork('supernet'));
-    this.net = options.network ? options.network(built) : built;
+    this.net = (options.network ?? buildSupernet)(config.space, data, ctx.rng.fork('supernet'));
     this.totalSteps = config.epochs * data.stepsPerEpoch + (options.extraSteps ?? 0);
     this.trainer = new WeightTrainer(this.net, config);
     this.view = (options.view ?? softmaxView)(this.net);
