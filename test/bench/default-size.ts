@@ -19,11 +19,11 @@ import { backendMemory } from '../../src-main/engine/backend/memory';
 import { registerNativeKernels, setNativeThreads } from '../../src-main/engine/backend/native/index';
 import { crossEntropy } from '../../src-main/engine/evaluate/classification';
 import { DartsEvalNetwork } from '../../src-main/engine/evaluate/darts-eval-network';
-import { SgdMomentum, clipScale, globalNorm, gradsInOrder } from '../../src-main/engine/optim/optimizers';
+import { SgdMomentum } from '../../src-main/engine/optim/optimizers';
 import { planDartsMemory } from '../../src-main/engine/supernet/memory-plan';
 import { publishedDartsCell } from '../fixtures/published';
 import { cpuMs } from './kernel-timer';
-import { buildSupernetStep, DEFAULT_SIZE } from './supernet-step';
+import { buildSupernetStep, clippedSgdStep, DEFAULT_SIZE } from './supernet-step';
 
 export interface CifarStepResult {
   net: 'search' | 'eval';
@@ -50,15 +50,7 @@ function evalStep(batch: number): { note: string; step: () => number; dispose: (
   const params = weights.reduce((a, w) => a + w.size, 0);
   return {
     note: `NetworkCIFAR DARTS_V2, C=36, 20 cells, batch ${batch}, 32x32x3: ${params} weights`,
-    step: () => {
-      const { value, grads } = tf.variableGrads(() => crossEntropy(net.forward(x, { training: true, dropPathProb: 0 }).logits, y), weights);
-      const loss = value.dataSync()[0];
-      value.dispose();
-      const ordered = gradsInOrder(weights, grads);
-      sgd.step(weights, ordered, 0.025, clipScale(globalNorm(ordered), 5));
-      tf.dispose(ordered);
-      return loss;
-    },
+    step: () => clippedSgdStep(sgd, weights, () => crossEntropy(net.forward(x, { training: true, dropPathProb: 0 }).logits, y)),
     dispose: () => {
       sgd.dispose();
       net.dispose();

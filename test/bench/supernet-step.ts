@@ -37,6 +37,20 @@ export const DEFAULT_SIZE: SupernetBenchShape = {
   numClasses: 10,
 };
 
+/**
+ * DARTS's weight step on `weights` for the loss `loss` builds: backward, clipping at 5, SGD with lr
+ * 0.025 (what PyTorch's reference script does); returns the loss. Shared by every bench network.
+ */
+export function clippedSgdStep(sgd: SgdMomentum, weights: tf.Variable[], loss: () => tf.Scalar): number {
+  const { value, grads } = tf.variableGrads(loss, weights);
+  const result = value.dataSync()[0];
+  value.dispose();
+  const ordered = gradsInOrder(weights, grads);
+  sgd.step(weights, ordered, 0.025, clipScale(globalNorm(ordered), 5));
+  tf.dispose(ordered);
+  return result;
+}
+
 export interface SupernetStep {
   net: DartsSupernet;
   /** One weight step; returns the loss. */
@@ -56,15 +70,7 @@ export function buildSupernetStep(shape: SupernetBenchShape, options: SupernetOp
   const weights = net.params.list();
   return {
     net,
-    step: () => {
-      const { value, grads } = tf.variableGrads(() => crossEntropy(net.forward(x, softmaxWeights(net.arch)), y), weights);
-      const loss = value.dataSync()[0];
-      value.dispose();
-      const ordered = gradsInOrder(weights, grads);
-      sgd.step(weights, ordered, 0.025, clipScale(globalNorm(ordered), 5));
-      tf.dispose(ordered);
-      return loss;
-    },
+    step: () => clippedSgdStep(sgd, weights, () => crossEntropy(net.forward(x, softmaxWeights(net.arch)), y)),
     dispose: () => {
       sgd.dispose();
       net.dispose();
