@@ -118,9 +118,38 @@ describe('NOSH and Rank-NOSH on the DARTS cell space (darts-train, paused and re
     });
   }
 
-  it("refuses level0 'params' with darts-train, saying what to use", () => {
-    const bad = NoshConfig.safeParse({ algorithm: 'nosh', evaluator, levels: [1, 2], level0: 'params' });
-    expect(bad.success).toBe(false);
-    expect(bad.error?.issues[0].message).toMatch(/NAS-Bench-201 cells only.*level0 'none'/);
+  it("scores new DARTS pairs at level 0 with a zero-cost proxy ('params') before any training", async () => {
+    const before = tf.memory().numTensors;
+    const config = NoshConfig.parse({ algorithm: 'nosh', evaluator, levels: [1, 2], batch: 6, budget: 2, level0: 'params' });
+    const reporter = recordingReporter();
+    const strategy = await noshFactory({ config, rng: new Rng(7), reporter, resourcesDir: 'resources' });
+    let done = false;
+    while (!done) ({ done } = await strategy.step());
+    const admitted = reporter.seen.artifacts.filter((a) => a.kind === 'nosh.level' && a.data.level === 0);
+    expect(admitted.length).toBeGreaterThan(1);
+    // The proxy's network is the pair's evaluation network. Of SPACE's ops only sep_conv_3x3 has
+    // weights, and skip_connect from a cell input in a reduction cell (a FactorizedReduce: two 1×1
+    // convs); all normal cells (and all reduction cells) are alike. So the count is a constant plus
+    // a positive weight per such edge of each kind, and a pair with at least as many of each kind,
+    // more of one, counts more; the same numbers, the same count.
+    const kinds = (key: string) => {
+      const [normal, reduce] = key.split('|');
+      return [normal.split('sep_conv_3x3').length - 1, reduce.split('sep_conv_3x3').length - 1, (reduce.match(/skip_connect~[01](,|$)/g) ?? []).length];
+    };
+    const cells = admitted.map((a) => ({ kinds: kinds(a.data.arch as string), params: a.data.metric as number }));
+    let compared = 0;
+    for (const x of cells) {
+      for (const y of cells) {
+        const atLeast = x.kinds.every((k, i) => k >= y.kinds[i]);
+        if (atLeast && x.kinds.some((k, i) => k > y.kinds[i])) {
+          expect(x.params).toBeGreaterThan(y.params);
+          compared++;
+        }
+        if (atLeast && x.kinds.every((k, i) => k === y.kinds[i])) expect(x.params).toBe(y.params);
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+    strategy.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
