@@ -8,7 +8,7 @@ import type { CellWeights } from '../../../supernet/types';
 import type { Reporter } from '../../strategy';
 import { DARTS_CELL_KINDS, type DartsCellPair, type DartsCells } from '../spaces/darts-cells';
 import { loadTrainingData, type TrainingData } from './nb201-training';
-import type { CellNetworkRecipe } from './resumable-training';
+import type { CellNetworkRecipe } from './resumable';
 import { trainSharedSupernet, type SharedNetworkCells, type SupernetEvaluator } from './supernet-evaluator';
 
 /**

@@ -8,7 +8,7 @@ import { loadDataset, type LoadedDataset } from '../../../data/datasets';
 import { Nb201Supernet } from '../../../supernet/nb201-network';
 import type { CellWeights } from '../../../supernet/types';
 import type { Nb201Cells } from '../spaces/nb201-cells';
-import type { CellNetworkRecipe } from './resumable-training';
+import type { CellNetworkRecipe } from './resumable';
 
 /** The fields both training evaluators share (see nb201TrainingFields in the schema). */
 export type Nb201TrainingSetup = Pick<

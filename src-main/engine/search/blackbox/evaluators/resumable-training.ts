@@ -9,22 +9,7 @@ import type { CellWeights, Supernet } from '../../../supernet/types';
 import type { OneShotCommon } from '../../../../../src-shared/model/algorithms/one-shot';
 import { WeightTrainer } from '../../oneshot/weight-trainer';
 import { trainingBatches, type ImageDataSetup, type TrainingData } from './nb201-training';
-import type { PartialResult, ResumableEvaluator } from './resumable';
-
-/**
- * How a space's cell becomes a network that computes exactly that cell: the network (holding only
- * the weights the cell needs) and its fixed one-hot edge weights. NB201's recipe is in
- * nb201-training.ts, DARTS's in darts-evaluators.ts.
- */
-export interface CellNetworkRecipe<A, G extends Genotype = Genotype> {
-  /** The genotype space this recipe trains, for the error when another one is handed in. */
-  readonly space: G['space'];
-  fromGenotype(genotype: G): A;
-  /** The cell's name: it names the rng forks, so a cell's training does not depend on what came before it. */
-  key(arch: A): string;
-  /** A fresh network of the cell, initialised from `rng`; the caller disposes both. */
-  build(arch: A, rng: Rng): { net: Supernet; weights: CellWeights };
-}
+import type { CellNetworkRecipe, PartialResult, ResumableEvaluator } from './resumable';
 
 /** The training recipe's fields: both spaces' short-training evaluators have them. */
 export type CellTrainingSetup = ImageDataSetup & Pick<OneShotCommon, 'momentum' | 'weightDecay' | 'gradClip'> & { epochs: number; learningRate: number };

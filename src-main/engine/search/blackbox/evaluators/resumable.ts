@@ -1,3 +1,6 @@
+import type { Genotype } from '../../../../../src-shared/model/genotype';
+import type { Rng } from '../../../../../src-shared/model/rng';
+import type { CellWeights, Supernet } from '../../../supernet/types';
 import type { StateReader, StateWriter } from '../../../checkpoint/state';
 
 /** A cell's figures after some epochs of training. */
@@ -30,3 +33,19 @@ export interface ResumableEvaluator<A> {
   loadState(from: StateReader): void;
   dispose(): void;
 }
+
+/**
+ * How a space's cell becomes a network that computes exactly that cell: the network (holding only
+ * the weights the cell needs) and its fixed one-hot edge weights. NB201's recipe is in
+ * nb201-training.ts, DARTS's in darts-evaluators.ts; `ResumableTrainingEvaluator` trains through it.
+ */
+export interface CellNetworkRecipe<A, G extends Genotype = Genotype> {
+  /** The genotype space this recipe trains, for the error when another one is handed in. */
+  readonly space: G['space'];
+  fromGenotype(genotype: G): A;
+  /** The cell's name: it names the rng forks, so a cell's training does not depend on what came before it. */
+  key(arch: A): string;
+  /** A fresh network of the cell, initialised from `rng`; the caller disposes both. */
+  build(arch: A, rng: Rng): { net: Supernet; weights: CellWeights };
+}
+
