@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { DelegatingSupernet } from './delegating';
 import type { CellKind, CellWeights, Supernet } from './types';
 
 /** Few-shot NAS's split: edge `edge` of cell type `cell` fixed to its op number `op`. */
@@ -37,8 +38,9 @@ export function fixSplitEdge(weights: CellWeights, split: EdgeSplit): CellWeight
  * mixes the split edge by the one-hot row of its op. The edge's other ops stay in the network with
  * weight 0: their outputs add nothing and their weights get no gradient from the loss.
  */
-export class SplitSupernet implements Supernet {
-  constructor(readonly inner: Supernet, readonly split: EdgeSplit) {
+export class SplitSupernet extends DelegatingSupernet {
+  constructor(inner: Supernet, readonly split: EdgeSplit) {
+    super(inner);
     const cell = inner.arch.find((a) => a.kind === split.cell);
     if (!cell) throw new Error(`the supernet has no '${split.cell}' cell to split (cells: ${inner.arch.map((a) => a.kind).join(', ')})`);
     const [edges, ops] = cell.alpha.shape;
@@ -48,38 +50,14 @@ export class SplitSupernet implements Supernet {
     if (!Number.isInteger(split.op) || split.op < 0 || split.op >= ops) throw new Error(`split op ${split.op} is not an op of the edge: pick 0..${ops - 1}`);
   }
 
-  get space() {
-    return this.inner.space;
-  }
-
-  get params() {
-    return this.inner.params;
-  }
-
-  get arch() {
-    return this.inner.arch;
-  }
-
-  get numClasses() {
-    return this.inner.numClasses;
-  }
-
-  get noise() {
-    return this.inner.noise;
-  }
-
   /** The split edge's op name. */
   get opName(): string {
     const cell = this.inner.arch.find((a) => a.kind === this.split.cell);
     return (cell as NonNullable<typeof cell>).edgeOps[this.split.edge][this.split.op];
   }
 
-  forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D {
+  override forward(x: tf.Tensor4D, weights: CellWeights): tf.Tensor2D {
     return this.inner.forward(x, fixSplitEdge(weights, this.split));
-  }
-
-  dispose(): void {
-    this.inner.dispose();
   }
 }
 

@@ -5,6 +5,7 @@ import { bundleReader, bundleWriter, emptyBundle } from '../../checkpoint/state'
 import type { AdamL2, SgdMomentum } from '../../optim/optimizers';
 import type { ParamStore } from '../../ops/params';
 import { archVariables } from '../../supernet/arch-params';
+import { DelegatingSupernet } from '../../supernet/delegating';
 import type { Supernet } from '../../supernet/types';
 import { concentration } from './dirichlet';
 
@@ -39,33 +40,11 @@ export function prunedSpace(space: DartsSpace, edgeOps: Record<'normal' | 'reduc
  * A network whose stages swap it for another (the template holds this one): every read goes to the
  * current stage's network, so the weight trainer, the report and the checkpoint follow the swap.
  */
-export class StagedSupernet implements Supernet {
-  constructor(private current: Supernet) {}
-  get space() {
-    return this.current.space;
-  }
-  get params() {
-    return this.current.params;
-  }
-  get arch() {
-    return this.current.arch;
-  }
-  get numClasses() {
-    return this.current.numClasses;
-  }
-  get noise() {
-    return this.current.noise;
-  }
-  forward(x: tf.Tensor4D, weights: Parameters<Supernet['forward']>[1]): tf.Tensor2D {
-    return this.current.forward(x, weights);
-  }
+export class StagedSupernet extends DelegatingSupernet {
   /** The next stage's network; the previous one is freed. */
   replace(next: Supernet): void {
-    this.current.dispose();
-    this.current = next;
-  }
-  dispose(): void {
-    this.current.dispose();
+    this.inner.dispose();
+    this.inner = next;
   }
 }
 
