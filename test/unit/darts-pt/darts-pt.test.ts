@@ -9,6 +9,7 @@ import { createDartsPtStrategy, type DartsPtStrategy } from '../../../src-main/e
 import type { Reporter } from '../../../src-main/engine/search/strategy';
 import { resourcesDir } from '../../../src-main/host/paths';
 import { initBackends } from '../backend/compare';
+import { softmax } from '../proxies/tiny-network';
 
 beforeAll(initBackends);
 
@@ -53,7 +54,6 @@ describe('DARTS-PT on a real supernet', () => {
     const last = rec.artifacts.at(-1)!;
     expect(last.done).toBe(true);
     // softmax(α) by hand from α's values; decided edges one-hot, the edge under test with op k zeroed.
-    const softmax = (row: number[]) => row.map((a) => Math.exp(a)).map((e, _i, all) => e / all.reduce((x, y) => x + y, 0));
     const alpha = Object.fromEntries(net.arch.map((a) => [a.kind, (a.alpha.arraySync() as number[][]).map(softmax)]));
     const decided: PtOpDecision[] = [];
     for (const d of last.decisions.filter((x): x is PtOpDecision => x.kind === 'op').slice(0, 4)) {

@@ -12,16 +12,11 @@ import { Nb201Supernet } from '../../../src-main/engine/supernet/nb201-network';
 import { randn } from '../ops/gradcheck';
 import { recordingReporter } from '../estimators/tiny-supernet';
 import { join } from 'node:path';
+import { softmax } from '../proxies/tiny-network';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const softmax = (row: number[]) => {
-  const e = row.map(Math.exp);
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-};
 
 describe('PC-DARTS on NAS-Bench-201', () => {
   const space = { kind: 'nb201', ops: ['none', 'skip_connect', 'nor_conv_1x1', 'avg_pool_3x3'], channels: 4, cellsPerStage: 1 } as const;

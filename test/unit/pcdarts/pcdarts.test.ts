@@ -14,16 +14,11 @@ import { edgeNormalizationScale, edgeNormalizationValues } from '../../../src-ma
 import { channelShuffle, partialChannelEdge } from '../../../src-main/engine/supernet/partial-channels';
 import { randn } from '../ops/gradcheck';
 import { TINY_SPACE, recorder, synthetic, syntheticBatch, validationSplit } from '../darts/fixtures';
+import { softmax } from '../proxies/tiny-network';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const softmax = (row: number[]) => {
-  const e = row.map(Math.exp);
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
-};
 
 describe('PC-DARTS partial channel connections', () => {
   it('channel shuffle in 4 groups moves channel g·2 + i to i·4 + g (8 channels, by hand)', () => {
