@@ -32,7 +32,14 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
-      rolldownOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
+      rolldownOptions: {
+        input: { index: resolve(__dirname, 'src-renderer/index.html') },
+        // The views load lazily (router.ts), so zod lands in a chunk shared by several views. Its
+        // jitless setting (zod-setup.ts) must run before any module that builds or parses a schema,
+        // or zod probes `new Function` and the page's CSP reports it: zod and the setting share one
+        // chunk, which runs whole before every chunk that imports zod.
+        output: { codeSplitting: { groups: [{ name: 'zod', test: /node_modules[\\/]zod[\\/]|src-renderer[\\/]zod-setup\.ts$/ }] } },
+      },
     },
   },
 });

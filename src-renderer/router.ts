@@ -1,12 +1,5 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalizedLoaded } from 'vue-router';
-import CompareView from './views/CompareView.vue';
 import ExperimentsView from './views/ExperimentsView.vue';
-import GenotypeView from './views/GenotypeView.vue';
-import NewRunView from './views/NewRunView.vue';
-import PredictorsView from './views/PredictorsView.vue';
-import ProxiesView from './views/ProxiesView.vue';
-import RunDashboardView from './views/RunDashboardView.vue';
-import SearchSpacesView from './views/SearchSpacesView.vue';
 
 /** An id route param as a number, or null when it is absent or not a positive integer. */
 export function idParam(route: RouteLocationNormalizedLoaded, name: string): number | null {
@@ -14,6 +7,17 @@ export function idParam(route: RouteLocationNormalizedLoaded, name: string): num
   const n = Number(Array.isArray(raw) ? raw[0] : raw);
   return Number.isInteger(n) && n > 0 ? n : null;
 }
+
+// The browser (the first view) is in the entry chunk; every other view is its own chunk, loaded
+// when first opened, so the app's start parses only what the runs table needs (docs/performance.md,
+// "Runs browser").
+const CompareView = () => import('./views/CompareView.vue');
+const GenotypeView = () => import('./views/GenotypeView.vue');
+const NewRunView = () => import('./views/NewRunView.vue');
+const PredictorsView = () => import('./views/PredictorsView.vue');
+const ProxiesView = () => import('./views/ProxiesView.vue');
+const RunDashboardView = () => import('./views/RunDashboardView.vue');
+const SearchSpacesView = () => import('./views/SearchSpacesView.vue');
 
 // Hash history: the same URLs work from Electron's file:// page and from web mode, where the
 // page's own query string carries the token.

@@ -9,6 +9,7 @@ import { RunAnnotation, RunGroupsPage, RunGroupsQuery, RunRepeat, RunsPage, Runs
 import { SavedSpace, SpaceName } from './model/saved-space';
 import { SearchSpace } from './model/space';
 import { ProxyScope, ProxyTable } from './model/proxies';
+import { CHANNEL_NAMES, type ChannelName } from './channel-names';
 
 /**
  * THE typed contract between the renderer (or any client) and main: every request channel with its
@@ -156,7 +157,7 @@ export const requests = {
     response: SavedSpace,
   },
   'spaces.delete': { request: z.object({ id: Id }).strict(), response: z.object({ deleted: Id }) },
-} as const;
+} as const satisfies Record<ChannelName, { request: z.ZodType; response: z.ZodType }>;
 
 export const events = {
   'run.status': Run,
@@ -174,7 +175,7 @@ export type ParsedRequestOf<C extends Channel> = z.output<(typeof requests)[C]['
 export type ResponseOf<C extends Channel> = z.output<(typeof requests)[C]['response']>;
 export type EventOf<E extends EventName> = z.output<(typeof events)[E]>;
 
-export const CHANNELS = Object.keys(requests) as Channel[];
+export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
 export const EVENT_NAMES = Object.keys(events) as EventName[];
 
 /** The typed error every failed request answers with; `field` names the bad input when there is one. */
@@ -194,13 +195,6 @@ export type Api = {
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
 };
 
-/** Thrown on the client side when main answered an AppError. */
-export class ApiError extends Error {
-  constructor(readonly error: AppError) {
-    super(error.message);
-    this.name = 'ApiError';
-  }
-}
 
 /** Turns zod issues into one readable message that names the first bad field. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], root = ''): { message: string; field?: string } {

@@ -74,15 +74,22 @@ export function resolveRendererFile(rendererDir: string, pathname: string): Rend
   }
 }
 
-/** GET a file of the built renderer (resolveRendererFile), with the security headers. */
+/**
+ * GET a file of the built renderer (resolveRendererFile), with the security headers. The build names
+ * every file under assets/ by its content's hash (`index-B5lSXvRQ.js`), so the browser keeps those
+ * for good and a reopened page loads no script over the network; index.html, which names the current
+ * ones, is fetched again on every load.
+ */
 export function serveStatic(res: ServerResponse, rendererDir: string, pathname: string, headOnly: boolean): void {
   const found = resolveRendererFile(rendererDir, pathname);
   if ('status' in found) return reply(res, found.status, found.message);
   const { file } = found;
+  const hashedAsset = file.startsWith(join(rendererDir, 'assets') + sep);
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'content-type': found.contentType,
     'content-length': String(found.size),
+    'cache-control': hashedAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
   if (headOnly) return void res.end();
   const stream = createReadStream(file);

@@ -1,14 +1,5 @@
-import {
-  ApiError,
-  type Api,
-  type AppError,
-  type Channel,
-  type EventName,
-  type EventOf,
-  type Reply,
-  type RequestOf,
-  type ResponseOf,
-} from '../../src-shared/contract';
+import { ApiError } from '../../src-shared/api-error';
+import type { Api, AppError, Channel, EventName, EventOf, Reply, RequestOf, ResponseOf } from '../../src-shared/contract';
 import { TOKEN_PARAM, WS_CLOSE_UNAUTHORIZED, WS_PATH, type ClientMessage, type PreloadBridge, type ServerMessage } from '../../src-shared/transport';
 import { setConnectionState, type ConnectionState } from './connection';
 

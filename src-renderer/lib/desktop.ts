@@ -1,5 +1,6 @@
 import type { Router } from 'vue-router';
-import { ApiError, type Api } from '../../src-shared/contract';
+import { ApiError } from '../../src-shared/api-error';
+import type { Api } from '../../src-shared/contract';
 import type { DesktopBridge, DesktopChannel, DesktopReply, DesktopRequestOf, DesktopResponseOf, MenuCommand } from '../../src-shared/desktop';
 import type { PreloadBridge } from '../../src-shared/transport';
 

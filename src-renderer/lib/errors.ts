@@ -1,8 +1,10 @@
-import { ApiError, requests, type AppError } from '../../src-shared/contract';
+import { ApiError } from '../../src-shared/api-error';
+import { CHANNEL_NAMES } from '../../src-shared/channel-names';
+import type { AppError } from '../../src-shared/contract';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** `runs.start: ` and the like: the server names the channel that failed, which means nothing to a user. */
-const CHANNEL_PREFIX = new RegExp(`^(?:${Object.keys(requests).map(escape).join('|')}): `);
+const CHANNEL_PREFIX = new RegExp(`^(?:${CHANNEL_NAMES.map(escape).join('|')}): `);
 /** `config.` before a field path (`config.epochs: …`): every run form field is in the config. */
 const CONFIG_PATH = /(^|; )config\./g;
 

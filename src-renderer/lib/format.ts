@@ -1,5 +1,17 @@
 /** Display helpers shared by the views. */
 
+/**
+ * A whole number with thousands separators, "10,000" (negative and fractional parts as given). Not
+ * `toLocaleString`: the first Intl call of a page loads ICU's locale data (35–50 ms), and the runs
+ * table's pager is the only formatted number on the app's first view (docs/performance.md).
+ */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const [whole, fraction] = String(Math.abs(n)).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${n < 0 ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
+}
+
 export function formatDateTime(iso: string | null): string {
   if (!iso) return '—';
   const d = new Date(iso);

@@ -1,6 +1,6 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
-import { RUN_STATUSES, type RunStatus } from '../../src-shared/model/records';
-import { RUN_SORT_KEYS, type RunFilters, type RunSortKey, type Spread } from '../../src-shared/model/run-browser';
+import type { RunFilters, Spread } from '../../src-shared/model/run-browser';
+import { RUN_SORT_KEYS, RUN_STATUSES, type RunSortKey, type RunStatus } from '../../src-shared/model/run-keys';
 
 /**
  * The experiment browser's state lives in the URL query (sort, filters, search, page, view), so a

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Genotype } from './genotype';
+import { RUN_STATUSES } from './run-keys';
 
 /** What the store holds, as the contract returns it. Ids are SQLite integer row ids. */
 
@@ -12,11 +13,7 @@ export const Experiment = z.object({
 });
 export type Experiment = z.infer<typeof Experiment>;
 
-/**
- * `interrupted`: the process that ran it died (its lease expired, or its pid is gone on this machine);
- * it is not finished, and it can be resumed from its last checkpoint.
- */
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled', 'interrupted'] as const;
+/** The statuses, with what `interrupted` means: run-keys.ts. */
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
 export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];

@@ -1,15 +1,12 @@
 import { z } from 'zod';
 import { RunStatus } from './records';
+import { RUN_SORT_KEYS } from './run-keys';
 
 /**
  * The experiment browser's query and answer shapes (issue #16): one page of runs, filtered, searched
  * and sorted by the store, with the summary columns a NAS researcher compares runs on.
  */
 
-export const RUN_SORT_KEYS = [
-  'id', 'name', 'algorithm', 'space', 'dataset', 'seed', 'status',
-  'bestValAcc', 'testAcc', 'params', 'duration', 'createdAt', 'collapseEpoch',
-] as const;
 export const RunSortKey = z.enum(RUN_SORT_KEYS);
 export type RunSortKey = z.infer<typeof RunSortKey>;
 

@@ -1,4 +1,5 @@
-import { ApiError, type Api, type AppError, type Channel, type EventName, type EventOf, type RequestOf, type ResponseOf } from '../../../src-shared/contract';
+import { ApiError } from '../../../src-shared/api-error';
+import { type Api, type AppError, type Channel, type EventName, type EventOf, type RequestOf, type ResponseOf } from '../../../src-shared/contract';
 import type { Run } from '../../../src-shared/model/records';
 
 type Handler<C extends Channel> = (request: RequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   filtersOf, formatParams, formatSpread, nextSort, parseTags, queryFromState, stateFromQuery,
 } from '../../../src-renderer/lib/run-browser';
-import { formatSeconds } from '../../../src-renderer/lib/format';
+import { formatCount, formatSeconds } from '../../../src-renderer/lib/format';
 
 describe('the run browser state in the URL', () => {
   it('reads defaults from an empty query and writes them back as an empty query', () => {
@@ -48,3 +49,12 @@ describe('the run browser formats', () => {
     expect(parseTags(' a, b,, a ,c ')).toEqual(['a', 'b', 'c']);
   });
 });
+
+describe('formatCount', () => {
+  it('groups thousands as Intl.NumberFormat("en") does, for any integer', () => {
+    const intl = new Intl.NumberFormat('en', { maximumFractionDigits: 20 });
+    fc.assert(fc.property(fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), (n) => formatCount(n) === intl.format(n)));
+    expect([formatCount(0), formatCount(999), formatCount(1000), formatCount(10_000), formatCount(-1234567), formatCount(1234.5)]).toEqual(['0', '999', '1,000', '10,000', '-1,234,567', '1,234.5']);
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../src-shared/contract';
+import { ApiError } from '../../../src-shared/api-error';
 import { errorMessage, userText } from '../../../src-renderer/lib/errors';
 import { ShortcutMatcher, SEQUENCE_TIMEOUT_MS, isTypingTarget } from '../../../src-renderer/lib/shortcuts';
 

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { RouterView, createMemoryHistory, createRouter } from 'vue-router';
-import { ApiError } from '../../../src-shared/contract';
+import { ApiError } from '../../../src-shared/api-error';
 import { robustDartsSpace } from '../../../src-shared/model/robust-darts';
 import type { SavedSpace } from '../../../src-shared/model/saved-space';
 import { SearchSpace } from '../../../src-shared/model/space';

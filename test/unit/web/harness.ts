@@ -27,6 +27,8 @@ export async function startTestServer(launcher: EngineLauncher = noEngine): Prom
   mkdirSync(rendererDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>workbench</title>');
   writeFileSync(join(rendererDir, 'app.js'), 'console.log(1)');
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'assets', 'index-B5lSXvRQ.js'), 'console.log(2)');
   // No background writers (lease heartbeat, store watcher): the tests read PRAGMA data_version to
   // prove that a refused request wrote nothing, and a renewal of a held run's lease would move it.
   const host = createHost({ dataDir, mode: 'web', launcher, resourcesDir: dir, watch: false, leaseRenewMs: 3_600_000, leaseTtlMs: 7_200_000 });

@@ -107,6 +107,14 @@ describe('origin and security headers', () => {
     }
   });
 
+  it('lets the browser keep the hashed assets for good and fetch index.html again on every load', async () => {
+    expect((await http(s.server.port, '/assets/index-B5lSXvRQ.js')).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    // A missing asset falls back to index.html, which must not be kept under the asset's name.
+    for (const path of ['/', '/index.html', '/runs/7', '/assets/missing-0000.js']) {
+      expect((await http(s.server.port, path)).headers['cache-control']).toBe('no-cache');
+    }
+  });
+
   it('admits the WebSocket from its own origin or without one, refuses another origin and a foreign Host', async () => {
     const own = await TestSocket.open(s.server.port, undefined, { origin: `http://127.0.0.1:${s.server.port}` });
     own.ws.close();
