@@ -34,7 +34,7 @@ async function stateOf(job: Job, finished: EvaluationResult | null): Promise<Que
   const state = await job.getState();
   if (state === 'active' || state === 'delayed') return state;
   if (state === 'completed' || state === 'failed') return 'active';
-  return 'waiting'; // waiting, prioritized, waiting-children, or just moved back after a stall
+  return 'waiting'; // waiting (also on a paused queue), prioritized, waiting-children, or just moved back after a stall
 }
 
 async function describeJob(job: Job): Promise<QueueJob & { lastTouched: number }> {
@@ -103,9 +103,10 @@ export async function queueStatus(url: string, runKey?: string): Promise<QueueSt
       workers.set(name, w);
     };
     // BullMQ names a worker's connections bull:<queue>:w:<worker name>; ours are named host:pid.
+    // Connected is seen now: a worker waiting for jobs leaves its connection idle for minutes.
     for (const c of clients) {
       const name = c.rawname?.split(':w:')[1];
-      if (name) see(name, now - Number(c.idle ?? 0) * 1000, true, false);
+      if (name) see(name, now, true, false);
     }
     for (const j of described) if (j.worker && j.state !== 'waiting' && j.state !== 'delayed') see(j.worker, j.lastTouched, false, true);
 

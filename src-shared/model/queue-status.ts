@@ -32,7 +32,7 @@ export const QueueWorker = z.object({
   name: z.string(),
   /** Connected to Redis now (BullMQ names each worker's connection). */
   connected: z.boolean(),
-  /** When it was last seen: its connection's last command, or the last job listed here it started or finished. */
+  /** When it was last seen: at this reading when connected, else when the last job listed here that it ran ended. */
   lastSeen: z.string(),
   /** Jobs listed here that it finished or runs. */
   jobs: z.number().int().min(0),
