@@ -1,6 +1,5 @@
 import type { RunQueueStatus } from '../../src-shared/model/queue-status';
 import type { Store } from '../store';
-import { queueStatus, queuedRunOf } from '../queue/status';
 import { describeRedisUrl } from '../queue/redis-url';
 import { HostError } from './host-error';
 import { resourcesDir as defaultResourcesDir } from './paths';
@@ -16,6 +15,8 @@ export async function runQueueStatus(store: Store, runId: number, resourcesDir =
   const url = (run.config as { queue?: { redis?: unknown } }).queue?.redis;
   if (typeof url !== 'string') throw new HostError('invalid_request', `run ${runId} evaluates locally: it has no queue setting`, 'runId');
   try {
+    // Loaded on first use: BullMQ and ioredis take ~0.3 s to import, which app start should not pay.
+    const { queueStatus, queuedRunOf } = await import('../queue/status');
     const queued = queuedRunOf(run.config, resourcesDir);
     if (!queued) throw new Error(`run ${runId}'s queue setting or evaluator is not one this version reads`);
     return { reachable: true, status: await queueStatus(queued.url, queued.runKey) };
