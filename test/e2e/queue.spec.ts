@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { connectionFor } from '../../src-main/queue/connection';
 import { EVALUATION_QUEUE } from '../../src-main/queue/job';
 import { startRedis, startWorker, type RedisServer, type WorkerProcess } from '../unit/queue/processes';
+import { guardConsole } from './console-guard';
 import { expect, test } from './fixtures';
 import { runIdFromUrl } from './helpers';
 
@@ -30,6 +31,7 @@ test('a queued REA is seen on its queue live, then where each evaluation ran, al
     const url = redis.url.replace('redis://', `redis://:${PASSWORD}@`);
     const masked = redis.url.replace('redis://', 'redis://:***@');
 
+    const problems = await guardConsole(page);
     await page.goto(workbench.url);
     await page.locator('header').getByRole('link', { name: 'New run' }).click();
     await page.getByTestId('algorithm').selectOption('rea');
@@ -114,6 +116,8 @@ test('a queued REA is seen on its queue live, then where each evaluation ran, al
     expect(await ranOn()).toEqual(onQueue);
     await expect(page.locator('.error-notice')).toHaveCount(0);
     await page.screenshot({ path: testInfo.outputPath('queue-unreachable.png'), fullPage: true });
+    // Polling, the run's end and the unreachable queue: no console error, exception or CSP violation on the way.
+    expect(await problems()).toEqual([]);
   } finally {
     for (const w of workers) w.kill();
     await Promise.all(workers.map((w) => w.exited));
