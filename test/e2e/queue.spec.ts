@@ -40,6 +40,7 @@ test('a queued REA is seen on its queue live, then where each evaluation ran, al
     await page.locator('[data-field=sampleSize]').fill('3');
     await page.locator('[data-field=queue]').check();
     await page.locator('[data-field="queue.redis"]').fill(url);
+    await page.screenshot({ path: testInfo.outputPath('queue-new-run.png'), fullPage: true });
     await page.getByTestId('start-run').click();
     await expect(page).toHaveURL(/#\/runs\/\d+$/);
     const runId = runIdFromUrl(page);
