@@ -32,5 +32,6 @@ export const CHANNEL_NAMES = [
   'spaces.list',
   'spaces.save',
   'spaces.delete',
+  'queue.status',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -10,6 +10,7 @@ import { SavedSpace, SpaceName } from './model/saved-space';
 import { SearchSpace } from './model/space';
 import { ProxyScope, ProxyTable } from './model/proxies';
 import { CHANNEL_NAMES, type ChannelName } from './channel-names';
+import { RunQueueStatus } from './model/queue-status';
 
 /**
  * THE typed contract between the renderer (or any client) and main: every request channel with its
@@ -157,6 +158,9 @@ export const requests = {
     response: SavedSpace,
   },
   'spaces.delete': { request: z.object({ id: Id }).strict(), response: z.object({ deleted: Id }) },
+
+  /** A queued run's jobs (state, worker), the queue's counts and the workers seen, from its Redis (docs/queue.md "In the UI"). */
+  'queue.status': { request: z.object({ runId: Id }).strict(), response: RunQueueStatus },
 } as const satisfies Record<ChannelName, { request: z.ZodType; response: z.ZodType }>;
 
 export const events = {

@@ -9,6 +9,7 @@ import type { RunManager } from './run-manager';
 import type { StudyService } from './study';
 import { repeatRun } from './run-repeat';
 import { selectWithPt } from './pt-select';
+import { runQueueStatus } from './queue-status';
 
 export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> };
 
@@ -130,5 +131,7 @@ export function createHandlers({ store, runs, studies, appInfo }: HandlerDeps): 
       if (!store.spaces.delete(r.id)) throw new HostError('not_found', `saved space ${r.id} does not exist`, 'id');
       return { deleted: r.id };
     },
+
+    'queue.status': (r) => runQueueStatus(store, r.runId),
   };
 }

@@ -1,16 +1,16 @@
 import { parseArgs } from 'node:util';
-import { Queue } from 'bullmq';
 import { Placement } from '../../../src-shared/model/queue';
 import type { ArtifactRecord } from '../../../src-shared/model/records';
-import { connectionFor } from '../../queue/connection';
-import { EVALUATION_QUEUE } from '../../queue/job';
-import { describeRedisUrl, parseRedisUrl } from '../../queue/redis-url';
+import type { QueueStatus } from '../../../src-shared/model/queue-status';
+import { resourcesDir } from '../../host/paths';
+import { parseRedisUrl } from '../../queue/redis-url';
+import { queueStatus, queuedRunOf } from '../../queue/status';
 import { CliError } from '../cli-error';
 import { withHost } from '../with-host';
 
-export const QUEUE_USAGE = `  queue status --redis URL [--json]
+export const QUEUE_USAGE = `  queue status (--redis URL | --run RUN_ID [--data-dir DIR]) [--json]
                       the evaluation queue: jobs waiting, active (on which worker), done, failed (why), retried;
-                      the workers connected
+                      the workers seen and when; with --run, that run's jobs (on its own queue unless --redis)
   queue trials RUN_ID [--json]
                       where each evaluation of a queued run ran: worker, host, attempts, state`;
 
@@ -47,27 +47,36 @@ export function formatTrials(trials: readonly TrialPlacement[]): string[] {
   return lines;
 }
 
-async function queueStatus(url: string, json: boolean, out: (s: string) => void): Promise<number> {
-  const queue = new Queue(EVALUATION_QUEUE, { connection: connectionFor(url) });
-  try {
-    const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
-    // BullMQ names a worker's connection bull:<queue>:w:<worker name>; our workers are named host:pid.
-    const workers = (await queue.getWorkers()).map((w) => ({ name: w.rawname?.split(':w:')[1] ?? w.name, addr: w.addr }));
-    const active = (await queue.getJobs(['active'])).map((j) => ({ key: j.data?.key, worker: (j.progress as { worker?: string })?.worker ?? null, attempt: j.attemptsStarted }));
-    const failed = (await queue.getJobs(['failed'], 0, 9)).map((j) => ({ key: j.data?.key, attempts: j.attemptsMade, reason: j.failedReason }));
-    const retried = (await queue.getJobs(['completed'])).filter((j) => j.attemptsStarted > 1).length;
-    if (json) {
-      out(JSON.stringify({ counts: { ...counts, retried }, workers, active, failed }));
-      return 0;
-    }
-    out(`${describeRedisUrl(url)}: ${counts.waiting} waiting, ${counts.active} active, ${counts.completed} done (${retried} after a retry), ${counts.failed} failed, ${counts.delayed} waiting to retry`);
-    out(`workers: ${workers.length === 0 ? 'none connected' : workers.map((w) => `${w.name} (${w.addr})`).join(', ')}`);
-    for (const a of active) out(`  active  ${a.key}  on ${a.worker ?? '?'}  attempt ${a.attempt}`);
-    for (const f of failed) out(`  failed  ${f.key}  after ${f.attempts} attempt(s): ${f.reason}`);
-    return 0;
-  } finally {
-    await queue.close();
+/** What `queue status` prints: counts, then each listed job, then the workers seen. */
+export function formatQueueStatus(status: QueueStatus): string[] {
+  const c = status.counts;
+  const lines = [`${status.url}: ${c.waiting} waiting, ${c.active} active, ${c.completed} done, ${c.failed} failed, ${c.delayed} waiting to retry`];
+  if (status.runKey) lines.push(`run ${status.runKey}: ${status.jobs.length} job(s)`);
+  for (const j of status.jobs) {
+    const where = j.worker ? ` on ${j.worker}` : '';
+    const why = j.reason && (j.state === 'failed' || j.state === 'delayed') ? `: ${j.reason}` : '';
+    lines.push(`  ${j.state.padEnd(8)} ${j.key}${where}  attempt ${j.attempts}${why}`);
   }
+  const workers = status.workers.map((w) => `${w.name} (${w.connected ? 'connected' : 'gone'}, last seen ${w.lastSeen}${w.jobs ? `, ${w.jobs} job(s)` : ''})`);
+  lines.push(`workers: ${workers.length === 0 ? 'none seen' : workers.join(', ')}`);
+  return lines;
+}
+
+/** The Redis URL and run key `queue status` reads: --redis, or the run's own queue with --run. */
+async function statusTarget(redis: string | undefined, run: string | undefined, dataDir: string | undefined): Promise<{ url: string; runKey?: string }> {
+  if (run === undefined) {
+    if (!redis) throw new CliError(`queue status needs --redis URL or --run RUN_ID\n\n${QUEUE_USAGE}`);
+    return { url: redis };
+  }
+  const runId = Number(run);
+  if (!Number.isInteger(runId) || runId < 1) throw new CliError(`--run needs a RUN_ID (see \`runs list\`), got '${run}'`);
+  return withHost(dataDir, true, async (host) => {
+    const stored = host.store.runs.get(runId);
+    if (!stored) throw new CliError(`run ${runId} does not exist (see \`runs list\`)`);
+    const queued = queuedRunOf(stored.config, resourcesDir());
+    if (!queued) throw new CliError(`run ${runId} evaluated locally: it has no queue setting`);
+    return { url: redis ?? queued.url, runKey: queued.runKey };
+  });
 }
 
 /** `queue status` (the queue itself, from Redis) and `queue trials RUN_ID` (a run's placements, from the store). */
@@ -75,18 +84,26 @@ export async function runQueueCommand(argv: string[], out: (s: string) => void):
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { redis: { type: 'string' }, json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
+    options: { redis: { type: 'string' }, run: { type: 'string' }, json: { type: 'boolean', default: false }, 'data-dir': { type: 'string' } },
   });
   const [sub, arg] = positionals;
   const json = values.json ?? false;
   if (sub === 'status') {
-    if (!values.redis) throw new CliError(`queue status needs --redis URL\n\n${QUEUE_USAGE}`);
+    const { url, runKey } = await statusTarget(values.redis, values.run, values['data-dir']);
     try {
-      parseRedisUrl(values.redis);
+      parseRedisUrl(url);
     } catch (error) {
       throw new CliError((error as Error).message);
     }
-    return queueStatus(values.redis, json, out);
+    let status: QueueStatus;
+    try {
+      status = await queueStatus(url, runKey);
+    } catch (error) {
+      throw new CliError((error as Error).message);
+    }
+    if (json) out(JSON.stringify(status));
+    else for (const line of formatQueueStatus(status)) out(line);
+    return 0;
   }
   if (sub === 'trials') {
     const runId = Number(arg);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomSearchConfig, RegularizedEvolutionConfig, type BlackBoxConfig } from '../../../src-shared/model/algorithms/blackbox';
 import type { Genotype } from '../../../src-shared/model/genotype';
 import { QueueSetting, type Placement } from '../../../src-shared/model/queue';
+import type { QueueStatus } from '../../../src-shared/model/queue-status';
 import { Rng } from '../../../src-shared/model/rng';
 import { selectBackend } from '../../../src-main/engine/backend/select';
 import { blackBoxFactory } from '../../../src-main/engine/search/blackbox/factory';
@@ -130,9 +131,9 @@ describe('black-box search on the NAS-Bench-201 lookup through the queue', () =>
 
       printed.length = 0;
       expect(await runQueueCommand(['status', '--redis', redis.url, '--json'], (s) => printed.push(s))).toBe(0);
-      const status = JSON.parse(printed[0]) as { workers: { name: string }[]; active: unknown[] };
-      expect(status.workers.map((w) => w.name).sort()).toEqual([...alive].sort());
-      expect(status.active).toEqual([]);
+      const status = JSON.parse(printed[0]) as QueueStatus;
+      expect(status.workers.filter((w) => w.connected).map((w) => w.name).sort()).toEqual([...alive].sort());
+      expect(status.jobs.filter((j) => j.state === 'active')).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
