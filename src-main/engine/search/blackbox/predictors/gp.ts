@@ -21,9 +21,10 @@ export interface GpOptions {
 }
 
 /**
- * The values NASLib's GP predictor starts from and, without its optional hyperparameter
- * optimisation (off in the predictor comparison of White et al., NeurIPS 2021), keeps: RBF variance
- * 5, lengthscale 10, noise 1, on standardised targets.
+ * The initial values in NASLib's GP predictor (`naslib/predictors/gp/gp.py`): RBF variance 5,
+ * lengthscale 10, noise 1, on standardised targets. Not what NASLib's GP predicts with in White et
+ * al.'s comparison (NeurIPS 2021): its model replaces lengthscale and variance by LogNormal(0, 1)
+ * priors that nothing fits (docs/blackbox.md, "Beside White et al.").
  */
 export const NASLIB_GP_HYPER: GpHyper = { variance: 5, lengthscale: 10, noise: 1 };
 
