@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { BlackBoxEvaluatorConfig } from '../../src-shared/model/algorithms/blackbox';
 import { Rng } from '../../src-shared/model/rng';
 import { createEvaluator } from '../engine/search/blackbox/factory';
@@ -9,6 +10,8 @@ import { connectionFor, readyOrExplain } from './connection';
 import { verifyDataset } from './dataset-ref';
 import { EVALUATION_QUEUE, EvaluationJob, type EvaluationResult } from './job';
 import { describeRedisUrl } from './redis-url';
+import { SEED_JOB_NAME, SeedJob, type SeedResult } from './seed-job';
+import { trainSeed } from './seed-worker';
 
 export interface EvaluationWorkerOptions {
   redis: string;
@@ -37,6 +40,7 @@ const KEEP_EVALUATORS = 2;
  * Takes evaluation jobs from the queue and runs them with the same evaluator code as a local run:
  * checks the job, checks the dataset's hash, builds (or reuses) the run's evaluator from its config
  * and seed, evaluates within the job's time limit and returns the result with where it ran.
+ * Jobs named SEED_JOB_NAME are evaluation-run seeds: trainSeed trains them (seed-worker.ts).
  */
 export async function startEvaluationWorker(opts: EvaluationWorkerOptions): Promise<EvaluationWorker> {
   const host = hostname();
@@ -59,7 +63,21 @@ export async function startEvaluationWorker(opts: EvaluationWorkerOptions): Prom
     return found;
   };
 
-  const processJob = async (job: Job): Promise<EvaluationResult> => {
+  // Checkpoints and weights of seed jobs: a connection of our own (BullMQ's worker connection blocks).
+  const redis = new Redis(connectionFor(opts.redis));
+  redis.on('error', () => {}); // BullMQ's own connection reports the same outage, once
+
+  const processSeed = async (job: Job): Promise<SeedResult> => {
+    const parsed = SeedJob.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not an evaluation-seed job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const started = performance.now();
+    const result = await trainSeed(job, parsed.data, { id, host, redis, resourcesDir: opts.resourcesDir, log: opts.log });
+    opts.log(`${parsed.data.key} trained in ${((performance.now() - started) / 1000).toFixed(2)} s (attempt ${result.attempt}${result.resumedFrom > 0 ? `, resumed at step ${result.resumedFrom}` : ''})`);
+    return result;
+  };
+
+  const processJob = async (job: Job): Promise<EvaluationResult | SeedResult> => {
+    if (job.name === SEED_JOB_NAME) return processSeed(job);
     const parsed = EvaluationJob.safeParse(job.data);
     // A malformed job fails for good: retrying it elsewhere would fail the same way.
     if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not an evaluation job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -103,13 +121,19 @@ export async function startEvaluationWorker(opts: EvaluationWorkerOptions): Prom
   });
   worker.on('failed', (job, error) => opts.log(`${job?.data?.key ?? job?.id ?? 'a job'} failed on ${id}: ${error.message}`));
   worker.on('error', (error) => opts.log(`queue error: ${error.message}`));
-  await readyOrExplain(opts.redis, [worker]);
+  try {
+    await readyOrExplain(opts.redis, [worker]);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   void worker.run();
   opts.log(`worker ${id} takes evaluations from ${describeRedisUrl(opts.redis)} (concurrency ${opts.concurrency})`);
   return {
     id,
     async close(force = false) {
       await worker.close(force);
+      await redis.quit().catch(() => redis.disconnect());
       for (const e of evaluators.values()) void e.then((x) => x.dispose(), () => {});
       evaluators.clear();
     },
