@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationConfig } from '../../../src-shared/model/algorithms/evaluation';
 import type { MetricPoint } from '../../../src-shared/model/metrics';
@@ -13,6 +15,10 @@ import { Rng } from '../../../src-shared/model/rng';
 import { selectBackend } from '../../../src-main/engine/backend/select';
 import { createEvaluationStrategy } from '../../../src-main/engine/search/evaluation';
 import type { Reporter } from '../../../src-main/engine/search/strategy';
+import { decodeCheckpoint } from '../../../src-main/engine/checkpoint/file';
+import { connectionFor } from '../../../src-main/queue/connection';
+import { EVALUATION_QUEUE } from '../../../src-main/queue/job';
+import { checkpointKeyOf, type SeedJob, type SeedProgress } from '../../../src-main/queue/seed-job';
 import { openStore } from '../../../src-main/store';
 import { startRedis, startWorker, type RedisServer, type WorkerProcess } from './processes';
 
@@ -24,6 +30,8 @@ import { startRedis, startWorker, type RedisServer, type WorkerProcess } from '.
 
 const LOCK_MS = 3000;
 const CELL = { space: 'nb201', arch: '|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|none~2|' } as const;
+/** The tiny preset: 512 embedded images, 3 epochs of 16 batches of 32. */
+const PER_EPOCH = 16;
 let redis: RedisServer;
 let workers: WorkerProcess[] = [];
 const dirs: string[] = [];
@@ -113,8 +121,8 @@ describe('evaluation-run seeds as queue jobs', () => {
 
     for (const seed of [0, 1]) {
       expect(comparable(queued[seed])).toEqual(comparable(local[seed]));
-      // 3 epochs of 16 batches (512 images, batch 32): the run loop sees the training's steps and epoch ends.
-      expect(queued[seed].epochEnds).toEqual([16, 32, 48]);
+      // The run loop sees the training's steps and epoch ends.
+      expect(queued[seed].epochEnds).toEqual([PER_EPOCH, 2 * PER_EPOCH, 3 * PER_EPOCH]);
       expect(queued[seed].metrics.filter((p) => p.key === 'test.acc')).toHaveLength(3);
     }
     expect(local[0].weightsSha256).not.toBe(local[1].weightsSha256); // two seeds train two networks
@@ -161,5 +169,57 @@ describe('evaluation-run seeds as queue jobs', () => {
     // Each seed was trained once, in the first test, though two runs asked for it.
     const trained = workers.map((w) => w.output()).join('').match(/run-[0-9a-f]+:[01] trained in/g) ?? [];
     expect(trained.map((l) => l.split(' ')[0].split(':')[1]).sort()).toEqual(['0', '1']);
+  });
+});
+
+describe('a retried seed training resumes from its job\'s last checkpoint', () => {
+  it('a worker SIGKILLed after the first checkpoint: the retry on the other worker starts at the saved step and ends with the uninterrupted result', async () => {
+    const config = EvaluationConfig.parse({ algorithm: 'evaluation', genotype: CELL, preset: 'tiny', seed: 2 });
+    const local = await train(config);
+    const connection = connectionFor(redis.url);
+    const queue = new Queue(EVALUATION_QUEUE, { connection });
+    const events = new QueueEvents(EVALUATION_QUEUE, { connection });
+    const client = new Redis(connection);
+    await events.waitUntilReady();
+    const seen: SeedProgress[] = [];
+    let victim: { worker: WorkerProcess; key: string } | null = null;
+    let saved: Promise<number> | null = null;
+    events.on('progress', ({ jobId, data }) => {
+      const progress = data as SeedProgress;
+      if (progress.phase !== 'training') return;
+      seen.push(progress);
+      // The first checkpoint is written before the progress of its epoch's end.
+      if (victim || progress.step < PER_EPOCH) return;
+      const worker = workers.find((w) => w.id === progress.worker)!;
+      worker.kill();
+      saved = queue.getJob(jobId).then(async (job) => {
+        victim = { worker, key: (job!.data as SeedJob).key };
+        const bytes = await client.getBuffer(checkpointKeyOf(victim.key));
+        return decodeCheckpoint(bytes!, 'redis').info.step;
+      });
+    });
+    try {
+      const queued = await train(EvaluationConfig.parse({ ...config, queue: { redis: redis.url, backoffMs: 100 } }));
+      expect(victim).not.toBeNull();
+      const { worker, key } = victim!;
+      expect(await worker.exited).toBeNull(); // ended by the signal
+      const step = await saved!;
+      expect([PER_EPOCH, 2 * PER_EPOCH]).toContain(step); // an epoch's end before the last (the kill may land after the second)
+
+      // The retry ran elsewhere and its first report says where it started: the saved step.
+      const retry = seen.filter((p) => p.worker !== worker.id);
+      expect(retry.length).toBeGreaterThan(0);
+      expect(retry[0]).toMatchObject({ resumedFrom: step, step, attempt: 2 });
+      expect(seen.filter((p) => p.worker === worker.id).every((p) => p.attempt === 1 && p.resumedFrom === 0)).toBe(true);
+
+      // Same metrics, report, predictions and weights (bytes) as the training that never stopped.
+      expect(comparable(queued)).toEqual(comparable(local));
+      expect(queued.artifacts.get('evaluation.placement')!.data).toMatchObject({ attempts: 2, state: 'retried', resumedFrom: step });
+      expect(queued.artifacts.get('evaluation.placement')!.data.worker).not.toBe(worker.id);
+      expect(await client.exists(checkpointKeyOf(key))).toBe(0); // removed with the completed job
+    } finally {
+      client.disconnect();
+      await Promise.allSettled([events.close(), queue.close()]);
+    }
   });
 });
