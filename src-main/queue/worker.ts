@@ -11,6 +11,8 @@ import { verifyDataset } from './dataset-ref';
 import { EVALUATION_QUEUE, EvaluationJob, type EvaluationResult } from './job';
 import { describeRedisUrl } from './redis-url';
 import { SEED_JOB_NAME, SeedJob, type SeedResult } from './seed-job';
+import { CELL_JOB_NAME, CellJob, type CellResult } from './cell-job';
+import { trainCell } from './cell-worker';
 import { trainSeed } from './seed-worker';
 
 export interface EvaluationWorkerOptions {
@@ -40,7 +42,8 @@ const KEEP_EVALUATORS = 2;
  * Takes evaluation jobs from the queue and runs them with the same evaluator code as a local run:
  * checks the job, checks the dataset's hash, builds (or reuses) the run's evaluator from its config
  * and seed, evaluates within the job's time limit and returns the result with where it ran.
- * Jobs named SEED_JOB_NAME are evaluation-run seeds: trainSeed trains them (seed-worker.ts).
+ * Jobs named SEED_JOB_NAME are evaluation-run seeds: trainSeed trains them (seed-worker.ts);
+ * CELL_JOB_NAME, rungs of NOSH's pausable trainings: trainCell (cell-worker.ts).
  */
 export async function startEvaluationWorker(opts: EvaluationWorkerOptions): Promise<EvaluationWorker> {
   const host = hostname();
@@ -76,8 +79,18 @@ export async function startEvaluationWorker(opts: EvaluationWorkerOptions): Prom
     return result;
   };
 
-  const processJob = async (job: Job): Promise<EvaluationResult | SeedResult> => {
+  const processCell = async (job: Job): Promise<CellResult> => {
+    const parsed = CellJob.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not a cell-training job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const started = performance.now();
+    const result = await trainCell(job, parsed.data, { id, host, redis, resourcesDir: opts.resourcesDir, log: opts.log }, silent.log);
+    opts.log(`${parsed.data.key}: ${result.metric.toFixed(3)} in ${((performance.now() - started) / 1000).toFixed(2)} s (attempt ${result.attempt}, from epoch ${result.resumedFrom})`);
+    return result;
+  };
+
+  const processJob = async (job: Job): Promise<EvaluationResult | SeedResult | CellResult> => {
     if (job.name === SEED_JOB_NAME) return processSeed(job);
+    if (job.name === CELL_JOB_NAME) return processCell(job);
     const parsed = EvaluationJob.safeParse(job.data);
     // A malformed job fails for good: retrying it elsewhere would fail the same way.
     if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not an evaluation job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Nb201TabularEvaluatorConfig, Nb201SupernetEvaluatorConfig } from '../../../src-shared/model/algorithms/blackbox';
 import { EvaluationConfig } from '../../../src-shared/model/algorithms/evaluation';
+import { NoshConfig } from '../../../src-shared/model/algorithms/nosh';
+import { noshFactory } from '../../../src-main/engine/search/blackbox/nosh-factory';
 import { Rng } from '../../../src-shared/model/rng';
 import { planEvaluation } from '../../../src-main/cli/commands/evaluate';
 import { createEvaluationStrategy } from '../../../src-main/engine/search/evaluation';
@@ -38,5 +40,11 @@ describe('queue settings that cannot work are refused with what to do', () => {
     const config = EvaluationConfig.parse({ algorithm: 'evaluation', genotype: { space: 'nb201', arch: '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|' }, preset: 'paper', queue: { redis: 'redis://127.0.0.1:1' } });
     const reporter = { metrics() {}, genotype() {}, artifact() {}, log() {}, progress() {} };
     await expect(createEvaluationStrategy({ config, rng: new Rng(0), reporter, resourcesDir: 'resources' })).rejects.toThrow(/dataset folder must be an absolute path every worker can resolve, got 'data\/cifar-10-batches-bin'/);
+  });
+
+  it('keeps NOSH on learning-curve lookups local: it trains nothing', async () => {
+    const config = NoshConfig.parse({ algorithm: 'nosh', queue: { redis: 'redis://127.0.0.1:1' } });
+    const reporter = { metrics() {}, genotype() {}, artifact() {}, log() {}, progress() {} };
+    await expect(noshFactory({ config, rng: new Rng(0), reporter, resourcesDir: 'resources' })).rejects.toThrow(/nb201-curves evaluator looks learning curves up and trains nothing: remove "queue"/);
   });
 });
