@@ -16,6 +16,7 @@ import { selectBackend } from '../../../src-main/engine/backend/select';
 import { createEvaluationStrategy } from '../../../src-main/engine/search/evaluation';
 import type { Reporter } from '../../../src-main/engine/search/strategy';
 import { decodeCheckpoint } from '../../../src-main/engine/checkpoint/file';
+import { bundleReader, bundleWriter, emptyBundle } from '../../../src-main/engine/checkpoint/state';
 import { connectionFor } from '../../../src-main/queue/connection';
 import { EVALUATION_QUEUE } from '../../../src-main/queue/job';
 import { checkpointKeyOf, type SeedJob, type SeedProgress } from '../../../src-main/queue/seed-job';
@@ -58,20 +59,28 @@ interface Trained {
   weightsSha256: string;
 }
 
-/** Steps an evaluation strategy to its end as the run loop does and keeps what it reported. */
-async function train(config: EvaluationConfig): Promise<Trained> {
+/**
+ * Steps an evaluation strategy to its end as the run loop does and keeps what it reported. With
+ * `stopAt`, the run stops after that step: its state is saved and a fresh strategy built from the
+ * same config loads it and goes on (the engine's resume), reporting into the same record.
+ */
+async function train(config: EvaluationConfig, stopAt?: number): Promise<Trained> {
   const outputDir = mkdtempSync(join(tmpdir(), 'nas-seed-run-'));
   dirs.push(outputDir);
   const metrics: MetricPoint[] = [];
   const artifacts: Trained['artifacts'] = new Map();
   const reporter: Reporter = {
     metrics: (points) => void metrics.push(...points),
-    artifact: (kind, step, data) => void artifacts.set(kind, { step, data: data as Record<string, unknown> }),
+    artifact: (kind, step, data) => {
+      expect(artifacts.has(kind), `${kind} reported twice`).toBe(false);
+      artifacts.set(kind, { step, data: data as Record<string, unknown> });
+    },
     genotype() {},
     log() {},
     progress() {},
   };
-  const strategy = await createEvaluationStrategy({ config, rng: new Rng(config.seed), reporter, resourcesDir: 'resources', outputDir });
+  const build = () => createEvaluationStrategy({ config, rng: new Rng(config.seed), reporter, resourcesDir: 'resources', outputDir });
+  let strategy = await build();
   const epochEnds: number[] = [];
   let steps = 0;
   try {
@@ -80,6 +89,13 @@ async function train(config: EvaluationConfig): Promise<Trained> {
       steps++;
       done = result.done;
       if (result.epochEnd) epochEnds.push(steps);
+      if (steps === stopAt) {
+        const state = emptyBundle();
+        strategy.saveState(bundleWriter(state));
+        strategy.dispose();
+        strategy = await build();
+        strategy.loadState(bundleReader(state, 'the run\'s checkpoint'));
+      }
     }
   } finally {
     strategy.dispose();
@@ -132,7 +148,7 @@ describe('evaluation-run seeds as queue jobs', () => {
     expect(tf.memory().numTensors).toBe(tensors);
   });
 
-  it('`evaluate --queue URL --seeds 2` stores both runs with the local metrics and weights; the finished jobs are read back, not trained again', async () => {
+  it('`evaluate --queue URL --seeds 2` stores both runs with the local metrics and weights; the finished jobs are read back, not trained again, also by a run resumed from its own checkpoint', async () => {
     expect(local).toHaveLength(2); // from the test above: the same seeds, trained here
     const dir = mkdtempSync(join(tmpdir(), 'nas-seed-cli-'));
     dirs.push(dir);
@@ -166,7 +182,12 @@ describe('evaluation-run seeds as queue jobs', () => {
       store.close();
     }
     expect(summary.runs.map((r) => r.seed)).toEqual([0, 1]);
-    // Each seed was trained once, in the first test, though two runs asked for it.
+
+    // A queued run stopped after its second epoch and resumed from its own checkpoint (the engine's
+    // resume) records each report once, and ends as the local run did.
+    const resumed = await train(configOf(1, QueueSetting.parse({ redis: redis.url })), 2 * PER_EPOCH);
+    expect(comparable(resumed)).toEqual(comparable(local[1]));
+    // Each seed was trained once, in the first test, though three runs asked for it.
     const trained = workers.map((w) => w.output()).join('').match(/run-[0-9a-f]+:[01] trained in/g) ?? [];
     expect(trained.map((l) => l.split(' ')[0].split(':')[1]).sort()).toEqual(['0', '1']);
   });
