@@ -22,7 +22,7 @@ export const SeedJob = z
     key: z.string().min(3),
     config: EvaluationConfig,
     dataset: DatasetReference,
-    /** The worker gives up on one attempt after this long (the job is then retried, from its checkpoint). */
+    /** The worker gives an attempt up after this long on one epoch (the job is then retried, from its last checkpoint). */
     timeoutMs: z.number().int().min(1),
   })
   .strict()

@@ -43,7 +43,9 @@ const REPORTS_STATE = 'queue.reports';
  */
 export async function trainSeed(job: Job, data: SeedJob, ctx: SeedWorkerContext): Promise<SeedResult> {
   const attempt = Math.max(1, job.attemptsStarted);
-  const started = Date.now();
+  // The time limit runs per epoch: each checkpoint keeps the work before it, so only an attempt
+  // that makes no progress for that long is given up (a paper-size training takes days).
+  let since = Date.now();
   const progress = (p: Omit<SeedProgress, 'worker' | 'attempt'>) => job.updateProgress({ worker: ctx.id, attempt, ...p } satisfies SeedProgress);
   await progress({ phase: 'checking data', step: 0, totalSteps: 0, resumedFrom: 0, from: 0, reports: [] });
   verifyDataset(data.dataset, ctx.resourcesDir, ctx.host);
@@ -82,7 +84,7 @@ export async function trainSeed(job: Job, data: SeedJob, ctx: SeedWorkerContext)
     };
     await flush();
     for (let done = step >= total; !done; ) {
-      if (Date.now() - started > data.timeoutMs) throw new Error(`attempt on ${ctx.id} exceeded the time limit of ${data.timeoutMs / 1000} s at step ${step} (the retry resumes from the last checkpoint)`);
+      if (Date.now() - since > data.timeoutMs) throw new Error(`attempt on ${ctx.id} spent more than the time limit of ${data.timeoutMs / 1000} s on one epoch, at step ${step} (the retry resumes from the last checkpoint)`);
       const result = await strategy.step();
       step++;
       done = result.done;
@@ -91,6 +93,7 @@ export async function trainSeed(job: Job, data: SeedJob, ctx: SeedWorkerContext)
         strategy.saveState(bundleWriter(bundle));
         bundle.json.set(REPORTS_STATE, reports);
         await ctx.redis.set(checkpointKey, encodeCheckpoint({ algorithm: 'evaluation', step, epoch: 0 }, bundle), 'EX', CHECKPOINT_TTL_SECONDS);
+        since = Date.now();
       }
       if (result.epochEnd || done) await flush();
       // A training step holds the thread; between steps BullMQ renews the job's lock.
