@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { BlackBoxEvaluatorConfig } from '../../src-shared/model/algorithms/blackbox';
 import type { Genotype } from '../../src-shared/model/genotype';
 import type { Placement, QueueSetting } from '../../src-shared/model/queue';
@@ -10,7 +10,7 @@ import { Nb201Cells } from '../engine/search/blackbox/spaces/nb201-cells';
 import { NO_WORKER_WARNING_MS, openEvaluationQueue, warnWithoutWorkers } from './connection';
 import { datasetReferenceOf } from './dataset-ref';
 import { describeRedisUrl } from './redis-url';
-import { EVALUATION_QUEUE, EvaluationJob, EvaluationResult, idempotencyKey, jobIdOf, type DatasetReference } from './job';
+import { EvaluationJob, EvaluationResult, idempotencyKey, jobIdOf, type DatasetReference } from './job';
 
 /** The evaluators a worker can rebuild per job; a supernet one trains its shared weights first, once, and stays local. */
 export const QUEUEABLE_KINDS = ['nb201-tabular', 'nb201-train', 'darts-train'] as const;

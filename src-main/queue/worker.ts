@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { z } from 'zod';
 import type { BlackBoxEvaluatorConfig } from '../../src-shared/model/algorithms/blackbox';
 import { Rng } from '../../src-shared/model/rng';
 import { createEvaluator } from '../engine/search/blackbox/factory';
@@ -35,6 +36,13 @@ export interface EvaluationWorker {
   close(force?: boolean): Promise<void>;
 }
 
+/** A job's data checked against its schema; a malformed job fails for good (retrying it elsewhere would fail the same way). */
+function jobData<T>(job: Job, schema: z.ZodType<T>, what: string): T {
+  const parsed = schema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
 /** Evaluators kept per (config, seed): a training evaluator holds its loaded dataset, reused by the run's next jobs. */
 const KEEP_EVALUATORS = 2;
 
@@ -66,35 +74,31 @@ export async function startEvaluationWorker(opts: EvaluationWorkerOptions): Prom
     return found;
   };
 
-  // Checkpoints and weights of seed jobs: a connection of our own (BullMQ's worker connection blocks).
+  // Checkpoints and weights of seed and cell jobs: a connection of our own (BullMQ's worker connection blocks).
   const redis = new Redis(connectionFor(opts.redis));
   redis.on('error', () => {}); // BullMQ's own connection reports the same outage, once
+  const trainers = { id, host, redis, resourcesDir: opts.resourcesDir, log: opts.log };
 
   const processSeed = async (job: Job): Promise<SeedResult> => {
-    const parsed = SeedJob.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not an evaluation-seed job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const data = jobData(job, SeedJob, 'an evaluation-seed job');
     const started = performance.now();
-    const result = await trainSeed(job, parsed.data, { id, host, redis, resourcesDir: opts.resourcesDir, log: opts.log });
-    opts.log(`${parsed.data.key} trained in ${((performance.now() - started) / 1000).toFixed(2)} s (attempt ${result.attempt}${result.resumedFrom > 0 ? `, resumed at step ${result.resumedFrom}` : ''})`);
+    const result = await trainSeed(job, data, trainers);
+    opts.log(`${data.key} trained in ${((performance.now() - started) / 1000).toFixed(2)} s (attempt ${result.attempt}${result.resumedFrom > 0 ? `, resumed at step ${result.resumedFrom}` : ''})`);
     return result;
   };
 
   const processCell = async (job: Job): Promise<CellResult> => {
-    const parsed = CellJob.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not a cell-training job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const data = jobData(job, CellJob, 'a cell-training job');
     const started = performance.now();
-    const result = await trainCell(job, parsed.data, { id, host, redis, resourcesDir: opts.resourcesDir, log: opts.log }, silent.log);
-    opts.log(`${parsed.data.key}: ${result.metric.toFixed(3)} in ${((performance.now() - started) / 1000).toFixed(2)} s (attempt ${result.attempt}, from epoch ${result.resumedFrom})`);
+    const result = await trainCell(job, data, trainers, silent.log);
+    opts.log(`${data.key}: ${result.metric.toFixed(3)} in ${((performance.now() - started) / 1000).toFixed(2)} s (attempt ${result.attempt}, from epoch ${result.resumedFrom})`);
     return result;
   };
 
   const processJob = async (job: Job): Promise<EvaluationResult | SeedResult | CellResult> => {
     if (job.name === SEED_JOB_NAME) return processSeed(job);
     if (job.name === CELL_JOB_NAME) return processCell(job);
-    const parsed = EvaluationJob.safeParse(job.data);
-    // A malformed job fails for good: retrying it elsewhere would fail the same way.
-    if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not an evaluation job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const data = parsed.data;
+    const data = jobData(job, EvaluationJob, 'an evaluation job');
     await job.updateProgress({ worker: id, phase: 'checking data' });
     verifyDataset(data.dataset, opts.resourcesDir, host);
     const evaluator = await evaluatorFor(data.evaluator, data.seed);
