@@ -80,10 +80,10 @@ export async function createQueuedEvaluationStrategy({ config, reporter, resourc
   });
 
   /** The weights the worker put in Redis, saved where a local run saves them; a failure is a warning, as locally. */
-  const saveWeights = async (report: Extract<SeedReport, { type: 'artifact' }>, result: SeedResult): Promise<void> => {
+  const saveWeights = async (report: Extract<SeedReport, { type: 'artifact' }>, result: SeedResult | undefined): Promise<void> => {
     if (!outputDir) return;
     try {
-      if (!result.weights) throw new Error('the worker sent none');
+      if (!result?.weights) throw new Error('the worker sent none');
       const redis = new Redis(connectionFor(setting.redis));
       redis.on('error', () => {}); // an outage fails getBuffer below, which says so
       const bytes = await redis.getBuffer(result.weights.redisKey).finally(() => redis.disconnect());
@@ -103,7 +103,8 @@ export async function createQueuedEvaluationStrategy({ config, reporter, resourc
       const report = known[applied];
       if (report.type === 'metrics') reporter.metrics(report.points);
       else if (report.type === 'log') reporter.log(report.level, report.message);
-      else if (report.kind === 'evaluation.weights') await (result ? saveWeights(report, result) : Promise.resolve());
+      // The weights follow the last epoch's metrics, which are recorded only once the result is in.
+      else if (report.kind === 'evaluation.weights') await saveWeights(report, result);
       else reporter.artifact(report.kind, report.step, report.data);
     }
   };

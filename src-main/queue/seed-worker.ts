@@ -53,7 +53,11 @@ export async function trainSeed(job: Job, data: SeedJob, ctx: SeedWorkerContext)
   let reports: SeedReport[] = [];
   let sent = 0;
   const reporter: Reporter = {
-    metrics: (points) => void reports.push({ type: 'metrics', points }),
+    metrics: (points) => {
+      // As the local run's reporter does: NaN and ±Infinity are not stored (and JSON would turn them into null).
+      const finite = points.filter((p) => Number.isFinite(p.value));
+      if (finite.length > 0) reports.push({ type: 'metrics', points: finite });
+    },
     artifact: (kind, step, value) => void reports.push({ type: 'artifact', kind, step, data: value }),
     log: (level, message) => void reports.push({ type: 'log', level, message }),
     genotype() {},
