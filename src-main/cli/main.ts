@@ -108,6 +108,8 @@ export async function main(argv: string[]): Promise<number> {
       'pretrain-cells': { type: 'string', default: '2000' },
       'pretrain-epochs': { type: 'string', default: '8' },
       save: { type: 'boolean', default: false },
+      // evaluate --queue URL: each seed's training is a job on that Redis's workers (docs/queue.md)
+      queue: { type: 'string' },
     },
   });
   const [command, sub] = positionals;
@@ -142,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
       const dataDir = resolveDataDir(values['data-dir']);
       if (plan.searchRunId !== undefined && !hasStore(dataDir)) throw new CliError(`run ${plan.searchRunId} does not exist: ${dataDir} holds no runs yet`);
       const genotype = plan.genotype ?? (await withHost(dataDir, true, async (host) => searchRunGenotype(host, plan.searchRunId!)));
-      return withHost(dataDir, undefined, (host) => runEvaluations(host, plan, genotype, json, out));
+      return withHost(dataDir, undefined, (host) => runEvaluations(host, plan, genotype, json, out), plan.queue ? plan.seeds : undefined); // queued seeds run at once
     }
     case 'weights': {
       const runId = intArg(sub, 'RUN_ID');

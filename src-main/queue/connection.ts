@@ -1,4 +1,5 @@
-import type { RedisOptions } from 'bullmq';
+import { Queue, QueueEvents, type RedisOptions } from 'bullmq';
+import { EVALUATION_QUEUE } from './job';
 import { describeRedisUrl, parseRedisUrl } from './redis-url';
 
 /**
@@ -55,4 +56,49 @@ export async function readyOrExplain(url: string, parts: readonly Opening[]): Pr
     clearTimeout(timer);
     for (const p of parts) p.removeListener('error', onError as (error: Error) => void);
   }
+}
+
+/**
+ * The evaluation queue and its events reader, both connected, for a machine that adds jobs and
+ * awaits them. Connection errors while BullMQ reconnects later go to `warn` once per message
+ * (BullMQ would print every one to the console); before both are ready, this throws them.
+ */
+export async function openEvaluationQueue(url: string, warn?: (message: string) => void): Promise<{ queue: Queue; events: QueueEvents }> {
+  const connection = connectionFor(url);
+  const queue = new Queue(EVALUATION_QUEUE, { connection });
+  queue.setMaxListeners(0);
+  let ready = false;
+  let last = '';
+  const onError = (error: Error) => {
+    if (!ready || error.message === last) return;
+    last = error.message;
+    warn?.(`queue: ${error.message}`);
+  };
+  queue.on('error', onError);
+  // The queue first: an events reader that never reached Redis does not close (its read loop
+  // keeps retrying), so it is opened only once Redis answers.
+  await readyOrExplain(url, [queue]);
+  const events = new QueueEvents(EVALUATION_QUEUE, { connection });
+  events.on('error', onError);
+  // One waiter per job in flight listens on the events object.
+  events.setMaxListeners(0);
+  try {
+    await readyOrExplain(url, [events]);
+  } catch (error) {
+    await queue.close();
+    throw error;
+  }
+  ready = true;
+  return { queue, events };
+}
+
+/** How long a job may wait with no worker connected before the run's log says so. */
+export const NO_WORKER_WARNING_MS = 10_000;
+
+/** Tells `warn` (once per call) that no worker takes jobs from the queue at `url`, when none is connected. */
+export async function warnWithoutWorkers(queue: Queue, url: string, warn: (message: string) => void): Promise<boolean> {
+  const workers = await queue.getWorkersCount().catch(() => -1);
+  if (workers !== 0) return false;
+  warn(`no worker takes jobs from ${describeRedisUrl(url)}; the run waits: start one with npm run cli -- worker --redis URL`);
+  return true;
 }

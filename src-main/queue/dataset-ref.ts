@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { BlackBoxEvaluatorConfig } from '../../src-shared/model/algorithms/blackbox';
+import type { DatasetConfig } from '../../src-shared/model/dataset';
 import { EMBEDDED_FOLDER } from '../engine/data/datasets';
 import type { DatasetReference } from './job';
 
@@ -11,7 +12,11 @@ const RESOURCES_PREFIX = '@resources/';
 /** The data an evaluator reads: the NB201 table for a lookup, the image folder for a training. */
 export function datasetPathOf(config: BlackBoxEvaluatorConfig): string {
   if (config.kind === 'nb201-tabular') return `${RESOURCES_PREFIX}nb201/${config.dataset}.json`;
-  const dataset = config.dataset;
+  return imagesPathOf(config.dataset);
+}
+
+/** The image folder of a training's dataset: the embedded sample in each worker's resources, or an absolute folder. */
+export function imagesPathOf(dataset: DatasetConfig): string {
   if (dataset.name === 'embedded') return `${RESOURCES_PREFIX}${EMBEDDED_FOLDER}`;
   if (!dataset.dir) throw new Error(`dataset '${dataset.name}' needs "dir": the folder that holds its files`);
   if (!isAbsolute(dataset.dir)) throw new Error(`a queued run's dataset folder must be an absolute path every worker can resolve, got '${dataset.dir}'`);
@@ -54,7 +59,11 @@ export function datasetHash(path: string): string {
 
 /** The reference a job carries: the evaluator's data path and its hash on the machine that queues. */
 export function datasetReferenceOf(config: BlackBoxEvaluatorConfig, resourcesDir: string): DatasetReference {
-  const path = datasetPathOf(config);
+  return referenceTo(datasetPathOf(config), resourcesDir);
+}
+
+/** The reference to a path (as a worker resolves it) with its content hash on this machine. */
+export function referenceTo(path: string, resourcesDir: string): DatasetReference {
   return { path, sha256: datasetHash(resolveDatasetPath(path, resourcesDir)) };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import type { Queue, QueueEvents } from 'bullmq';
 import type { BlackBoxEvaluatorConfig } from '../../src-shared/model/algorithms/blackbox';
 import type { Genotype } from '../../src-shared/model/genotype';
 import type { Placement, QueueSetting } from '../../src-shared/model/queue';
@@ -7,10 +7,10 @@ import type { Evaluation, Evaluator, QueryContext } from '../engine/search/black
 import type { CellSpace } from '../engine/search/blackbox/spaces/cell-space';
 import { DartsCells, type DartsCellPair } from '../engine/search/blackbox/spaces/darts-cells';
 import { Nb201Cells } from '../engine/search/blackbox/spaces/nb201-cells';
-import { connectionFor, readyOrExplain } from './connection';
+import { NO_WORKER_WARNING_MS, openEvaluationQueue, warnWithoutWorkers } from './connection';
 import { datasetReferenceOf } from './dataset-ref';
 import { describeRedisUrl } from './redis-url';
-import { EVALUATION_QUEUE, EvaluationJob, EvaluationResult, idempotencyKey, jobIdOf, type DatasetReference } from './job';
+import { EvaluationJob, EvaluationResult, idempotencyKey, jobIdOf, type DatasetReference } from './job';
 
 /** The evaluators a worker can rebuild per job; a supernet one trains its shared weights first, once, and stays local. */
 export const QUEUEABLE_KINDS = ['nb201-tabular', 'nb201-train', 'darts-train'] as const;
@@ -43,8 +43,6 @@ export interface QueueEvaluatorOptions {
   warn?: (message: string) => void;
 }
 
-const NO_WORKER_WARNING_MS = 10_000;
-
 /**
  * Evaluates on the queue's workers: each query is a BullMQ job (id = its idempotency key), retried
  * with exponential backoff, and awaited through QueueEvents, so the engine's event loop stays free.
@@ -72,33 +70,7 @@ export class QueueEvaluator implements Evaluator {
     if (!(QUEUEABLE_KINDS as readonly string[]).includes(opts.evaluator.kind)) {
       throw new Error(`the ${opts.evaluator.kind} evaluator trains one shared supernet and runs locally: remove "queue" from the config, or use ${QUEUEABLE_KINDS.join(', ')}`);
     }
-    const connection = connectionFor(opts.setting.redis);
-    const queue = new Queue(EVALUATION_QUEUE, { connection });
-    queue.setMaxListeners(0);
-    // Connection errors while BullMQ reconnects: into the run's log once per message (BullMQ
-    // would print every one to the console); before the queue is ready, open() reports them.
-    let ready = false;
-    let last = '';
-    const onError = (error: Error) => {
-      if (!ready || error.message === last) return;
-      last = error.message;
-      opts.warn?.(`queue: ${error.message}`);
-    };
-    queue.on('error', onError);
-    // The queue first: an events reader that never reached Redis does not close (its read loop
-    // keeps retrying), so it is opened only once Redis answers.
-    await readyOrExplain(opts.setting.redis, [queue]);
-    const events = new QueueEvents(EVALUATION_QUEUE, { connection });
-    events.on('error', onError);
-    // One waiter per job in flight listens on the events object.
-    events.setMaxListeners(0);
-    try {
-      await readyOrExplain(opts.setting.redis, [events]);
-    } catch (error) {
-      await queue.close();
-      throw error;
-    }
-    ready = true;
+    const { queue, events } = await openEvaluationQueue(opts.setting.redis, opts.warn);
     return new QueueEvaluator(opts, queue, events);
   }
 
@@ -155,10 +127,7 @@ export class QueueEvaluator implements Evaluator {
   /** A run whose jobs nobody takes waits: say why, once. */
   private async warnWithoutWorkers(): Promise<void> {
     if (this.warned || !this.opts.warn) return;
-    const workers = await this.queue.getWorkersCount().catch(() => -1);
-    if (workers !== 0) return;
-    this.warned = true;
-    this.opts.warn(`no worker takes jobs from ${describeRedisUrl(this.opts.setting.redis)}; the run waits: start one with npm run cli -- worker --redis URL`);
+    this.warned = await warnWithoutWorkers(this.queue, this.opts.setting.redis, this.opts.warn);
   }
 
   /** Records a worker's result for `key` once; a later completion of the same key returns the first. */

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { z } from 'zod';
 import type { BlackBoxEvaluatorConfig } from '../../src-shared/model/algorithms/blackbox';
 import { Rng } from '../../src-shared/model/rng';
 import { createEvaluator } from '../engine/search/blackbox/factory';
@@ -9,6 +11,10 @@ import { connectionFor, readyOrExplain } from './connection';
 import { verifyDataset } from './dataset-ref';
 import { EVALUATION_QUEUE, EvaluationJob, type EvaluationResult } from './job';
 import { describeRedisUrl } from './redis-url';
+import { SEED_JOB_NAME, SeedJob, type SeedResult } from './seed-job';
+import { CELL_JOB_NAME, CellJob, type CellResult } from './cell-job';
+import { trainCell } from './cell-worker';
+import { trainSeed } from './seed-worker';
 
 export interface EvaluationWorkerOptions {
   redis: string;
@@ -30,6 +36,13 @@ export interface EvaluationWorker {
   close(force?: boolean): Promise<void>;
 }
 
+/** A job's data checked against its schema; a malformed job fails for good (retrying it elsewhere would fail the same way). */
+function jobData<T>(job: Job, schema: z.ZodType<T>, what: string): T {
+  const parsed = schema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
 /** Evaluators kept per (config, seed): a training evaluator holds its loaded dataset, reused by the run's next jobs. */
 const KEEP_EVALUATORS = 2;
 
@@ -37,6 +50,8 @@ const KEEP_EVALUATORS = 2;
  * Takes evaluation jobs from the queue and runs them with the same evaluator code as a local run:
  * checks the job, checks the dataset's hash, builds (or reuses) the run's evaluator from its config
  * and seed, evaluates within the job's time limit and returns the result with where it ran.
+ * Jobs named SEED_JOB_NAME are evaluation-run seeds: trainSeed trains them (seed-worker.ts);
+ * CELL_JOB_NAME, rungs of NOSH's pausable trainings: trainCell (cell-worker.ts).
  */
 export async function startEvaluationWorker(opts: EvaluationWorkerOptions): Promise<EvaluationWorker> {
   const host = hostname();
@@ -59,11 +74,31 @@ export async function startEvaluationWorker(opts: EvaluationWorkerOptions): Prom
     return found;
   };
 
-  const processJob = async (job: Job): Promise<EvaluationResult> => {
-    const parsed = EvaluationJob.safeParse(job.data);
-    // A malformed job fails for good: retrying it elsewhere would fail the same way.
-    if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not an evaluation job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const data = parsed.data;
+  // Checkpoints and weights of seed and cell jobs: a connection of our own (BullMQ's worker connection blocks).
+  const redis = new Redis(connectionFor(opts.redis));
+  redis.on('error', () => {}); // BullMQ's own connection reports the same outage, once
+  const trainers = { id, host, redis, resourcesDir: opts.resourcesDir, log: opts.log };
+
+  const processSeed = async (job: Job): Promise<SeedResult> => {
+    const data = jobData(job, SeedJob, 'an evaluation-seed job');
+    const started = performance.now();
+    const result = await trainSeed(job, data, trainers);
+    opts.log(`${data.key} trained in ${((performance.now() - started) / 1000).toFixed(2)} s (attempt ${result.attempt}${result.resumedFrom > 0 ? `, resumed at step ${result.resumedFrom}` : ''})`);
+    return result;
+  };
+
+  const processCell = async (job: Job): Promise<CellResult> => {
+    const data = jobData(job, CellJob, 'a cell-training job');
+    const started = performance.now();
+    const result = await trainCell(job, data, trainers, silent.log);
+    opts.log(`${data.key}: ${result.metric.toFixed(3)} in ${((performance.now() - started) / 1000).toFixed(2)} s (attempt ${result.attempt}, from epoch ${result.resumedFrom})`);
+    return result;
+  };
+
+  const processJob = async (job: Job): Promise<EvaluationResult | SeedResult | CellResult> => {
+    if (job.name === SEED_JOB_NAME) return processSeed(job);
+    if (job.name === CELL_JOB_NAME) return processCell(job);
+    const data = jobData(job, EvaluationJob, 'an evaluation job');
     await job.updateProgress({ worker: id, phase: 'checking data' });
     verifyDataset(data.dataset, opts.resourcesDir, host);
     const evaluator = await evaluatorFor(data.evaluator, data.seed);
@@ -103,13 +138,19 @@ export async function startEvaluationWorker(opts: EvaluationWorkerOptions): Prom
   });
   worker.on('failed', (job, error) => opts.log(`${job?.data?.key ?? job?.id ?? 'a job'} failed on ${id}: ${error.message}`));
   worker.on('error', (error) => opts.log(`queue error: ${error.message}`));
-  await readyOrExplain(opts.redis, [worker]);
+  try {
+    await readyOrExplain(opts.redis, [worker]);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   void worker.run();
   opts.log(`worker ${id} takes evaluations from ${describeRedisUrl(opts.redis)} (concurrency ${opts.concurrency})`);
   return {
     id,
     async close(force = false) {
       await worker.close(force);
+      await redis.quit().catch(() => redis.disconnect());
       for (const e of evaluators.values()) void e.then((x) => x.dispose(), () => {});
       evaluators.clear();
     },

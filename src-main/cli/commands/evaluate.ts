@@ -3,17 +3,20 @@ import { join } from 'node:path';
 import { EVALUATION_PRESETS, type EvaluationPreset } from '../../../src-shared/model/algorithms/evaluation';
 import type { Genotype } from '../../../src-shared/model/genotype';
 import { formatGenotypeJson, MAX_GENOTYPE_TEXT_CHARS, parseGenotype } from '../../../src-shared/model/genotype-codec';
+import { QueueSetting } from '../../../src-shared/model/queue';
 import { RunConfig } from '../../../src-shared/model/run-config';
 import { stat } from '../../../src-shared/model/statistics';
 import type { Host } from '../../host/host';
 import { STORE_FILE } from '../../host/paths';
+import { parseRedisUrl } from '../../queue/redis-url';
 import { CliError } from '../cli-error';
 import { followRun, startRun } from '../run-command';
 
-export const EVALUATE_USAGE = `  evaluate --genotype FILE | --run RUN_ID [--preset tiny|fmnist-quick|fmnist-cpu|paper] [--seeds N] [--experiment ID] [--name NAME]
+export const EVALUATE_USAGE = `  evaluate --genotype FILE | --run RUN_ID [--preset tiny|fmnist-quick|fmnist-cpu|paper] [--seeds N] [--queue URL] [--experiment ID] [--name NAME]
                       train a cell from scratch: FILE holds JSON, an NB201 arch string or DARTS's Python
                       Genotype(...); --run takes a finished search run's final genotype. With --seeds N,
-                      N runs (seeds 0..N-1) one after another, then top-1 mean ± sample std`;
+                      N runs (seeds 0..N-1), then top-1 mean ± sample std; one after another here, or all
+                      at once as jobs of the workers of --queue redis://host:6379 (docs/queue.md)`;
 
 /** What `evaluate` was asked, checked before the store is opened. */
 export interface EvaluatePlan {
@@ -23,6 +26,8 @@ export interface EvaluatePlan {
   searchRunId?: number;
   preset: EvaluationPreset;
   seeds: number;
+  /** Train each seed on the workers of this queue, all seeds at once. */
+  queue?: QueueSetting;
   experiment?: number;
   name?: string;
 }
@@ -48,8 +53,19 @@ function readGenotypeFile(file: string): Genotype {
   }
 }
 
+function queueSetting(url: string): QueueSetting {
+  try {
+    parseRedisUrl(url);
+  } catch (err) {
+    throw new CliError(`--queue: ${(err as Error).message}`);
+  }
+  const setting = QueueSetting.safeParse({ redis: url });
+  if (!setting.success) throw new CliError(`--queue: ${setting.error.issues.map((i) => i.message).join('; ')}`);
+  return setting.data;
+}
+
 /** Checks the options and reads --genotype FILE; nothing is opened or written yet. */
-export function planEvaluation(o: { genotype?: string; run?: string; preset?: string; seeds?: string; experiment?: number; name?: string }): EvaluatePlan {
+export function planEvaluation(o: { genotype?: string; run?: string; preset?: string; seeds?: string; queue?: string; experiment?: number; name?: string }): EvaluatePlan {
   if ((o.genotype === undefined) === (o.run === undefined)) throw new CliError(`evaluate needs --genotype FILE or --run RUN_ID (one of them)\n\n${EVALUATE_USAGE}`);
   const preset = (o.preset ?? 'tiny') as EvaluationPreset;
   if (!EVALUATION_PRESETS.includes(preset)) throw new CliError(`no evaluation preset named '${o.preset}'; presets: ${EVALUATION_PRESETS.join(', ')}`);
@@ -57,6 +73,7 @@ export function planEvaluation(o: { genotype?: string; run?: string; preset?: st
     ...(o.genotype !== undefined ? { genotype: readGenotypeFile(o.genotype) } : { searchRunId: wholeNumber(o.run!, '--run') }),
     preset,
     seeds: o.seeds === undefined ? 1 : wholeNumber(o.seeds, '--seeds'),
+    ...(o.queue !== undefined ? { queue: queueSetting(o.queue) } : {}),
     experiment: o.experiment,
     name: o.name,
   };
@@ -112,23 +129,38 @@ function outcomeOf(host: Host, runId: number, seed: number, status: string): Eva
 const percent = (v: number): string => (100 * v).toFixed(2);
 
 /**
- * Starts the plan's runs (seeds 0..N-1) one after another through the host, each a stored run,
- * following each like `run`; stops at the first that does not complete. Prints each top-1 and the
- * mean ± sample std (text), or one JSON summary (--json). Exit code 0 when every run completed.
+ * Starts the plan's runs (seeds 0..N-1) through the host, each a stored run, following each like
+ * `run`: one after another, stopping at the first that does not complete; with a queue, all at
+ * once (the host must allow N runs: each run's engine waits for its job on a worker). Prints each
+ * top-1 and the mean ± sample std (text), or one JSON summary (--json). Exit code 0 when every run
+ * completed.
  */
 export async function runEvaluations(host: Host, plan: EvaluatePlan, genotype: Genotype, json: boolean, out: (s: string) => void): Promise<number> {
   const outcomes: EvaluationOutcome[] = [];
   const quiet = (): void => {};
-  for (let seed = 0; seed < plan.seeds; seed++) {
+  const start = (seed: number) => {
     const name = plan.name === undefined ? undefined : plan.seeds > 1 ? `${plan.name} (seed ${seed})` : plan.name;
-    const parsed = RunConfig.safeParse({ algorithm: 'evaluation', genotype, preset: plan.preset, seed, ...(plan.searchRunId !== undefined ? { searchRunId: plan.searchRunId } : {}) });
+    const config = { algorithm: 'evaluation', genotype, preset: plan.preset, seed, ...(plan.searchRunId !== undefined ? { searchRunId: plan.searchRunId } : {}), ...(plan.queue ? { queue: plan.queue } : {}) };
+    const parsed = RunConfig.safeParse(config);
     if (!parsed.success) throw new CliError(`invalid evaluation config: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    const run = startRun(host, parsed.data, { experiment: plan.experiment, name, json });
-    const code = await followRun(host, run, json, json ? quiet : out);
+    return startRun(host, parsed.data, { experiment: plan.experiment, name, json });
+  };
+  const finish = (run: { id: number }, seed: number, code: number): void => {
     const outcome = outcomeOf(host, run.id, seed, host.store.runs.get(run.id)?.status ?? 'unknown');
     outcomes.push(outcome);
-    if (code !== 0) break;
-    if (!json) out(`seed ${seed}: top-1 ${percent(outcome.top1 ?? NaN)} %  (run ${run.id}${outcome.weights ? `, weights ${outcome.weights}` : ''})`);
+    if (code === 0 && !json) out(`seed ${seed}: top-1 ${percent(outcome.top1 ?? NaN)} %  (run ${run.id}${outcome.weights ? `, weights ${outcome.weights}` : ''})`);
+  };
+  if (plan.queue) {
+    const runs = Array.from({ length: plan.seeds }, (_, seed) => start(seed));
+    const codes = await Promise.all(runs.map((run) => followRun(host, run, json, json ? quiet : out)));
+    runs.forEach((run, seed) => finish(run, seed, codes[seed]));
+  } else {
+    for (let seed = 0; seed < plan.seeds; seed++) {
+      const run = start(seed);
+      const code = await followRun(host, run, json, json ? quiet : out);
+      finish(run, seed, code);
+      if (code !== 0) break;
+    }
   }
   const done = outcomes.filter((o) => o.status === 'completed' && o.top1 !== null);
   const top1 = stat(done.map((o) => o.top1!));

@@ -10,6 +10,7 @@ import { scoreNetwork } from '../evaluate/score';
 import { predictionReport } from '../evaluate/predictions';
 import { saveTrainedNetwork } from '../evaluate/trained-weights';
 import { clipScale, cosineLearningRate, globalNorm, gradsInOrder, SgdMomentum } from '../optim/optimizers';
+import { createQueuedEvaluationStrategy } from '../../queue/seed-strategy';
 import type { SearchStrategy, StrategyFactory } from './strategy';
 
 /** Classes from which the report also gives top-5 accuracy (ImageNet's and CIFAR-100's convention). */
@@ -30,7 +31,10 @@ const TOP5_FROM_CLASSES = 100;
  * classes, params, multiplyAdds, epochs, trainSeconds, the genotype) and, when the run has a folder,
  * `evaluation.weights` (the trained network saved as `<outputDir>/weights.safetensors`).
  */
-export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async ({ config, rng, reporter, resourcesDir, outputDir }) => {
+export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async (ctx) => {
+  // With a queue, a worker trains with this same code (docs/queue.md, "Evaluation-run seeds").
+  if (ctx.config.queue) return createQueuedEvaluationStrategy(ctx);
+  const { config, rng, reporter, resourcesDir, outputDir } = ctx;
   const { training, dataset } = resolveEvaluation(config);
   const data = await loadDataset(dataset, resourcesDir, rng.fork('dataset'));
   const [height, width, channels] = data.shape;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DatasetConfig } from '../dataset';
 import { Genotype } from '../genotype';
+import { QueueSetting } from '../queue';
 import { checkpointEvery } from './checkpoint-every';
 
 /**
@@ -50,6 +51,8 @@ export const EvaluationConfig = z
     testBatchSize: z.number().int().min(1).max(4096).default(250)
       .meta({ title: 'Test batch size', description: 'test images per scoring batch (scoring only, no effect on the result)' }),
     checkpointEvery,
+    /** Train on a worker of this Redis queue (docs/queue.md, "Evaluation-run seeds"); absent: in this run's engine. */
+    queue: QueueSetting.optional(),
   })
   .strict();
 export type EvaluationConfig = z.infer<typeof EvaluationConfig>;

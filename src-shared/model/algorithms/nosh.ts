@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkpointEvery } from './checkpoint-every';
 import { DartsTrainingEvaluatorConfig, Nb201TrainingEvaluatorConfig } from './blackbox';
 import { PROXY_NAMES } from '../proxies';
+import { QueueSetting } from '../queue';
 
 /**
  * NOSH and Rank-NOSH (Wang et al., "RANK-NOSH: Efficient Predictor-Based Architecture Search via
@@ -69,6 +70,8 @@ const nosh = {
   level0: z.enum(['none', ...PROXY_NAMES]).default('none'),
   /** Images in the minibatch of the data-dependent level-0 proxies (and TE-NAS's NTK batch). */
   level0BatchSize: z.number().int().min(2).max(256).default(8),
+  /** Train the cells on the workers of a Redis queue (docs/queue.md, "NOSH's pausable trainings"); absent: here. */
+  queue: QueueSetting.optional(),
 };
 
 /** Epochs of one full training with this evaluator: the training evaluators' `epochs`, NB201's 200 for the curves. */

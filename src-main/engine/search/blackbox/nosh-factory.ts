@@ -18,6 +18,8 @@ import { RandomProposer, type RankerEncoder, RankerProposer, oneHotMlp } from '.
 import { describeProxyData, type ProxyDataset } from '../../proxies/data';
 import { higherIsBetter, type ProxyName } from '../../proxies/registry';
 import { DEFAULT_PROXY_SETTINGS, ProxyScorer, type ProxySettings } from '../../proxies/scorer';
+import { QueuedResumableEvaluator } from '../../../queue/cell-evaluator';
+import type { QueueSetting } from '../../../../src-shared/model/queue';
 
 /** A pausable evaluator and the cell space it trains (NB201's index or a DARTS cell pair). */
 type NoshSetup = { evaluator: ResumableEvaluator<number>; cells: Nb201Cells } | { evaluator: ResumableEvaluator<DartsCellPair>; cells: DartsCells };
@@ -45,6 +47,16 @@ export async function createResumableEvaluator(config: NoshEvaluatorConfig, reso
       return { evaluator: new ResumableTrainingEvaluator(name, dartsCellRecipe(cells, config.space, data), config, data, rng.fork('cells')), cells };
     }
   }
+}
+
+/** The pausable evaluator of a config with `queue`: each rung of a cell's training is a job (docs/queue.md). */
+async function queuedEvaluator(config: (NoshConfig | RankNoshConfig) & { queue: QueueSetting }, resourcesDir: string, warn: (message: string) => void): Promise<NoshSetup> {
+  if (config.evaluator.kind === 'darts-train') {
+    const cells = new DartsCells(config.evaluator.space);
+    return { evaluator: await QueuedResumableEvaluator.open(cells, config, resourcesDir, warn), cells };
+  }
+  const cells = new Nb201Cells();
+  return { evaluator: await QueuedResumableEvaluator.open(cells, config, resourcesDir, warn), cells };
 }
 
 /** The proxies' input for a NOSH evaluator: the curves' NB201 dataset, or the shape of the images trained on. */
@@ -96,7 +108,11 @@ export function createNosh<A>(
 }
 
 export const noshFactory: StrategyFactory<NoshConfig | RankNoshConfig> = async (ctx: StrategyContext<NoshConfig | RankNoshConfig>) => {
-  const setup = await createResumableEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
+  const { queue } = ctx.config;
+  // With a queue, the workers build this same evaluator from the config and the seed.
+  const setup = queue
+    ? await queuedEvaluator({ ...ctx.config, queue }, ctx.resourcesDir, (message) => ctx.reporter.log('warn', message))
+    : await createResumableEvaluator(ctx.config.evaluator, ctx.resourcesDir, ctx.rng.fork('evaluator'), ctx.reporter);
   ctx.reporter.log('info', `${ctx.config.algorithm} on ${setup.evaluator.name}: ${ctx.config.budget} epochs, levels [${noshLevels(ctx.config).join(', ')}]`);
   const start = async <A>(cells: CellSpace<A>, evaluator: ResumableEvaluator<A>): Promise<Nosh<A>> => {
     const { level0, level0BatchSize, seed } = ctx.config;
