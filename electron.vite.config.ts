@@ -32,6 +32,7 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      minify: true,
       rolldownOptions: {
         input: { index: resolve(__dirname, 'src-renderer/index.html') },
         // The views load lazily (router.ts), so zod lands in a chunk shared by several views. Its

@@ -7,7 +7,7 @@ import { createApi } from './api/client';
 import { setApi, useApi } from './api/current';
 import { installMenuCommands } from './lib/desktop';
 import { downloadText } from './lib/save-text';
-import { createAppRouter } from './router';
+import { createAppRouter, prefetchViews } from './router';
 import './styles.css';
 
 setApi(createApi());
@@ -18,3 +18,5 @@ installMenuCommands(router, useApi(), downloadText);
 // A bug in a view must not leave a blank page or a stack trace: log it, the views show their own errors.
 app.config.errorHandler = (err) => console.error('[workbench]', err);
 app.mount('#app');
+// After the first view has drawn (the browser is idle), load the dashboard's code in the background.
+void router.isReady().then(() => requestIdleCallback(prefetchViews, { timeout: 3000 }));

@@ -19,6 +19,14 @@ const ProxiesView = () => import('./views/ProxiesView.vue');
 const RunDashboardView = () => import('./views/RunDashboardView.vue');
 const SearchSpacesView = () => import('./views/SearchSpacesView.vue');
 
+/**
+ * Loads the run dashboard's chunk (and ECharts with it) ahead of its first opening, when the page is
+ * idle after its start: opening a run from the table then parses nothing (docs/performance.md).
+ */
+export function prefetchViews(): void {
+  void RunDashboardView();
+}
+
 // Hash history: the same URLs work from Electron's file:// page and from web mode, where the
 // page's own query string carries the token.
 export function createAppRouter() {

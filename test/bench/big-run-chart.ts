@@ -76,6 +76,9 @@ async function main(): Promise<void> {
     await page.addInitScript('globalThis.__name = (f) => f');
     await page.goto(url);
     await page.waitForSelector('header');
+    // As a user opens a run from the table, not in the page's first milliseconds: the app has loaded
+    // the dashboard's code in the background once idle (router.ts, prefetchViews).
+    await page.waitForLoadState('networkidle');
 
     // Open: from the hash change to the loss chart holding its overview.
     const openMs = await page.evaluate(async (id) => {

@@ -36,19 +36,33 @@ describe('useRunBrowser', () => {
   beforeEach(() => setActivePinia(createPinia()));
   afterEach(() => vi.useRealTimers());
 
-  it('asks for the page the URL describes, with the filter menus the first time only', async () => {
+  it('asks for the page the URL describes, then the filter menus in a request of their own, the first time only', async () => {
     const router = await mountAt('/experiments/1?sort=bestValAcc&algorithm=darts&page=3&size=25', () => answer([row(1)]));
-    expect(queries()).toEqual([{ experimentId: 1, algorithm: 'darts', offset: 50, limit: 25, sort: 'bestValAcc', direction: 'desc', facets: true }]);
+    expect(queries()).toEqual([
+      { experimentId: 1, algorithm: 'darts', offset: 50, limit: 25, sort: 'bestValAcc', direction: 'desc', facets: false },
+      { experimentId: 1, algorithm: 'darts', limit: 1, facets: true },
+    ]);
     browser.update({ tag: 'keep' }); // a filter change goes back to the first page
     await flushPromises();
     expect(router.currentRoute.value.query).toEqual({ sort: 'bestValAcc', algorithm: 'darts', tag: 'keep', size: '25' });
-    expect(queries()[1]).toMatchObject({ tag: 'keep', offset: 0, facets: false });
+    expect(queries()).toHaveLength(3);
+    expect(queries()[2]).toMatchObject({ tag: 'keep', offset: 0, facets: false });
+  });
+
+  it('shows the page before the filter menus have come', async () => {
+    const menus = deferred<RunsPage>();
+    await mountAt('/experiments/1', (q) => (q.facets ? menus.promise : answer([row(7)])));
+    expect(browser.page.value?.rows.map((r) => r.id)).toEqual([7]);
+    expect(browser.facets.value.algorithms).toEqual([]);
+    menus.resolve({ ...answer([]), facets: { algorithms: ['darts'], spaces: [], datasets: [], tags: [] } });
+    await flushPromises();
+    expect(browser.facets.value.algorithms).toEqual(['darts']);
   });
 
   it('drops an answer that arrives after a newer request', async () => {
     const slow = deferred<RunsPage>();
     let n = 0;
-    await mountAt('/experiments/1', () => (n++ === 1 ? slow.promise : answer([row(n)])));
+    await mountAt('/experiments/1', (q) => (q.facets ? answer([]) : n++ === 1 ? slow.promise : answer([row(n)])));
     browser.update({ search: 'a' });
     await flushPromises();
     browser.update({ search: 'ab' });
@@ -62,23 +76,23 @@ describe('useRunBrowser', () => {
   it('patches the progress of a run on the page without asking again, and refetches once for a burst of new runs', async () => {
     vi.useFakeTimers();
     const onLive = vi.fn();
-    await mountAt('/experiments/1', () => answer([row(5, { progressDone: 10 })]), onLive);
-    expect(queries()).toHaveLength(1);
+    await mountAt('/experiments/1', (q) => answer(q.facets ? [] : [row(5, { progressDone: 10 })]), onLive);
+    expect(queries()).toHaveLength(2); // the page and the menus
     api.emit('run.status', makeRun({ id: 5, status: 'running', progressDone: 20 }));
     expect(browser.page.value?.rows[0].progressDone).toBe(20);
     await vi.advanceTimersByTimeAsync(2000);
-    expect(queries()).toHaveLength(1);
+    expect(queries()).toHaveLength(2);
     for (const id of [6, 7, 8]) api.emit('run.status', makeRun({ id, status: 'queued' }));
     await vi.advanceTimersByTimeAsync(999);
-    expect(queries()).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(1);
     expect(queries()).toHaveLength(2);
-    expect(queries()[1].facets).toBe(true); // a new run may bring a new algorithm
+    await vi.advanceTimersByTimeAsync(1);
+    expect(queries()).toHaveLength(4);
+    expect(queries()[3].facets).toBe(true); // a new run may bring a new algorithm
     expect(onLive).toHaveBeenCalledTimes(1);
     // A status change of a run on the page refetches (it may move), without the menus.
     api.emit('run.status', makeRun({ id: 5, status: 'completed', progressDone: 60 }));
     await vi.advanceTimersByTimeAsync(1000);
-    expect(queries()).toHaveLength(3);
-    expect(queries()[2].facets).toBe(false);
+    expect(queries()).toHaveLength(5);
+    expect(queries()[4].facets).toBe(false);
   });
 });
