@@ -35,9 +35,17 @@ export function evaluationRows(records: readonly ArtifactRecord[]): EvaluationRo
   return rows;
 }
 
-/** Where a row ran, as the table shows it: `host:pid`, with the attempts when it was retried. */
-export function placementText(row: EvaluationRow): string {
-  const p = row.placement;
+/** Where an evaluation ran, as the tables show it: `host:pid`, with the attempts when it was retried. */
+export function placementText(p: Placement | undefined): string {
   if (!p) return 'local';
   return p.state === 'retried' ? `${p.worker} (retried, ${p.attempts} attempts)` : p.worker;
+}
+
+/** An evaluation run's `evaluation.placement` artifact (src-main/queue/seed-strategy.ts): the worker, and the step its last attempt resumed from. */
+export const SeedPlacement = Placement.extend({ resumedFrom: z.number().int().min(0) });
+export type SeedPlacement = z.infer<typeof SeedPlacement>;
+
+/** "vm:4242 (retried, 2 attempts), resumed at step 16": where a queued evaluation run trained. */
+export function seedPlacementText(p: SeedPlacement): string {
+  return placementText(p) + (p.resumedFrom > 0 ? `, resumed at step ${p.resumedFrom}` : '');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluationRows, placementText } from '../../../src-renderer/lib/evaluations';
+import { evaluationRows, placementText, SeedPlacement, seedPlacementText } from '../../../src-renderer/lib/evaluations';
 import { formatTrials, trialPlacements } from '../../../src-main/cli/commands/queue';
 
 /** Three stored evaluation artifacts of a queued run, as the query log writes them (one retried on a second worker). */
@@ -11,8 +11,16 @@ const records = [
 
 describe('where a queued run\'s evaluations ran', () => {
   it('the run page\'s table says which worker ran each query, and when it was retried', () => {
-    expect(evaluationRows(records).map(placementText)).toEqual(['gpu1:10', 'gpu2:20 (retried, 2 attempts)', 'gpu1:10']);
-    expect(placementText(evaluationRows([{ ...records[0], data: { arch: 'a', metric: 1, cost: 1 } }])[0])).toBe('local');
+    expect(evaluationRows(records).map((r) => placementText(r.placement))).toEqual(['gpu1:10', 'gpu2:20 (retried, 2 attempts)', 'gpu1:10']);
+    expect(placementText(evaluationRows([{ ...records[0], data: { arch: 'a', metric: 1, cost: 1 } }])[0].placement)).toBe('local');
+  });
+
+  it('an evaluation run\'s page says where it trained and the step a retry resumed from', () => {
+    // As seed-strategy.ts stores it: the placement and the resumed step of the finishing attempt.
+    const stored = { worker: 'gpu2:20', host: 'gpu2', attempts: 2, state: 'retried', resumedFrom: 16 };
+    expect(seedPlacementText(SeedPlacement.parse(stored))).toBe('gpu2:20 (retried, 2 attempts), resumed at step 16');
+    expect(seedPlacementText(SeedPlacement.parse({ worker: 'gpu1:10', host: 'gpu1', attempts: 1, state: 'done', resumedFrom: 0 }))).toBe('gpu1:10');
+    expect(SeedPlacement.safeParse({ worker: 'gpu1:10', host: 'gpu1', attempts: 1, state: 'done' }).success).toBe(false);
   });
 
   it('`queue trials` counts the retried evaluations and the evaluations per worker', () => {
