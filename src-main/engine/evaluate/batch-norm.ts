@@ -10,13 +10,18 @@ export const BN_MOMENTUM = 0.1;
 /** Whether the network runs as in training (batch statistics, drop-path, auxiliary head) or in evaluation. */
 export interface NetworkMode {
   training: boolean;
+  /**
+   * Training mode without moving the running statistics: a cell recomputed for its gradient
+   * (gradient checkpointing) normalizes as its forward pass did but must not count the batch twice.
+   */
+  statisticsFrozen?: boolean;
 }
 
 /**
  * PyTorch's BatchNorm2d(C, affine=True, track_running_stats=True), NHWC. Training mode normalizes
  * with the batch's statistics (the project's fused batch norm, its closed-form backward) and moves
  * the running statistics towards the batch's, the variance unbiased (n/(n−1), n = N·H·W) as PyTorch
- * stores it; evaluation mode normalizes with the running statistics. Scale and shift are trainable
+ * stores it (unless `mode.statisticsFrozen`); evaluation mode normalizes with the running statistics. Scale and shift are trainable
  * weights in `params` (`<name>.weight`, `<name>.bias`); the running statistics are buffers in
  * `buffers` (`<name>.running_mean`, `<name>.running_var`), never trained and never counted.
  */
@@ -37,13 +42,15 @@ export function runningBatchNorm(params: ParamStore, buffers: ParamStore, mode: 
     // The statistics are read from x without a gradient path to the loss: the tape never differentiates them.
     // Two single-pass channel means (E[x], E[x²]) instead of tf.moments, which transposes x twice on wasm
     // (fmnist-quick's step went from 1.9 s to 0.56 s); E[x²] − E[x]² is clamped at 0 against rounding.
-    tf.tidy(() => {
-      const mean = tf.reshape(channelMean(x), [channels]);
-      const variance = tf.relu(tf.sub(tf.reshape(channelMean(tf.square(x) as tf.Tensor4D), [channels]), tf.square(mean)));
-      const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
-      runningMean.assign(tf.add(tf.mul(runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
-      runningVar.assign(tf.add(tf.mul(runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
-    });
+    if (!mode.statisticsFrozen) {
+      tf.tidy(() => {
+        const mean = tf.reshape(channelMean(x), [channels]);
+        const variance = tf.relu(tf.sub(tf.reshape(channelMean(tf.square(x) as tf.Tensor4D), [channels]), tf.square(mean)));
+        const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
+        runningMean.assign(tf.add(tf.mul(runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+        runningVar.assign(tf.add(tf.mul(runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
+      });
+    }
     return tf.add(tf.mul(batchNormNoAffine(x), gamma), beta) as tf.Tensor4D;
   };
 }

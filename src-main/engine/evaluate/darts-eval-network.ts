@@ -7,8 +7,9 @@ import type { StateReader, StateWriter } from '../checkpoint/state';
 import { ParamStore } from '../ops/params';
 import { conv2d, strided, type Stride } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
+import { checkpointed } from '../supernet/checkpoint';
 import { runningBatchNorm, type NetworkMode } from './batch-norm';
-import { auxiliaryHead, dropPath, type AuxiliaryHead } from './heads';
+import { auxiliaryHead, dropPathMask, type AuxiliaryHead } from './heads';
 import type { EvalForwardOptions, EvalOutput, EvaluationNetwork, ImageInput } from './network';
 
 export interface DartsEvalShape {
@@ -20,6 +21,12 @@ export interface DartsEvalShape {
   auxiliary: boolean;
   /** 'cifar': NetworkCIFAR's stem; 'imagenet': NetworkImageNet's stem0/stem1 (three stride-2 convs). */
   variant: 'cifar' | 'imagenet';
+  /**
+   * Gradient checkpointing per cell in training mode: the forward pass keeps only each cell's
+   * inputs, the backward pass recomputes the cell (same drop-path masks, running statistics moved
+   * once). Less memory (DARTS's batch 96 at C=36, 20 cells fits the wasm heap), one more cell forward per step.
+   */
+  recompute?: boolean;
 }
 
 interface CellEdge {
@@ -30,6 +37,8 @@ interface CellEdge {
 }
 
 interface EvalCell {
+  /** The cell's own weights (preprocessing and edges), the variables of its checkpointed backward. */
+  variables: tf.Variable[];
   pre0: Op;
   pre1: Op;
   edges: CellEdge[];
@@ -136,7 +145,9 @@ export class DartsEvalNetwork implements EvaluationNetwork {
       const name = `cells.${i}`;
       const pairs = reduction ? genotype.reduce : genotype.normal;
       const concat = reduction ? genotype.reduce_concat : genotype.normal_concat;
+      const before = this.params.list().length;
       this.cells.push({
+        variables: [],
         pre0: reductionPrev ? factorizedReduce(cPrevPrev, c, ctx(`${name}.preprocess0`)) : reluConvBn(cPrevPrev, c, 1, 1, ctx(`${name}.preprocess0`)),
         pre1: reluConvBn(cPrev, c, 1, 1, ctx(`${name}.preprocess1`)),
         edges: pairs.map(([op, index], j) => {
@@ -145,6 +156,7 @@ export class DartsEvalNetwork implements EvaluationNetwork {
         }),
         concat: [...concat],
       });
+      this.cells[i].variables = this.params.list().slice(before);
       reductionPrev = reduction;
       [cPrevPrev, cPrev] = [cPrev, concat.length * c];
       if (i === this.auxAfter) [auxChannels, auxSize] = [cPrev, [size, sizeW]];
@@ -161,11 +173,14 @@ export class DartsEvalNetwork implements EvaluationNetwork {
   forward(x: tf.Tensor4D, options: EvalForwardOptions): EvalOutput {
     this.mode.training = options.training;
     const drop = options.training ? options.dropPathProb : 0;
+    const recompute = options.training && this.shape.recompute === true;
     let s0 = this.stem(x);
     let s1 = this.stem1 ? this.stem1(s0) : s0;
     let auxLogits: tf.Tensor2D | null = null;
     this.cells.forEach((cell, i) => {
-      [s0, s1] = [s1, this.cellForward(cell, s0, s1, drop)];
+      // Drawn in edge order before the cell runs: the generator advances as it always did, with or without recompute.
+      const masks = cell.edges.map((edge) => (drop > 0 && !edge.identity ? dropPathMask(x.shape[0], drop, this.dropRng) : null));
+      [s0, s1] = [s1, recompute ? this.checkpointedCell(cell, s0, s1, masks) : this.cellForward(cell, s0, s1, masks)];
       if (i === this.auxAfter && this.auxHead && options.training) auxLogits = this.auxHead(s1);
     });
     const pooled = tf.mean(s1, [1, 2]) as tf.Tensor2D;
@@ -197,12 +212,40 @@ export class DartsEvalNetwork implements EvaluationNetwork {
     this.buffers.dispose();
   }
 
-  private cellForward(cell: EvalCell, s0: tf.Tensor4D, s1: tf.Tensor4D, drop: number): tf.Tensor4D {
+  /**
+   * The cell under gradient checkpointing. The masks are inputs of the checkpointed block (tfjs
+   * disposes the forward pass's other tensors before the backward pass): the recomputation drops the
+   * samples the forward pass dropped. The block's first run is the forward pass and moves the batch
+   * norms' running statistics, the second is the backward's recomputation and leaves them alone.
+   */
+  private checkpointedCell(cell: EvalCell, s0: tf.Tensor4D, s1: tf.Tensor4D, masks: (tf.Tensor4D | null)[]): tf.Tensor4D {
+    const drawn = masks.filter((m): m is tf.Tensor4D => m !== null);
+    let runs = 0;
+    const block = ([a, b, ...given]: tf.Tensor[]): tf.Tensor => {
+      let k = 0;
+      const cellMasks = masks.map((m) => (m ? (given[k++] as tf.Tensor4D) : null));
+      const frozen = this.mode.statisticsFrozen;
+      const training = this.mode.training;
+      this.mode.training = true;
+      this.mode.statisticsFrozen = runs++ > 0;
+      try {
+        return this.cellForward(cell, a as tf.Tensor4D, b as tf.Tensor4D, cellMasks);
+      } finally {
+        this.mode.training = training;
+        this.mode.statisticsFrozen = frozen;
+      }
+    };
+    return checkpointed(block, [s0, s1, ...drawn], cell.variables) as tf.Tensor4D;
+  }
+
+  /** `masks[j]`: edge j's drop-path factors per sample, null where it has none. */
+  private cellForward(cell: EvalCell, s0: tf.Tensor4D, s1: tf.Tensor4D, masks: (tf.Tensor4D | null)[]): tf.Tensor4D {
     const states = [cell.pre0(s0), cell.pre1(s1)];
     for (let j = 0; j < cell.edges.length; j += 2) {
-      const terms = [cell.edges[j], cell.edges[j + 1]].map((edge) => {
-        const h = edge.op(states[edge.input]);
-        return drop > 0 && !edge.identity ? dropPath(h, drop, this.dropRng) : h;
+      const terms = [j, j + 1].map((e) => {
+        const h = cell.edges[e].op(states[cell.edges[e].input]);
+        const mask = masks[e];
+        return mask ? (tf.mul(h, mask) as tf.Tensor4D) : h;
       });
       states.push(tf.add(terms[0], terms[1]) as tf.Tensor4D);
     }

@@ -4,16 +4,17 @@ import { convFilter } from '../ops/blocks';
 import type { OpContext } from '../ops/types';
 
 /**
- * DARTS's drop_path (cnn/utils.py): each sample's tensor is kept with probability 1 − p and then
- * divided by 1 − p, or zeroed; one Bernoulli draw per sample from the run's seeded Rng.
+ * DARTS's drop_path (cnn/utils.py) as per-sample factors [n, 1, 1, 1] to multiply a cell's op
+ * output by: each sample is kept with probability 1 − p and divided by 1 − p (factor 1/(1 − p)), or
+ * zeroed (factor 0); n Bernoulli draws from the run's seeded Rng, in sample order. A mask rather than
+ * the product so a cell recomputed for its gradient multiplies by the masks its forward pass drew.
  */
-export function dropPath(x: tf.Tensor4D, prob: number, rng: Rng): tf.Tensor4D {
+export function dropPathMask(n: number, prob: number, rng: Rng): tf.Tensor4D {
   if (!(prob >= 0 && prob < 1)) throw new Error(`the drop-path probability must be in [0, 1), got ${prob}`);
   const keep = 1 - prob;
-  const n = x.shape[0];
   const mask = new Float32Array(n);
   for (let i = 0; i < n; i++) mask[i] = rng.next() < keep ? 1 / keep : 0;
-  return tf.mul(x, tf.tensor4d(mask, [n, 1, 1, 1]));
+  return tf.tensor4d(mask, [n, 1, 1, 1]);
 }
 
 export type AuxiliaryHead = (x: tf.Tensor4D) => tf.Tensor2D;

@@ -41,7 +41,7 @@ export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async
   const net = buildEvaluationNetwork(
     config.genotype,
     { height, width, channels, classes: data.classes },
-    { channels: training.channels, layers: training.layers, network: training.network, auxiliary: training.auxiliaryWeight > 0 },
+    { channels: training.channels, layers: training.layers, network: training.network, auxiliary: training.auxiliaryWeight > 0, recompute: training.recompute },
     rng.fork('network'),
   );
   let optimizer: SgdMomentum | null = null;

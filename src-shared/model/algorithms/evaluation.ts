@@ -31,6 +31,10 @@ export const EvaluationTraining = z
       .meta({ title: 'Auxiliary head weight', description: 'weight of the auxiliary head\'s loss (DARTS: 0.4); 0: no auxiliary head. DARTS cells only' }),
     dropPathProb: z.number().min(0).max(0.9)
       .meta({ title: 'Drop-path probability', description: 'reached at the last epoch, growing linearly from 0. DARTS cells only' }),
+    recompute: z.boolean().meta({
+      title: 'Recompute cells',
+      description: 'gradient checkpointing: keep only each cell\'s inputs in the forward pass and recompute the cell in the backward pass; same results, much less memory, about one more forward pass per step. DARTS cells only',
+    }),
   })
   .strict();
 export type EvaluationTraining = z.infer<typeof EvaluationTraining>;
@@ -65,12 +69,13 @@ type PresetRecipe = { training: EvaluationTraining; dataset: DatasetConfig };
 
 const CIFAR10_AUGMENT = { cropPadding: 4, horizontalFlip: true, cutout: 16 };
 const FMNIST = (augment: DatasetConfig['augment']): DatasetConfig => ({ name: 'fashion-mnist', dir: DEBIAN_FASHION_MNIST, augment });
-const NO_REGULARIZERS = { auxiliaryWeight: 0, dropPathProb: 0, gradClip: 0 };
+const NO_REGULARIZERS = { auxiliaryWeight: 0, dropPathProb: 0, gradClip: 0, recompute: false };
 
 /**
  * The presets per cell space. 'paper': DARTS's train.py with the paper's flags (--auxiliary
  * --cutout: C=36, 20 cells, batch 96, 600 epochs, SGD lr 0.025 cosine to 0, momentum 0.9, weight
- * decay 3e-4, clip 5, auxiliary 0.4, drop-path 0.2, crop 4 + flip + cutout 16 on CIFAR-10) and
+ * decay 3e-4, clip 5, auxiliary 0.4, drop-path 0.2, crop 4 + flip + cutout 16 on CIFAR-10; cells
+ * recomputed in the backward pass so batch 96 fits the 4 GiB wasm heap) and
  * NAS-Bench-201's recipe (C=16, N=5, 200 epochs, batch 256, Nesterov SGD lr 0.1 cosine to 0,
  * momentum 0.9, weight decay 5e-4, crop 4 + flip) on CIFAR-10 from `data/cifar-10-batches-bin`
  * (set `dataset.dir` to yours). 'fmnist-cpu' and 'fmnist-quick': the full Fashion-MNIST from
@@ -84,7 +89,7 @@ export function presetRecipe(preset: EvaluationPreset, space: Space): PresetReci
     case 'paper':
       return darts
         ? {
-            training: { ...base, channels: 36, layers: 20, epochs: 600, batchSize: 96, learningRate: 0.025, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0.4, dropPathProb: 0.2 },
+            training: { ...base, channels: 36, layers: 20, epochs: 600, batchSize: 96, learningRate: 0.025, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0.4, dropPathProb: 0.2, recompute: true },
             dataset: { name: 'cifar10', dir: 'data/cifar-10-batches-bin', augment: CIFAR10_AUGMENT },
           }
         : {
@@ -94,21 +99,21 @@ export function presetRecipe(preset: EvaluationPreset, space: Space): PresetReci
     case 'fmnist-cpu':
       return {
         training: darts
-          ? { ...base, channels: 16, layers: 8, epochs: 5, batchSize: 96, learningRate: 0.05, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0, dropPathProb: 0 }
+          ? { ...base, channels: 16, layers: 8, epochs: 5, batchSize: 96, learningRate: 0.05, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0, dropPathProb: 0, recompute: false }
           : { ...base, ...NO_REGULARIZERS, channels: 8, layers: 2, epochs: 5, batchSize: 128, learningRate: 0.1, nesterov: true, weightDecay: 5e-4 },
         dataset: FMNIST({ cropPadding: 2, horizontalFlip: true, cutout: 0 }),
       };
     case 'fmnist-quick':
       return {
         training: darts
-          ? { ...base, channels: 8, layers: 5, epochs: 1, batchSize: 64, learningRate: 0.05, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0, dropPathProb: 0 }
+          ? { ...base, channels: 8, layers: 5, epochs: 1, batchSize: 64, learningRate: 0.05, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0, dropPathProb: 0, recompute: false }
           : { ...base, ...NO_REGULARIZERS, channels: 8, layers: 1, epochs: 1, batchSize: 64, learningRate: 0.1, nesterov: true, weightDecay: 5e-4 },
         dataset: FMNIST({ cropPadding: 0, horizontalFlip: false, cutout: 0 }),
       };
     case 'tiny':
       return {
         training: darts
-          ? { ...base, channels: 4, layers: 3, epochs: 3, batchSize: 32, learningRate: 0.05, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0.4, dropPathProb: 0.2 }
+          ? { ...base, channels: 4, layers: 3, epochs: 3, batchSize: 32, learningRate: 0.05, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0.4, dropPathProb: 0.2, recompute: false }
           : { ...base, ...NO_REGULARIZERS, channels: 4, layers: 1, epochs: 3, batchSize: 32, learningRate: 0.1, nesterov: true, weightDecay: 5e-4 },
         dataset: { name: 'embedded', trainLimit: 512, testLimit: 200, augment: { cropPadding: 0, horizontalFlip: false, cutout: 0 } },
       };
@@ -122,8 +127,8 @@ export function resolveEvaluation(config: EvaluationConfig): PresetRecipe {
   if (training.learningRateMin > training.learningRate) {
     throw new Error(`learningRateMin (${training.learningRateMin}) is above learningRate (${training.learningRate})`);
   }
-  if (config.genotype.space === 'nb201' && (training.auxiliaryWeight > 0 || training.dropPathProb > 0 || training.network !== 'cifar')) {
-    throw new Error('NAS-Bench-201 cells train in NAS-Bench-201\'s network: it has no auxiliary head, no drop-path and no ImageNet stem; set auxiliaryWeight and dropPathProb to 0');
+  if (config.genotype.space === 'nb201' && (training.auxiliaryWeight > 0 || training.dropPathProb > 0 || training.network !== 'cifar' || training.recompute)) {
+    throw new Error('NAS-Bench-201 cells train in NAS-Bench-201\'s network: it has no auxiliary head, no drop-path, no ImageNet stem and no recompute; set auxiliaryWeight and dropPathProb to 0 and recompute to false');
   }
   return { training, dataset: config.dataset ?? preset.dataset };
 }

@@ -11,11 +11,11 @@ describe('evaluation config and presets', () => {
     const darts = resolveEvaluation(parse({ preset: 'paper', genotype: publishedDartsCell('DARTS_V2') }));
     expect(darts.training).toEqual({
       channels: 36, layers: 20, network: 'cifar', epochs: 600, batchSize: 96, learningRate: 0.025, learningRateMin: 0,
-      momentum: 0.9, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0.4, dropPathProb: 0.2,
+      momentum: 0.9, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0.4, dropPathProb: 0.2, recompute: true,
     });
     expect(darts.dataset).toMatchObject({ name: 'cifar10', augment: { cropPadding: 4, horizontalFlip: true, cutout: 16 } });
     const nb201 = resolveEvaluation(parse({ preset: 'paper', genotype: NB201 }));
-    expect(nb201.training).toMatchObject({ channels: 16, layers: 5, epochs: 200, batchSize: 256, learningRate: 0.1, nesterov: true, weightDecay: 5e-4, auxiliaryWeight: 0, dropPathProb: 0, gradClip: 0 });
+    expect(nb201.training).toMatchObject({ channels: 16, layers: 5, epochs: 200, batchSize: 256, learningRate: 0.1, nesterov: true, weightDecay: 5e-4, auxiliaryWeight: 0, dropPathProb: 0, gradClip: 0, recompute: false });
   });
 
   it('applies overrides and a dataset over the preset, and refuses what NAS-Bench-201 cells cannot have', () => {
@@ -23,6 +23,7 @@ describe('evaluation config and presets', () => {
     expect(c.training).toMatchObject({ epochs: 2, channels: 16, layers: 8 });
     expect(c.dataset.name).toBe('embedded');
     expect(() => resolveEvaluation(parse({ genotype: NB201, training: { auxiliaryWeight: 0.4 } }))).toThrow(/no auxiliary head/);
+    expect(() => resolveEvaluation(parse({ genotype: NB201, training: { recompute: true } }))).toThrow(/no recompute/);
     expect(() => resolveEvaluation(parse({ genotype: NB201, training: { learningRate: 0.01, learningRateMin: 0.1 } }))).toThrow(/learningRateMin \(0.1\) is above learningRate/);
     expect(() => parse({ genotype: NB201, preset: 'huge' })).toThrow();
   });

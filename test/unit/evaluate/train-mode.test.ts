@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../src-shared/model/rng';
 import { runningBatchNorm } from '../../../src-main/engine/evaluate/batch-norm';
 import { DartsEvalNetwork } from '../../../src-main/engine/evaluate/darts-eval-network';
-import { dropPath } from '../../../src-main/engine/evaluate/heads';
+import { dropPathMask } from '../../../src-main/engine/evaluate/heads';
 import { ParamStore } from '../../../src-main/engine/ops/params';
 import { publishedDartsCell } from '../../fixtures/published';
 
@@ -39,7 +39,7 @@ describe('batch norm with running statistics', () => {
 
 describe('drop-path and the auxiliary head act only in training', () => {
   it('drop-path keeps each sample whole, scaled by 1/(1 − p), or zeroes it', () => {
-    const out = tf.tidy(() => dropPath(tf.ones([64, 2, 2, 3]), 0.25, new Rng(7)).arraySync() as number[][][][]);
+    const out = tf.tidy(() => tf.mul(tf.ones([64, 2, 2, 3]), dropPathMask(64, 0.25, new Rng(7))).arraySync() as number[][][][]);
     const perSample = out.map((sample) => [...new Set(sample.flat(2))]);
     for (const values of perSample) expect(values.length === 1 && (values[0] === 0 || Math.abs(values[0] - 4 / 3) < 1e-6)).toBe(true);
     const dropped = perSample.filter((v) => v[0] === 0).length;
