@@ -4,11 +4,13 @@
  * - `search`: one weight step of DARTS's default search network (C=16, 8 cells, batch 64,
  *   32×32×3) with the memory plan the engine would choose (plain or recomputation);
  * - `eval`: one training step of the evaluation network (NetworkCIFAR with the DARTS_V2 cell, C=36,
- *   20 cells, batch 96; no auxiliary head, no drop-path, as `pytorch_reference.py eval`).
+ *   20 cells, batch 96; no auxiliary head, no drop-path, as `pytorch_reference.py eval`), plain or,
+ *   with --recompute, each cell recomputed in the backward pass (the `paper` preset's setting).
  * A warm-up step, then `steps` timed steps (steady state). Prints one JSON line: wall and CPU ms per
  * step, the wasm heap (never shrinks: its peak) and the process's peak RSS.
- * `npx tsx test/bench/default-size.ts <search|eval> <threads: 0 = pure wasm> <steps> [--plain] [--batch=N]`
- * (--plain: the search network without recomputation; --batch: the evaluation network's batch, default 96).
+ * `npx tsx test/bench/default-size.ts <search|eval> <threads: 0 = pure wasm> <steps> [--plain] [--batch=N] [--recompute]`
+ * (--plain: the search network without recomputation; --batch: the evaluation network's batch, default 96;
+ * --recompute: the evaluation network with gradient checkpointing per cell).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -39,9 +41,9 @@ export interface CifarStepResult {
 }
 
 /** One training step of NetworkCIFAR (DARTS_V2, C=36, 20 cells): SGD with momentum, clipping at 5, as DARTS's train.py. */
-function evalStep(batch: number): { note: string; step: () => number; dispose: () => void } {
+function evalStep(batch: number, recompute: boolean): { note: string; step: () => number; dispose: () => void } {
   const rng = new Rng(1);
-  const net = new DartsEvalNetwork(publishedDartsCell('DARTS_V2'), { height: 32, width: 32, channels: 3, classes: 10 }, { channels: 36, layers: 20, auxiliary: false, variant: 'cifar' }, rng.fork('net'));
+  const net = new DartsEvalNetwork(publishedDartsCell('DARTS_V2'), { height: 32, width: 32, channels: 3, classes: 10 }, { channels: 36, layers: 20, auxiliary: false, variant: 'cifar', recompute }, rng.fork('net'));
   const dataRng = rng.fork('data');
   const x = tf.tensor4d(Float32Array.from({ length: batch * 32 * 32 * 3 }, () => dataRng.normal()), [batch, 32, 32, 3]);
   const y = tf.tensor1d(Int32Array.from({ length: batch }, () => dataRng.int(10)), 'int32');
@@ -49,7 +51,7 @@ function evalStep(batch: number): { note: string; step: () => number; dispose: (
   const sgd = new SgdMomentum(0.9, 3e-4);
   const params = weights.reduce((a, w) => a + w.size, 0);
   return {
-    note: `NetworkCIFAR DARTS_V2, C=36, 20 cells, batch ${batch}, 32x32x3: ${params} weights`,
+    note: `NetworkCIFAR DARTS_V2, C=36, 20 cells, batch ${batch}, 32x32x3: ${params} weights; recompute=${recompute ? 'cells' : 'none'}`,
     step: () => clippedSgdStep(sgd, weights, () => crossEntropy(net.forward(x, { training: true, dropPathProb: 0 }).logits, y)),
     dispose: () => {
       sgd.dispose();
@@ -83,7 +85,7 @@ async function main() {
   }
   const result: CifarStepResult = { net, threads, note: '', wallMs: [], cpuMs: [], heapMiB: 0, peakRssMiB: 0 };
   try {
-    const bench = net === 'search' ? await searchStep() : evalStep(batch);
+    const bench = net === 'search' ? await searchStep() : evalStep(batch, process.argv.includes('--recompute'));
     result.note = bench.note;
     bench.step(); // warm-up: XNNPACK operator creation, JIT, heap growth
     for (let i = 0; i < steps; i++) {
