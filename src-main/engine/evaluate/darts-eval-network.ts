@@ -24,7 +24,8 @@ export interface DartsEvalShape {
   /**
    * Gradient checkpointing per cell in training mode: the forward pass keeps only each cell's
    * inputs, the backward pass recomputes the cell (same drop-path masks, running statistics moved
-   * once). Less memory (DARTS's batch 96 at C=36, 20 cells fits the wasm heap), one more cell forward per step.
+   * once). ~51 MiB of wasm heap per CIFAR sample at C=36, 20 cells instead of ~300 (batch 64 fits
+   * the 4 GiB heap, DARTS's 96 not yet: docs/performance.md), one more cell forward per step.
    */
   recompute?: boolean;
 }
