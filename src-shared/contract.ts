@@ -15,8 +15,9 @@ import { RunQueueStatus } from './model/queue-status';
 /**
  * THE typed contract between the renderer (or any client) and main: every request channel with its
  * request and response schema, every event with its payload schema. Channel names appear here and
- * nowhere else; types are inferred from the schemas so client, main and tests cannot drift, and
- * main validates every request against them at run time.
+ * in channel-names.ts only (the `satisfies` below makes the two agree); types are inferred from the
+ * schemas so client, main and tests cannot drift, and main validates every request against them at
+ * run time.
  */
 
 const Id = z.number().int().min(1);
