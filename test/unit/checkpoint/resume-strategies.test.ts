@@ -125,16 +125,21 @@ describe('resume of black-box search', () => {
 
 describe('resume of an evaluation (a cell trained from scratch)', () => {
   const data = { name: 'embedded', trainLimit: 24, testLimit: 12, augment: { cropPadding: 2, horizontalFlip: true, cutout: 8 } };
-  it('DARTS cell with auxiliary head, drop-path and cutout continues exactly (weights, running statistics, drop-path draws)', async () => {
-    const darts = {
-      space: 'darts',
-      normal: [['sep_conv_3x3', 0], ['skip_connect', 1], ['max_pool_3x3', 0], ['dil_conv_3x3', 2]],
-      normal_concat: [2, 3],
-      reduce: [['max_pool_3x3', 0], ['sep_conv_3x3', 1], ['skip_connect', 2], ['avg_pool_3x3', 0]],
-      reduce_concat: [2, 3],
-    };
-    const training = { channels: 2, layers: 3, epochs: 3, batchSize: 8, auxiliaryWeight: 0.4, dropPathProb: 0.2 };
-    // 24 images in batches of 8: epochs end at steps 3, 6 and 9.
+  const darts = {
+    space: 'darts',
+    normal: [['sep_conv_3x3', 0], ['skip_connect', 1], ['max_pool_3x3', 0], ['dil_conv_3x3', 2]],
+    normal_concat: [2, 3],
+    reduce: [['max_pool_3x3', 0], ['sep_conv_3x3', 1], ['skip_connect', 2], ['avg_pool_3x3', 0]],
+    reduce_concat: [2, 3],
+  };
+  const dartsTraining = { channels: 2, layers: 3, epochs: 3, batchSize: 8, auxiliaryWeight: 0.4, dropPathProb: 0.2 };
+  it.each([
+    ['as trained', {}],
+    // The cells recomputed in the backward pass (test/unit/evaluate/recompute.test.ts): drop-path masks drawn outside them.
+    ['with recompute', { recompute: true }],
+  ])('DARTS cell with auxiliary head, drop-path and cutout continues exactly (weights, running statistics, drop-path draws), %s', async (_, extra) => {
+    const training = { ...dartsTraining, ...extra };
+    // 24 images in batches of 8: epochs end at steps 3, 6 and 9; restored mid-epoch, at an epoch's end and in the last epoch.
     const { epochEnds } = await expectResumeExact({ algorithm: 'evaluation', genotype: darts, dataset: data, training, seed: 4, testBatchSize: 6 }, [1, 3, 5]);
     expect(epochEnds).toEqual([3, 6, 9]);
   });

@@ -7,7 +7,6 @@ import { DartsEvalNetwork } from '../../../src-main/engine/evaluate/darts-eval-n
 import { gradsInOrder, SgdMomentum } from '../../../src-main/engine/optim/optimizers';
 import { publishedDartsCell } from '../../fixtures/published';
 import { initBackends, relativeError } from '../backend/compare';
-import { expectResumeExact } from '../checkpoint/harness';
 
 beforeAll(initBackends);
 
@@ -110,19 +109,4 @@ describe('the evaluation network with recompute (gradient checkpointing per cell
   });
 });
 
-describe('resume of an evaluation with recompute', () => {
-  it('continues exactly (weights, running statistics, drop-path draws)', async () => {
-    const darts = {
-      space: 'darts',
-      normal: [['sep_conv_3x3', 0], ['skip_connect', 1], ['max_pool_3x3', 0], ['dil_conv_3x3', 2]],
-      normal_concat: [2, 3],
-      reduce: [['max_pool_3x3', 0], ['sep_conv_3x3', 1], ['skip_connect', 2], ['avg_pool_3x3', 0]],
-      reduce_concat: [2, 3],
-    };
-    const data = { name: 'embedded', trainLimit: 24, testLimit: 12, augment: { cropPadding: 2, horizontalFlip: true, cutout: 8 } };
-    const training = { channels: 2, layers: 3, epochs: 3, batchSize: 8, auxiliaryWeight: 0.4, dropPathProb: 0.2, recompute: true };
-    // 24 images in batches of 8: epochs end at steps 3, 6 and 9; restored mid-epoch, at an epoch's end and in the last epoch.
-    const { epochEnds } = await expectResumeExact({ algorithm: 'evaluation', genotype: darts, dataset: data, training, seed: 4, testBatchSize: 6 }, [1, 3, 5]);
-    expect(epochEnds).toEqual([3, 6, 9]);
-  });
-});
+// Resume with recompute: test/unit/checkpoint/resume-strategies.test.ts (the same cell and data as without).
