@@ -43,6 +43,9 @@ export function useRunBrowser(experimentId: Ref<number | null>, onLiveChange?: (
           ? api.request('runs.groups', { ...filters, ...paging })
           : api.request('runs.query', { ...filters, ...paging, sort: s.sort, direction: s.direction, facets: false });
       const facetsRequest = wantFacets ? api.request('runs.query', { ...filters, limit: 1, facets: true }) : null;
+      // Awaited below only if the page came and is still wanted: a failure it meets otherwise is not
+      // an unhandled rejection (the page's own failure, or a newer load, is what the user sees).
+      facetsRequest?.catch(() => {});
       const answer = await pageRequest;
       if (mine !== generation) return;
       if ('groups' in answer) groups.value = answer;

@@ -49,6 +49,20 @@ describe('useRunBrowser', () => {
     expect(queries()[2]).toMatchObject({ tag: 'keep', offset: 0, facets: false });
   });
 
+  it('shows a failed page, and leaves no unhandled rejection when the menus fail beside it', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await mountAt('/experiments/1', () => Promise.reject(new Error('the store is gone')));
+      await new Promise((r) => setTimeout(r, 0));
+      expect(browser.error.value).toContain('the store is gone');
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('shows the page before the filter menus have come', async () => {
     const menus = deferred<RunsPage>();
     await mountAt('/experiments/1', (q) => (q.facets ? menus.promise : answer([row(7)])));
