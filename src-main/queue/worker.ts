@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { z } from 'zod';
+import { describeIssues } from '../../src-shared/contract';
 import type { BlackBoxEvaluatorConfig } from '../../src-shared/model/algorithms/blackbox';
 import { Rng } from '../../src-shared/model/rng';
 import { createEvaluator } from '../engine/search/blackbox/factory';
@@ -39,7 +40,7 @@ export interface EvaluationWorker {
 /** A job's data checked against its schema; a malformed job fails for good (retrying it elsewhere would fail the same way). */
 function jobData<T>(job: Job, schema: z.ZodType<T>, what: string): T {
   const parsed = schema.safeParse(job.data);
-  if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not ${what}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not ${what}: ${describeIssues(parsed.error.issues).message}`);
   return parsed.data;
 }
 
