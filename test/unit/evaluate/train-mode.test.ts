@@ -37,6 +37,56 @@ describe('batch norm with running statistics', () => {
   });
 });
 
+describe("batch norm's gradient in training mode", () => {
+  it('matches central differences of a float64 BatchNorm2d for x, weight and bias (1e-3 relative)', () => {
+    const [n, h, w, c] = [2, 3, 2, 3];
+    const rng = new Rng(11);
+    const xs = Array.from({ length: n * h * w * c }, () => rng.normal() * 2 + 1);
+    const gammas = Array.from({ length: c }, () => 0.5 + rng.next());
+    const betas = Array.from({ length: c }, () => rng.normal());
+    const weightsOfLoss = Array.from({ length: xs.length }, () => rng.normal());
+    // L = Σ r ⊙ BatchNorm2d(x), NHWC, batch statistics (biased variance, eps 1e-5), in float64.
+    const loss = (x: number[], g: number[], b: number[]) => {
+      let total = 0;
+      for (let ch = 0; ch < c; ch++) {
+        const column = x.filter((_, i) => i % c === ch);
+        const mean = column.reduce((a, v) => a + v, 0) / column.length;
+        const variance = column.reduce((a, v) => a + (v - mean) ** 2, 0) / column.length;
+        x.forEach((v, i) => {
+          if (i % c === ch) total += weightsOfLoss[i] * (g[ch] * (v - mean) / Math.sqrt(variance + 1e-5) + b[ch]);
+        });
+      }
+      return total;
+    };
+    const central = (f: (d: number) => number, eps = 1e-5) => (f(eps) - f(-eps)) / (2 * eps);
+    const bump = (v: number[], i: number, d: number) => v.map((u, j) => (j === i ? u + d : u));
+    const params = new ParamStore(new Rng(1));
+    const buffers = new ParamStore(new Rng(2));
+    const bn = runningBatchNorm(params, buffers, { training: true }, c, 'bn');
+    params.get('bn.weight').assign(tf.tensor1d(gammas));
+    params.get('bn.bias').assign(tf.tensor1d(betas));
+    const x = tf.tensor4d(xs, [n, h, w, c]);
+    const r = tf.tensor4d(weightsOfLoss, [n, h, w, c]);
+    const before = tf.memory().numTensors;
+    const grads = tf.tidy(() => {
+      const [gamma, beta] = [params.get('bn.weight'), params.get('bn.bias')];
+      const { grads: g } = tf.variableGrads(() => tf.sum(tf.mul(bn(x), r)) as tf.Scalar, [gamma, beta]);
+      const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(bn(input as tf.Tensor4D), r)))(x);
+      return [dx, g[gamma.name], g[beta.name]].map((t) => Array.from(t.dataSync()));
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    const expected = [
+      xs.map((_, i) => central((d) => loss(bump(xs, i, d), gammas, betas))),
+      gammas.map((_, i) => central((d) => loss(xs, bump(gammas, i, d), betas))),
+      betas.map((_, i) => central((d) => loss(xs, gammas, bump(betas, i, d)))),
+    ];
+    expected.forEach((want, k) => want.forEach((v, i) => expect(Math.abs(grads[k][i] - v)).toBeLessThan(1e-3 * Math.max(1, Math.abs(v)))));
+    tf.dispose([x, r]);
+    params.dispose();
+    buffers.dispose();
+  });
+});
+
 describe('drop-path and the auxiliary head act only in training', () => {
   it('drop-path keeps each sample whole, scaled by 1/(1 − p), or zeroes it', () => {
     const out = tf.tidy(() => tf.mul(tf.ones([64, 2, 2, 3]), dropPathMask(64, 0.25, new Rng(7))).arraySync() as number[][][][]);
