@@ -173,13 +173,28 @@ describe('DrNAS progressive on NAS-Bench-201: the stage switch', () => {
 });
 
 describe('DrNAS progressive on NAS-Bench-201: the preset, the schema, resume', () => {
-  it('the quick preset runs both stages on NB201 and its cell is found in the benchmark table', async () => {
+  it('the quick preset runs both stages on NB201 with the tensors flat, and its cell is found in the benchmark table', async () => {
     const config = DrnasConfig.parse(PRESETS['drnas-progressive-nb201-quick']);
     expect(config.space.kind).toBe('nb201');
+    const tensorsBefore = tf.memory().numTensors;
     const { reporter, recorded } = recordingReporter();
     const s = await createDrnasStrategy({ config, rng: new Rng(config.seed), reporter, resourcesDir: resourcesDir() });
-    for (let done = false; !done; ) done = (await s.step()).done;
+    const counts: number[] = [];
+    for (let done = false; !done; ) {
+      done = (await s.step()).done;
+      counts.push(tf.memory().numTensors);
+    }
     expect(recorded.metrics.filter((m) => m.key === 'drnas.stage').map((m) => m.epoch)).toEqual([2]);
+    // α trains from the first step (no warm-up), so every step of a stage ends at the same count,
+    // but for the Hessian's batch (x and y) that the report keeps from its first eigenvalue on (the
+    // end of epoch 2, the first stage's last step); the second stage's network is smaller.
+    const firstStage = config.progressive!.firstStageEpochs * s.data.stepsPerEpoch;
+    expect(config.hessianEvery).toBe(2);
+    expect(counts).toHaveLength(config.epochs * s.data.stepsPerEpoch);
+    expect(new Set(counts.slice(0, firstStage - 1)).size).toBe(1);
+    expect(counts[firstStage - 1]).toBe(counts[0] + 2);
+    expect(new Set(counts.slice(firstStage)).size).toBe(1);
+    expect(counts[firstStage]).toBeLessThan(counts[0]);
     const [cell] = s.alphas().cells;
     expect(cell.edgeOps.every((ops) => ops.length === 3)).toBe(true);
     const final = recorded.genotypes.filter((g) => g.final).at(-1)!.genotype;
@@ -191,6 +206,7 @@ describe('DrNAS progressive on NAS-Bench-201: the preset, the schema, resume', (
     const table = loadNb201(join(resourcesDir(), 'nb201'), 'cifar10');
     expect(table.test[table.cells.fromArchString(final.arch)]).toBeGreaterThan(0);
     s.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 
   it('refuses what the stages cannot do on NB201, naming the field', () => {
