@@ -72,6 +72,17 @@ export const PRESETS: Record<string, RunConfigInput> = {
    */
   'drnas-progressive-quick': { algorithm: 'drnas', ...QUICK, progressive: { firstPartialChannels: 4, secondPartialChannels: 2, keepOps: 4, firstStageEpochs: 2, archWarmupEpochs: 0 } },
   'drnas-progressive-laptop': { algorithm: 'drnas', ...LAPTOP, progressive: { firstPartialChannels: 4, secondPartialChannels: 2, keepOps: 4, firstStageEpochs: 6, archWarmupEpochs: 2 } },
+  /**
+   * The progressive variant on NAS-Bench-201's cell (one cell per stage of C = 8): the authors' K 4 → 2
+   * and 5 → 3 ops per edge, 2 + 2 epochs of `quick`, no warm-up; the found cell is looked up in the
+   * benchmark's tables like any NB201 run's (docs/oneshot.md).
+   */
+  'drnas-progressive-nb201-quick': {
+    algorithm: 'drnas',
+    ...QUICK,
+    space: { kind: 'nb201', channels: 8, cellsPerStage: 1 },
+    progressive: { firstPartialChannels: 4, secondPartialChannels: 2, keepOps: 3, firstStageEpochs: 2, archWarmupEpochs: 0 },
+  },
   /** `quick` and `laptop` with GDAS's one sampled op per edge (docs/sampled-search.md). */
   'gdas-quick': { algorithm: 'gdas', ...QUICK },
   'gdas-laptop': { algorithm: 'gdas', ...LAPTOP },

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../../src-shared/model/rng';
-import type { Nb201Space } from '../../../src-shared/model/space';
+import type { Nb201Op, Nb201Space } from '../../../src-shared/model/space';
 import { ParamStore } from '../ops/params';
 import { NB201_OP_FACTORIES } from '../ops/nb201-ops';
 import { batchNorm, convFilter, reluConvBn } from '../ops/blocks';
 import { conv2d } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
-import { planNb201Space } from '../spaces/nb201-cells';
+import { NB201_EDGE_ENDPOINTS, planNb201Space } from '../spaces/nb201-cells';
 import { initArchParam } from './arch-params';
 import { edgeNormalizationScale, initEdgeBeta, NB201_NODE_INPUTS } from './edge-normalization';
 import { edgeRows, mixedEdge, type EdgeCandidate } from './mixed-edge';
@@ -17,12 +17,21 @@ import type { ArchParam, CellWeights, Supernet } from './types';
 type Stage = { kind: 'cell'; edges: EdgeCandidate[][] } | { kind: 'reduce'; block: Op };
 
 /**
+ * `edgeOps`: each of the 6 edges' own ops (DrNAS's progressive second stage keeps a different
+ * subset of the space's ops per edge), the same number on every edge (one row of α each); absent,
+ * every edge has the space's `ops`.
+ */
+export type Nb201NetworkOptions = Pick<SupernetOptions, 'partialChannels' | 'edgeNormalization'> & { edgeOps?: readonly (readonly Nb201Op[])[] };
+
+/**
  * NAS-Bench-201's search network (AutoDL-Projects TinyNetwork for DARTS/GDAS/SETN): stem conv 3×3
  * to C + BN, three stages of `cellsPerStage` cells (C, 2C, 4C) joined by residual reduction blocks,
  * then BN, ReLU, global average pooling and a linear classifier. Each cell has 4 nodes and 6 mixed
  * edges; node i is the sum of its edges from every earlier node; the cell's output is node 3.
  * `partialChannels` K and `edgeNormalization` are PC-DARTS's (as on the DARTS space; DrNAS's
  * `NAS201SearchCell_PartialChannel` slices and shuffles the same way); `recompute` is not offered here.
+ * An edge's weights are named by its op (`stages.i.edges.e.op`), so a network on fewer ops per edge
+ * shares the names of the ops it kept.
  */
 export class Nb201Supernet implements Supernet {
   readonly space: Nb201Space;
@@ -38,8 +47,9 @@ export class Nb201Supernet implements Supernet {
 
   private readonly partialChannels: number;
 
-  constructor(spaceInput: unknown, shape: NetworkShape, rng: Rng, options: Pick<SupernetOptions, 'partialChannels' | 'edgeNormalization'> = {}) {
+  constructor(spaceInput: unknown, shape: NetworkShape, rng: Rng, options: Nb201NetworkOptions = {}) {
     const plan = planNb201Space(spaceInput);
+    const edgeOps = options.edgeOps ? checkEdgeOps(options.edgeOps, plan.space.ops) : plan.edges.map((e) => e.ops);
     const k = (this.partialChannels = options.partialChannels ?? 1);
     if (!Number.isInteger(k) || k < 1 || plan.space.channels % k !== 0) {
       throw new Error(`partialChannels K=${k} must be a positive integer dividing the space's channels (${plan.space.channels}): choose K among the divisors of ${plan.space.channels} or change channels`);
@@ -66,8 +76,8 @@ export class Nb201Supernet implements Supernet {
         const name = `stages.${index++}`;
         this.stages.push({
           kind: 'cell',
-          edges: plan.edges.map((edge, e) =>
-            edge.ops.map((op) => ({ op: NB201_OP_FACTORIES[op](c / k, 1, ctx(`${name}.edges.${e}.${op}`, false)), zero: op === 'none' })),
+          edges: edgeOps.map((ops, e) =>
+            ops.map((op) => ({ op: NB201_OP_FACTORIES[op](c / k, 1, ctx(`${name}.edges.${e}.${op}`, false)), zero: op === 'none' })),
           ),
         });
       }
@@ -78,7 +88,7 @@ export class Nb201Supernet implements Supernet {
       w: this.params.dense('classifier.w', cPrev, shape.numClasses),
       b: this.params.bias('classifier.b', shape.numClasses, cPrev),
     };
-    const arch = initArchParam('normal', plan.edges.map((e) => e.ops), rng.fork('alphas'));
+    const arch = initArchParam('normal', edgeOps, rng.fork('alphas'));
     if (options.edgeNormalization) arch.beta = initEdgeBeta(plan.edges.length, rng.fork('betas'));
     this.arch = [arch];
   }
@@ -113,6 +123,20 @@ export class Nb201Supernet implements Supernet {
       a.beta?.dispose();
     }
   }
+}
+
+/** The per-edge op lists, checked against the space: 6 lists of the space's ops, equally long, no op twice. */
+function checkEdgeOps(edgeOps: readonly (readonly Nb201Op[])[], spaceOps: readonly Nb201Op[]): readonly (readonly Nb201Op[])[] {
+  const problems: string[] = [];
+  if (edgeOps.length !== NB201_EDGE_ENDPOINTS.length) problems.push(`${edgeOps.length} edge lists were given, the cell has ${NB201_EDGE_ENDPOINTS.length} edges`);
+  edgeOps.forEach((ops, e) => {
+    if (ops.length === 0 || ops.length !== edgeOps[0].length) problems.push(`edge ${e} has ${ops.length} ops, edge 0 has ${edgeOps[0].length} (one row of α each: every edge needs the same number, at least 1)`);
+    const foreign = ops.filter((op) => !spaceOps.includes(op));
+    if (foreign.length) problems.push(`edge ${e} lists ${foreign.join(', ')}, which the space's ops (${spaceOps.join(', ')}) do not have`);
+    if (new Set(ops).size !== ops.length) problems.push(`edge ${e} lists an op more than once (${ops.join(', ')})`);
+  });
+  if (problems.length) throw new Error(`invalid per-edge ops for the NAS-Bench-201 network: ${problems.join('; ')}`);
+  return edgeOps;
 }
 
 /**

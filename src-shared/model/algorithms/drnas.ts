@@ -8,10 +8,11 @@ import { checkOneShot, oneShotFields, refuseUnrolled } from './one-shot';
  * each edge keeps its `keepOps` ops of highest Dirichlet concentration and the ops widen to 1/K₂ of
  * the channels (new channels copy existing ones, as their `net2wider`) for the rest of the epochs.
  * α is still for the first `archWarmupEpochs` of each stage (`if epoch >= 10`, the stage's own epoch
- * count). Their settings: DARTS space K 6 → 4, 8 → 4 ops, 25 + 25 epochs; NAS-Bench-201 K 4 → 2,
+ * count). Their settings: DARTS space K 6 → 4, 7 → 4 ops (no `none`), 25 + 25 epochs; NAS-Bench-201 K 4 → 2,
  * 5 → 3 ops, 50 + 50. Two stages, as theirs. The defaults take their NAS-Bench-201 K (4 → 2), which
  * divides the default C = 16 (6 → 4 needs C divisible by 12, their C = 36), and their DARTS-space
- * ops (8 → 4) and epochs (25 of 50).
+ * kept ops (4) and epochs (25 of 50); on NAS-Bench-201 set keepOps 3 for theirs (the default 4 of 5
+ * is valid there too). Both spaces: K divides C, and keepOps is below the ops of an edge.
  */
 export const DrnasProgressive = z
   .object({
@@ -31,7 +32,7 @@ export type DrnasProgressive = z.infer<typeof DrnasProgressive>;
  * gradient, plus `klScale`·KL(Dir(elu(β) + 1) ‖ Dir(`klPrior`)) on α's loss (the authors'
  * `reg_type kl`, `reg_scale` 1e-3; `klScale` 0 leaves their default L2 alone, `archWeightDecay`).
  * The genotype is the arg-max of softmax(β), as theirs. First order only here. `progressive`: the
- * progressive variant (above), on the DARTS cell space.
+ * progressive variant (above), on the DARTS cell space and on NAS-Bench-201's.
  */
 export const DrnasConfig = z
   .object({
@@ -51,18 +52,20 @@ export type DrnasConfig = z.infer<typeof DrnasConfig>;
 
 function checkProgressive(p: DrnasProgressive, c: { epochs: number; space: SearchSpace }, ctx: z.RefinementCtx): void {
   const issue = (field: keyof DrnasProgressive, message: string) => ctx.addIssue({ code: 'custom', path: ['progressive', field], message });
-  if (c.space.kind !== 'darts') {
-    ctx.addIssue({ code: 'custom', path: ['progressive'], message: `the progressive variant prunes each edge to its own ops, which only the DARTS cell space has here (this space is '${c.space.kind}'); remove progressive or use a DARTS space` });
-    return;
-  }
   const { channels } = c.space;
   for (const field of ['firstPartialChannels', 'secondPartialChannels'] as const) {
     if (channels % p[field] !== 0) issue(field, `K=${p[field]} must divide the space's channels (${channels}): pick a divisor of ${channels}`);
   }
   if (p.secondPartialChannels > p.firstPartialChannels) issue('secondPartialChannels', `the second stage's K (${p.secondPartialChannels}) must not exceed the first's (${p.firstPartialChannels}): the ops widen between stages, never narrow`);
-  const fewest = Math.min(...(c.space.edgeOps ? [...c.space.edgeOps.normal, ...c.space.edgeOps.reduce].map((ops) => ops.length) : [c.space.ops.length]));
-  if (p.keepOps > fewest) issue('keepOps', `keepOps (${p.keepOps}) exceeds the ops of an edge (${fewest}): keep at most ${fewest}`);
+  const fewest = opsPerEdge(c.space);
+  if (p.keepOps >= fewest) issue('keepOps', `keepOps (${p.keepOps}) must be below the ops of an edge (${fewest}), or nothing is pruned: keep at most ${fewest - 1}`);
   if (p.firstStageEpochs >= c.epochs) issue('firstStageEpochs', `firstStageEpochs (${p.firstStageEpochs}) must be below epochs (${c.epochs}), or there is no second stage`);
   const shortest = Math.min(p.firstStageEpochs, c.epochs - p.firstStageEpochs);
   if (p.archWarmupEpochs >= shortest) issue('archWarmupEpochs', `archWarmupEpochs (${p.archWarmupEpochs}) must be below each stage's epochs (the shorter has ${shortest}), or α never trains in it; the authors warm up 10 of 25`);
+}
+
+/** The fewest ops an edge of the space has (a DARTS space may give each edge its own list; NAS-Bench-201's edges share one). */
+function opsPerEdge(space: SearchSpace): number {
+  if (space.kind === 'nb201' || !space.edgeOps) return space.ops.length;
+  return Math.min(...[...space.edgeOps.normal, ...space.edgeOps.reduce].map((ops) => ops.length));
 }

@@ -1,25 +1,27 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DrnasConfig } from '../../../../src-shared/model/algorithms/drnas';
 import type { Rng } from '../../../../src-shared/model/rng';
-import type { DartsSpace } from '../../../../src-shared/model/space';
+import type { DartsSpace, Nb201Op, SearchSpace } from '../../../../src-shared/model/space';
 import type { StateReader, StateWriter } from '../../checkpoint/state';
 import { archVariables } from '../../supernet/arch-params';
 import { DartsSupernet } from '../../supernet/darts-network';
+import { Nb201Supernet } from '../../supernet/nb201-network';
 import type { Supernet } from '../../supernet/types';
 import { archRows, cellWeights, rowTensors, supernetObjective } from '../sampled/supernet-objective';
 import type { Rows } from '../sampled/gumbel';
 import type { StepResult, StrategyContext } from '../strategy';
 import { loadOneShotData, type DartsData } from './data';
 import { concentration, dirichletKl, dirichletKlGrad, dirichletSample, dirichletVjp, type DirichletDraw } from './dirichlet';
-import { alphaSnapshot, deriveGenotype, type OneShotView } from './epoch-report';
-import { carryArchitecture, carryMomentum, keepTopOps, prunedSpace, StagedSupernet, widenWeights } from './progressive';
+import { alphaSnapshot, type OneShotView } from './epoch-report';
+import { carryArchitecture, carryMomentum, deriveStageGenotype, keepTopOps, keptEdgeOps, StagedSupernet, widenWeights, type StageEdgeOps } from './progressive';
 import { SampledArchSearch } from './sampled-arch';
 import type { OneShotStep, Relaxation, StepFigure } from './template';
 
 /**
  * The deterministic view the diagnostics need (validation, Hessian): edges weighted by the
- * Dirichlet's mean (elu(β) + 1)/Σ, differentiable in β; the genotype is the arg-max of softmax(β).
- * `alphas` is read afresh each time: the progressive variant swaps its network between stages.
+ * Dirichlet's mean (elu(β) + 1)/Σ, differentiable in β; the genotype is the arg-max of softmax(β)
+ * over each edge's own ops. `alphas` is read afresh each time: the progressive variant swaps its
+ * network between stages.
  */
 export function dirichletMeanView(net: Supernet): OneShotView {
   const mean = (beta: tf.Tensor2D) => {
@@ -32,14 +34,14 @@ export function dirichletMeanView(net: Supernet): OneShotView {
     },
     snapshot: () => alphaSnapshot(net),
     logits: (x, alphas) => net.forward(x, cellWeights(net, alphas.map((b) => mean(b as tf.Tensor2D)))),
-    derive: deriveGenotype,
+    derive: deriveStageGenotype,
   };
 }
 
-/** The progressive variant's saved stage: 0, or 1 with the second stage's pruned op lists. */
+/** The progressive variant's saved stage: 0, or 1 with the second stage's pruned op lists per cell kind. */
 interface SavedStage {
   stage: 0 | 1;
-  edgeOps: DartsSpace['edgeOps'] | null;
+  edgeOps: StageEdgeOps | null;
 }
 
 /**
@@ -54,7 +56,7 @@ export class DrnasStrategy extends SampledArchSearch<DrnasConfig> {
   constructor(ctx: StrategyContext<DrnasConfig>, data: DartsData) {
     const progressive = ctx.config.progressive;
     const network = progressive
-      ? (space: DrnasConfig["space"], d: Pick<DartsData, "inChannels" | "numClasses" | "supernetOptions">, rng: Rng) => new StagedSupernet(DrnasStrategy.stageNetwork(space as DartsSpace, d, progressive.firstPartialChannels, rng))
+      ? (space: SearchSpace, d: Pick<DartsData, 'inChannels' | 'numClasses' | 'supernetOptions'>, rng: Rng) => new StagedSupernet(DrnasStrategy.stageNetwork(space, d, progressive.firstPartialChannels, rng))
       : undefined;
     super(ctx, data, { label: 'DrNAS', order: 'arch-first', view: dirichletMeanView, network }, 'dirichlet');
     const { config } = ctx;
@@ -64,9 +66,16 @@ export class DrnasStrategy extends SampledArchSearch<DrnasConfig> {
     ctx.reporter.log('info', `DrNAS supernet: ${this.net.params.count()} weights, KL ×${config.klScale} to Dir(${config.klPrior}), ${this.totalSteps} steps${stages}`);
   }
 
-  /** A stage's network: the DARTS supernet on 1/K of the channels, without PC-DARTS's edge normalization (DrNAS has none). */
-  static stageNetwork(space: DartsSpace, data: Pick<DartsData, 'inChannels' | 'numClasses' | 'supernetOptions'>, k: number, rng: Rng): DartsSupernet {
-    return new DartsSupernet(space, { inChannels: data.inChannels, numClasses: data.numClasses }, rng, { ...data.supernetOptions, partialChannels: k, edgeNormalization: false });
+  /**
+   * A stage's network: the space's supernet (DARTS cell or NAS-Bench-201) on 1/K of the channels,
+   * without PC-DARTS's edge normalization (DrNAS has none), on `edgeOps` where the stage pruned them.
+   */
+  static stageNetwork(space: SearchSpace, data: Pick<DartsData, 'inChannels' | 'numClasses' | 'supernetOptions'>, k: number, rng: Rng, edgeOps?: StageEdgeOps): Supernet {
+    const shape = { inChannels: data.inChannels, numClasses: data.numClasses };
+    // The op names were the network's own (or a checkpoint's): both networks check them against the space.
+    if (space.kind === 'nb201') return new Nb201Supernet(space, shape, rng, { partialChannels: k, edgeOps: edgeOps?.normal as Nb201Op[][] | undefined });
+    const pruned = edgeOps ? { ...space, edgeOps: { normal: edgeOps.normal, reduce: edgeOps.reduce } as DartsSpace['edgeOps'] } : space;
+    return new DartsSupernet(pruned, shape, rng, { ...data.supernetOptions, partialChannels: k, edgeNormalization: false });
   }
 
   override async step(): Promise<StepResult> {
@@ -120,11 +129,8 @@ export class DrnasStrategy extends SampledArchSearch<DrnasConfig> {
     const p = this.ctx.config.progressive!;
     const old = this.net;
     const kept = old.arch.map((a) => keepTopOps(a.alpha.arraySync(), p.keepOps));
-    const kinds = old.arch.map((a) => a.kind);
-    const perKind = <T>(values: T[]) => ({ normal: values[kinds.indexOf('normal')], reduce: values[kinds.indexOf('reduce')] });
-    const space = prunedSpace(old.space as DartsSpace, perKind(old.arch.map((a) => a.edgeOps)), perKind(kept));
     // The template's fork again: the weights and β drawn here are overwritten, and the `noise` op's generator keeps its seed.
-    const next = DrnasStrategy.stageNetwork(space, this.data, p.secondPartialChannels, this.ctx.rng.fork('supernet'));
+    const next = DrnasStrategy.stageNetwork(old.space, this.data, p.secondPartialChannels, this.ctx.rng.fork('supernet'), keptEdgeOps(old.arch, kept));
     const plans = widenWeights(old.params, next.params, this.ctx.rng.fork('progressive.widen'));
     carryMomentum(this.trainer.sgd, old.params, next.params, plans);
     carryArchitecture(this.archOptimizer, old, next, kept);
@@ -138,7 +144,9 @@ export class DrnasStrategy extends SampledArchSearch<DrnasConfig> {
 
   override saveState(out: StateWriter): void {
     super.saveState(out);
-    if (this.ctx.config.progressive) out.json('progressive', { stage: this.stage, edgeOps: this.stage === 1 ? (this.net.space as DartsSpace).edgeOps : null } satisfies SavedStage);
+    if (!this.ctx.config.progressive) return;
+    const edgeOps = this.stage === 1 ? Object.fromEntries(this.net.arch.map((a) => [a.kind, a.edgeOps])) : null;
+    out.json('progressive', { stage: this.stage, edgeOps } satisfies SavedStage);
   }
 
   override loadState(from: StateReader): void {
@@ -147,8 +155,8 @@ export class DrnasStrategy extends SampledArchSearch<DrnasConfig> {
       // The saved stage's network first (its pruned ops, its K), so the weights load into their shapes.
       const saved = from.json<SavedStage>('progressive');
       if (saved.stage === 1 && this.stage === 0) {
-        const space = { ...(this.net.space as DartsSpace), edgeOps: saved.edgeOps! };
-        (this.net as StagedSupernet).replace(DrnasStrategy.stageNetwork(space, this.data, p.secondPartialChannels, this.ctx.rng.fork('supernet')));
+        if (!saved.edgeOps) throw new Error('the checkpoint is in DrNAS\'s second stage but holds no op lists for it: it is damaged; resume from another checkpoint');
+        (this.net as StagedSupernet).replace(DrnasStrategy.stageNetwork(this.net.space, this.data, p.secondPartialChannels, this.ctx.rng.fork('supernet'), saved.edgeOps));
         this.stage = 1;
       }
     }

@@ -1,13 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../../../src-shared/model/rng';
-import type { DartsSpace } from '../../../../src-shared/model/space';
+import type { Genotype } from '../../../../src-shared/model/genotype';
+import { nb201ArchString } from '../../../../src-shared/model/genotype-derive';
 import { bundleReader, bundleWriter, emptyBundle } from '../../checkpoint/state';
 import type { AdamL2, SgdMomentum } from '../../optim/optimizers';
 import type { ParamStore } from '../../ops/params';
 import { archVariables } from '../../supernet/arch-params';
 import { DelegatingSupernet } from '../../supernet/delegating';
-import type { Supernet } from '../../supernet/types';
+import type { ArchParam, CellKind, Supernet } from '../../supernet/types';
 import { concentration } from './dirichlet';
+import { deriveGenotype, type AlphaSnapshot } from './epoch-report';
 
 /**
  * The parts of DrNAS's progressive learning (xiangning-chen/DrNAS `utils.prune`, `net2wider.py`):
@@ -30,10 +32,28 @@ export function keepTopOps(beta: readonly (readonly number[])[], keep: number): 
   });
 }
 
-/** The space with each edge reduced to its kept ops (`kept` per cell kind, per edge). */
-export function prunedSpace(space: DartsSpace, edgeOps: Record<'normal' | 'reduce', readonly (readonly string[])[]>, kept: Record<'normal' | 'reduce', number[][]>): DartsSpace {
-  const prune = (kind: 'normal' | 'reduce') => edgeOps[kind].map((ops, e) => kept[kind][e].map((k) => ops[k]) as DartsSpace['ops']);
-  return { ...space, edgeOps: { normal: prune('normal'), reduce: prune('reduce') } };
+/** Op names per cell kind, one list per edge: the ops a stage's network is built on. */
+export type StageEdgeOps = Partial<Record<CellKind, readonly (readonly string[])[]>>;
+
+/** Each cell kind's edges reduced to their kept ops (`kept` in `arch` order, per edge): the next stage's op lists. */
+export function keptEdgeOps(arch: readonly ArchParam[], kept: readonly (readonly number[])[][]): StageEdgeOps {
+  return Object.fromEntries(arch.map((a, i) => [a.kind, a.edgeOps.map((ops, e) => kept[i][e].map((k) => ops[k]))]));
+}
+
+/**
+ * The genotype of a stage whose edges may each have their own ops: DARTS's derivation reads each
+ * edge's list already; on NAS-Bench-201 each edge's arg-max of α (ties: the earlier op, as
+ * `deriveNb201Genotype`) is mapped through that edge's own list back to the op's real name.
+ */
+export function deriveStageGenotype(snapshot: AlphaSnapshot): Genotype {
+  if (snapshot.space.kind !== 'nb201') return deriveGenotype(snapshot);
+  const cell = snapshot.cells.find((c) => c.kind === 'normal');
+  if (!cell) throw new Error(`the alphas have no 'normal' cell (cells: ${snapshot.cells.map((c) => c.kind).join(', ')})`);
+  const chosen = cell.alpha.map((row, e) => {
+    if (row.length !== cell.edgeOps[e]?.length) throw new Error(`NB201 alpha row ${e} has ${row.length} entries, its edge has ${cell.edgeOps[e]?.length ?? 0} ops`);
+    return cell.edgeOps[e][row.reduce((best, v, k) => (v > row[best] ? k : best), 0)];
+  });
+  return { space: 'nb201', arch: nb201ArchString(chosen) };
 }
 
 /**
