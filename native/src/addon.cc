@@ -218,6 +218,23 @@ napi_value batchNormExport(napi_env env, napi_callback_info info, bool grad) {
 napi_value batchNormTrainExport(napi_env env, napi_callback_info info) { return batchNormExport(env, info, false); }
 napi_value batchNormTrainGradExport(napi_env env, napi_callback_info info) { return batchNormExport(env, info, true); }
 
+// (heap, threads, srcOff, srcStride, dstOff, dstStride, rows, width): strides and width in floats.
+napi_value copyRowsExport(napi_env env, napi_callback_info info) {
+  const char* name = "copyRows";
+  Call call;
+  if (!readCall(env, info, 7, name, call)) return nullptr;
+  const double* a = call.args;
+  const int64_t srcStride = int64_t(a[2]), dstStride = int64_t(a[4]), rows = int64_t(a[5]), width = int64_t(a[6]);
+  if (width > srcStride || width > dstStride) return fail(env, "copyRows: the width must not exceed either stride");
+  if (rows == 0 || width == 0) return nullptr;
+  const float* src = tensorAt(call, 1, double(rows - 1) * srcStride + width, name, "the source");
+  if (src == nullptr) return nullptr;
+  float* dst = tensorAt(call, 3, double(rows - 1) * dstStride + width, name, "the destination");
+  if (dst == nullptr) return nullptr;
+  nas::copyRows(threadsFor(call, double(rows) * width), rows, width, src, srcStride, dst, dstStride);
+  return nullptr;
+}
+
 napi_value init(napi_env env, napi_value exports) {
   const napi_property_descriptor properties[] = {
       {"depthwiseForward", nullptr, depthwiseForwardExport, nullptr, nullptr, nullptr, napi_default, nullptr},
@@ -231,6 +248,7 @@ napi_value init(napi_env env, napi_value exports) {
       {"batchMatMul", nullptr, batchMatMulExport, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrain", nullptr, batchNormTrainExport, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"batchNormTrainGrad", nullptr, batchNormTrainGradExport, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"copyRows", nullptr, copyRowsExport, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   napi_define_properties(env, exports, sizeof properties / sizeof properties[0], properties);
   return exports;

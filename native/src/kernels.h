@@ -68,4 +68,9 @@ void batchNormTrain(int threads, int64_t rows, int64_t c, const float* x, float*
 void batchNormTrainGrad(int threads, int64_t rows, int64_t c, const float* dy, const float* y, const float* invStd,
                         float* dx);
 
+// dst[r·dstStride + j] = src[r·srcStride + j] for r < rows, j < width (copy.cc): one input of a
+// concat along the last axis, or one piece of its SplitV.
+void copyRows(int threads, int64_t rows, int64_t width, const float* src, int64_t srcStride, float* dst,
+              int64_t dstStride);
+
 }  // namespace nas

@@ -33,6 +33,8 @@ export interface NativeAddon {
   ): void;
   batchNormTrain(heap: ArrayBuffer, threads: number, x: number, y: number, invStd: number, rows: number, channels: number): void;
   batchNormTrainGrad(heap: ArrayBuffer, threads: number, dy: number, y: number, invStd: number, dx: number, rows: number, channels: number): void;
+  /** dst[r·dstStride + j] = src[r·srcStride + j], r < rows, j < width; strides and width in floats. */
+  copyRows(heap: ArrayBuffer, threads: number, src: number, srcStride: number, dst: number, dstStride: number, rows: number, width: number): void;
 }
 
 export type AddonLoad = { addon: NativeAddon; reason: string } | { addon: undefined; reason: string };

@@ -3,6 +3,7 @@ import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../kernels/batch-norm-n
 import { loadAddon, nativeThreads } from './addon';
 import { batchNormKernels } from './batchnorm-kernels';
 import { convKernels, depthwiseKernels } from './conv-kernels';
+import { copyKernels } from './copy-kernels';
 import type { KernelFn } from './heap';
 import { batchMatMulKernel } from './matmul-kernel';
 import { AVG_POOL_GRAD_EXCLUDE_PAD, poolKernels } from './pool-kernels';
@@ -24,6 +25,8 @@ export const NATIVE_KERNEL_NAMES = [
   tf.BatchMatMul,
   BATCH_NORM_TRAIN,
   BATCH_NORM_TRAIN_GRAD,
+  tf.Concat,
+  tf.SplitV,
 ] as const;
 
 /**
@@ -59,6 +62,7 @@ function buildKernels(previous: (name: string) => tf.KernelConfig | undefined): 
     ...convKernels(addon, previous),
     [tf.BatchMatMul]: batchMatMulKernel(addon, previous(tf.BatchMatMul)),
     ...batchNormKernels(addon, previous),
+    ...copyKernels(addon, previous),
   };
 }
 
