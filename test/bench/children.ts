@@ -1,7 +1,7 @@
 /** Benchmarks `run.ts` runs in their own processes (a fixed native thread count, a fresh heap). */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CifarStepResult } from './default-size';
+import type { CifarNet, CifarStepResult } from './default-size';
 import type { NativeStepResult } from './native-step';
 
 function runChild(script: string, args: string[], env: Record<string, string> = {}): string {
@@ -38,7 +38,7 @@ export function methodsStep(steps: number, threads: number): MethodsStep {
 }
 
 /** CIFAR-size steps (`default-size.ts`): the search network or the evaluation network; threads 0 = pure wasm. */
-export function cifarStep(net: 'search' | 'eval', threads: number, steps: number, evalBatch = 96): CifarStepResult {
+export function cifarStep(net: CifarNet, threads: number, steps: number, evalBatch = 96): CifarStepResult {
   const out = runChild('./default-size.ts', [net, String(threads), String(steps), `--batch=${evalBatch}`]);
   return JSON.parse(out.split('\n').pop() ?? '') as CifarStepResult;
 }

@@ -3,12 +3,13 @@
  * warm-up step first), interleaved by rounds with PyTorch at the same shapes in its own process:
  * DARTS's default search network (pure wasm, wasm + native on 1 and 2 threads, PyTorch 1 and 2
  * threads) and the evaluation network NetworkCIFAR/DARTS_V2 (at batch 96, one thread each; at a
- * batch that fits our 4 GiB wasm heap, wasm + native and PyTorch on 1 and 2 threads). Peak memories: our process's RSS and wasm heap, PyTorch's RSS.
+ * batch that fits our 4 GiB wasm heap, wasm + native and PyTorch on 1 and 2 threads) and the
+ * fmnist-cpu preset's network (C=16, 8 cells, batch 96, 28×28×1; 1 and 2 threads). Peak memories: our process's RSS and wasm heap, PyTorch's RSS.
  */
 import { cifarStep } from './children';
-import type { CifarStepResult } from './default-size';
+import type { CifarNet, CifarStepResult } from './default-size';
 import { median } from './kernel-timer';
-import { pytorchStep, type TorchStep } from './pytorch';
+import { pytorchStep, type TorchNet, type TorchStep } from './pytorch';
 
 export interface CifarBench {
   lines: string[];
@@ -23,14 +24,14 @@ interface Side {
   run: () => { ms: number[]; cpuMs?: number[]; rssMiB: number; heapMiB?: number; note?: string; error?: string };
 }
 
-function ours(net: 'search' | 'eval', threads: number, steps: number, batch: number): Side['run'] {
+function ours(net: CifarNet, threads: number, steps: number, batch: number): Side['run'] {
   return () => {
     const r: CifarStepResult = cifarStep(net, threads, steps, batch);
     return { ms: r.wallMs, cpuMs: r.cpuMs, rssMiB: r.peakRssMiB, heapMiB: r.heapMiB, note: r.note, error: r.error };
   };
 }
 
-function torch(net: 'default' | 'eval', threads: number, steps: number, batch: number): Side['run'] {
+function torch(net: TorchNet, threads: number, steps: number, batch: number): Side['run'] {
   return () => {
     try {
       const t: TorchStep = pytorchStep(threads, steps, net, batch);
@@ -85,7 +86,8 @@ const ratio = (a: Collected | undefined, b: Collected | undefined, f: (c: Collec
 const stepMs = (c: Collected) => median(c.ms);
 const rss = (c: Collected) => c.rssMiB;
 
-export function runCifarBench(rounds: number, steps: number, evalBatch: number, torchMissing: boolean): CifarBench {
+/** `only`: the keys of the sections to run (default, eval, eval<batch>, fmnist); all when absent. */
+export function runCifarBench(rounds: number, steps: number, evalBatch: number, torchMissing: boolean, only?: string[]): CifarBench {
   const lines: string[] = [];
   const metrics: string[] = [];
   // The evaluation network at DARTS's batch 96 on one thread each (ours may not fit the 4 GiB wasm
@@ -95,8 +97,10 @@ export function runCifarBench(rounds: number, steps: number, evalBatch: number, 
     { key: 'default', title: "DARTS's default search network (32x32x3, C=16, 8 cells, batch 64)", ourNet: 'search' as const, torchNet: 'default' as const, batch: 64, pure: true, twoThreads: true },
     { key: 'eval', title: evalTitle(96), ourNet: 'eval' as const, torchNet: 'eval' as const, batch: 96, pure: false, twoThreads: false },
     { key: `eval${evalBatch}`, title: evalTitle(evalBatch), ourNet: 'eval' as const, torchNet: 'eval' as const, batch: evalBatch, pure: false, twoThreads: true },
+    // The network the fmnist-cpu preset trains (issue #15's time goal against PyTorch's 44 minutes).
+    { key: 'fmnist', title: 'fmnist-cpu evaluation network NetworkCIFAR DARTS_V2 (C=16, 8 cells, batch 96, 28x28x1, no auxiliary head)', ourNet: 'fmnist' as const, torchNet: 'fmnist' as const, batch: 96, pure: false, twoThreads: true },
   ];
-  for (const s of sections) {
+  for (const s of sections.filter((x) => only === undefined || only.includes(x.key))) {
     const sides: Side[] = [];
     if (!torchMissing) sides.push({ label: 'PyTorch, 1 thread', run: torch(s.torchNet, 1, steps, s.batch) });
     if (s.pure) sides.push({ label: 'pure wasm', run: ours(s.ourNet, 0, steps, s.batch) });

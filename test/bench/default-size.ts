@@ -5,10 +5,12 @@
  *   32×32×3) with the memory plan the engine would choose (plain or recomputation);
  * - `eval`: one training step of the evaluation network (NetworkCIFAR with the DARTS_V2 cell, C=36,
  *   20 cells, batch 96; no auxiliary head, no drop-path, as `pytorch_reference.py eval`), plain or,
- *   with --recompute, each cell recomputed in the backward pass (the `paper` preset's setting).
+ *   with --recompute, each cell recomputed in the backward pass (the `paper` preset's setting);
+ * - `fmnist`: the same network as the `fmnist-cpu` evaluation preset trains it (C=16, 8 cells,
+ *   batch 96, 28×28×1), as `pytorch_reference.py fmnist`.
  * A warm-up step, then `steps` timed steps (steady state). Prints one JSON line: wall and CPU ms per
  * step, the wasm heap (never shrinks: its peak) and the process's peak RSS.
- * `npx tsx test/bench/default-size.ts <search|eval> <threads: 0 = pure wasm> <steps> [--plain] [--batch=N] [--recompute]`
+ * `npx tsx test/bench/default-size.ts <search|eval|fmnist> <threads: 0 = pure wasm> <steps> [--plain] [--batch=N] [--recompute]`
  * (--plain: the search network without recomputation; --batch: the evaluation network's batch, default 96;
  * --recompute: the evaluation network with gradient checkpointing per cell).
  */
@@ -27,8 +29,10 @@ import { publishedDartsCell } from '../fixtures/published';
 import { cpuMs } from './kernel-timer';
 import { buildSupernetStep, clippedSgdStep, DEFAULT_SIZE } from './supernet-step';
 
+export type CifarNet = 'search' | 'eval' | 'fmnist';
+
 export interface CifarStepResult {
-  net: 'search' | 'eval';
+  net: CifarNet;
   /** 0: pure wasm; else wasm + native kernels on this many threads. */
   threads: number;
   note: string;
@@ -40,18 +44,25 @@ export interface CifarStepResult {
   error?: string;
 }
 
-/** One training step of NetworkCIFAR (DARTS_V2, C=36, 20 cells): SGD with momentum, clipping at 5, as DARTS's train.py. */
-function evalStep(batch: number, recompute: boolean): { note: string; step: () => number; dispose: () => void } {
+/** The evaluation network's two bench sizes: DARTS's CIFAR-10 setting and the fmnist-cpu preset's. */
+const EVAL_SIZES = {
+  eval: { channels: 36, layers: 20, height: 32, width: 32, depth: 3 },
+  fmnist: { channels: 16, layers: 8, height: 28, width: 28, depth: 1 },
+};
+
+/** One training step of NetworkCIFAR with DARTS_V2: SGD with momentum, clipping at 5, as DARTS's train.py. */
+function evalStep(size: keyof typeof EVAL_SIZES, batch: number, recompute: boolean): { note: string; step: () => number; dispose: () => void } {
+  const { channels, layers, height, width, depth } = EVAL_SIZES[size];
   const rng = new Rng(1);
-  const net = new DartsEvalNetwork(publishedDartsCell('DARTS_V2'), { height: 32, width: 32, channels: 3, classes: 10 }, { channels: 36, layers: 20, auxiliary: false, variant: 'cifar', recompute }, rng.fork('net'));
+  const net = new DartsEvalNetwork(publishedDartsCell('DARTS_V2'), { height, width, channels: depth, classes: 10 }, { channels, layers, auxiliary: false, variant: 'cifar', recompute }, rng.fork('net'));
   const dataRng = rng.fork('data');
-  const x = tf.tensor4d(Float32Array.from({ length: batch * 32 * 32 * 3 }, () => dataRng.normal()), [batch, 32, 32, 3]);
+  const x = tf.tensor4d(Float32Array.from({ length: batch * height * width * depth }, () => dataRng.normal()), [batch, height, width, depth]);
   const y = tf.tensor1d(Int32Array.from({ length: batch }, () => dataRng.int(10)), 'int32');
   const weights = net.trainableVariables();
   const sgd = new SgdMomentum(0.9, 3e-4);
   const params = weights.reduce((a, w) => a + w.size, 0);
   return {
-    note: `NetworkCIFAR DARTS_V2, C=36, 20 cells, batch ${batch}, 32x32x3: ${params} weights; recompute=${recompute ? 'cells' : 'none'}`,
+    note: `NetworkCIFAR DARTS_V2, C=${channels}, ${layers} cells, batch ${batch}, ${height}x${width}x${depth}: ${params} weights; recompute=${recompute ? 'cells' : 'none'}`,
     step: () => clippedSgdStep(sgd, weights, () => crossEntropy(net.forward(x, { training: true, dropPathProb: 0 }).logits, y)),
     dispose: () => {
       sgd.dispose();
@@ -72,7 +83,7 @@ async function searchStep(): Promise<{ note: string; step: () => number; dispose
 
 async function main() {
   const [net, threadsArg, stepsArg] = process.argv.slice(2, 5);
-  if (net !== 'search' && net !== 'eval') throw new Error(`usage: default-size.ts <search|eval> <threads: 0 = pure wasm> <steps>; got '${net}'`);
+  if (net !== 'search' && net !== 'eval' && net !== 'fmnist') throw new Error(`usage: default-size.ts <search|eval|fmnist> <threads: 0 = pure wasm> <steps>; got '${net}'`);
   const threads = Number(threadsArg ?? 0);
   const steps = Number(stepsArg ?? 1);
   const batch = Number(process.argv.find((a) => a.startsWith('--batch='))?.slice('--batch='.length) ?? 96);
@@ -85,7 +96,7 @@ async function main() {
   }
   const result: CifarStepResult = { net, threads, note: '', wallMs: [], cpuMs: [], heapMiB: 0, peakRssMiB: 0 };
   try {
-    const bench = net === 'search' ? await searchStep() : evalStep(batch, process.argv.includes('--recompute'));
+    const bench = net === 'search' ? await searchStep() : evalStep(net, batch, process.argv.includes('--recompute'));
     result.note = bench.note;
     bench.step(); // warm-up: XNNPACK operator creation, JIT, heap growth
     for (let i = 0; i < steps; i++) {

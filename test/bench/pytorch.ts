@@ -23,7 +23,7 @@ export interface TorchStep {
 }
 
 /** The network `pytorch_reference.py` builds: the reference supernet, DARTS's default search network at CIFAR size, or NetworkCIFAR with DARTS_V2. */
-export type TorchNet = 'reference' | 'default' | 'eval';
+export type TorchNet = 'reference' | 'default' | 'eval' | 'fmnist';
 
 /** Median wall-clock ms of `steps` steps (after one warm-up step) with `threads` threads. */
 export function pytorchStep(threads: number, steps: number, net: TorchNet = 'reference', evalBatch = 96): TorchStep {

@@ -4,11 +4,12 @@ Same network as our reference supernet: the DARTS search network (Liu et al., IC
 model_search.py structure: mixed edges over the 8 DARTS ops, BN without affine parameters, pools
 followed by BN) on 28x28x1 input, C=8, 5 cells with reductions at cells 1 and 3, 4 intermediate
 nodes, batch 32; one step = forward, backward, SGD update of the weights (alphas fixed).
-`python3 pytorch_reference.py <threads> <steps> [reference|default|eval] [eval batch, default 96]`: `default` is DARTS's
+`python3 pytorch_reference.py <threads> <steps> [reference|default|eval|fmnist] [eval batch, default 96]`: `default` is DARTS's
 search network at CIFAR size (32x32x3, C=16, 8 cells, batch 64, train_search.py); `eval` one
 training step of the evaluation network NetworkCIFAR (quark0/darts cnn/model.py) with the DARTS_V2
 cell (test/fixtures/darts_genotypes.json), C=36, 20 cells, batch 96, no auxiliary head, no
-drop-path (as our side of the bench). Written for this benchmark; prints one JSON line:
+drop-path (as our side of the bench); `fmnist` the same network as the `fmnist-cpu` evaluation preset
+trains it (C=16, 8 cells, 28x28x1). Written for this benchmark; prints one JSON line:
 {"threads": n, "step_ms": median, "peak_rss_mib": ..., ...}.
 """
 import json
@@ -192,10 +193,10 @@ class EvalCell(nn.Module):
 
 
 class NetworkCIFAR(nn.Module):
-    def __init__(self, genotype, c=36, classes=10, layers=20):
+    def __init__(self, genotype, c=36, classes=10, layers=20, in_channels=3):
         super().__init__()
         c_curr = 3 * c
-        self.stem = nn.Sequential(nn.Conv2d(3, c_curr, 3, padding=1, bias=False), nn.BatchNorm2d(c_curr))
+        self.stem = nn.Sequential(nn.Conv2d(in_channels, c_curr, 3, padding=1, bias=False), nn.BatchNorm2d(c_curr))
         c_pp, c_p, c_curr = c_curr, c_curr, c
         self.cells = nn.ModuleList()
         reduction_prev = False
@@ -223,10 +224,12 @@ def build(kind, eval_batch=96):
         return Network(), (32, 1, 28, 28), 0.025
     if kind == 'default':
         return Network(c=16, layers=8, in_channels=3), (64, 3, 32, 32), 0.025
-    if kind == 'eval':
+    if kind in ('eval', 'fmnist'):
         here = os.path.dirname(os.path.abspath(__file__))
         with open(os.path.join(here, '..', 'fixtures', 'darts_genotypes.json')) as f:
             genotype = json.load(f)['genotypes']['DARTS_V2']
+        if kind == 'fmnist':  # the fmnist-cpu preset's network (docs/evaluation.md), lr 0.05
+            return NetworkCIFAR(genotype, c=16, layers=8, in_channels=1), (eval_batch, 1, 28, 28), 0.05
         return NetworkCIFAR(genotype), (eval_batch, 3, 32, 32), 0.025
     raise ValueError(kind)
 

@@ -7,7 +7,8 @@
  * Flags: `--default-size` also times CIFAR-size steps interleaved with PyTorch (cifar-bench.ts: DARTS's
  * default search network and the DARTS_V2 evaluation network; slow; `--default-rounds N`, default 1,
  * `--default-steps N` timed steps per process after its warm-up, default 1; `--eval-batch N` the
- * evaluation network's second batch size, default 32; `--default-size-only`
+ * evaluation network's second batch size, default 32; `--default-sections default,eval,eval32,fmnist`
+ * picks its sections, fmnist being the fmnist-cpu evaluation preset's network; `--default-size-only`
  * runs just that part);
  * `--rounds N` interleaved rounds (default 3); `--skip-cpu` skips the cpu-backend steps (~14 min);
  * `--big-run-chart` also times the charts on a 1,000,000-point run in Chromium (big-run-chart.ts, own process).
@@ -117,7 +118,9 @@ const loadAverage = async () => (await import('node:os')).loadavg().map((l) => l
 
 /** The CIFAR-size part (`--default-size`): its lines, and its machine-readable lines for the end. */
 function cifarPart(torchMissing: boolean): string[] {
-  const cifar = runCifarBench(flag('--default-rounds', 1), flag('--default-steps', 1), flag('--eval-batch', 32), torchMissing);
+  const i = args.indexOf('--default-sections');
+  const only = i >= 0 ? args[i + 1].split(',') : undefined;
+  const cifar = runCifarBench(flag('--default-rounds', 1), flag('--default-steps', 1), flag('--eval-batch', 32), torchMissing, only);
   for (const line of cifar.lines) console.log(line);
   return cifar.metrics;
 }
