@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { installEagerRelease } from './eager-release';
 import { registerTrainingKernels } from './kernels/index';
 import { registerNativeKernels } from './native/index';
 
@@ -95,6 +96,8 @@ async function choose(order: BackendName[], forced: boolean): Promise<BackendCho
   for (const name of order) {
     try {
       const { label, note } = await activate(name);
+      // Engine-level, for every backend (registerTrainingKernels installs it for wasm already).
+      installEagerRelease();
       const why = forced ? 'forced by NAS_BACKEND' : skipped.length === 0 ? 'first choice' : skipped.join('; ');
       return { name: label, detail: note ? `${why}; ${note}` : why };
     } catch (error) {

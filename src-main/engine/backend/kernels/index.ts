@@ -23,6 +23,7 @@ import { addConfig, multiplyConfig, subConfig } from './RowBroadcast';
 import { sliceConfig } from './Slice';
 import { splitVConfig } from './SplitV';
 import { captureStockKernel, hasStockKernel, stockKernel } from './stock';
+import { installEagerRelease } from '../eager-release';
 import { installLightTapeClones } from '../tape-clones';
 
 /** Every kernel this project registers for the wasm backend: missing ones and faster replacements. */
@@ -78,6 +79,8 @@ export function registerTrainingKernels(): void {
   registerReluGradient();
   // Our Identity shares buffers, so the tape's saved-tensor clones need no kernel call (tape-clones.ts).
   installLightTapeClones();
+  // The backward pass frees each node's saved tensors and output gradients once used (eager-release.ts).
+  installEagerRelease();
 }
 
 /** Kernels of our own names whose callers compose stock ops when they are absent. */
