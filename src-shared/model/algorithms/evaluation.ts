@@ -75,8 +75,8 @@ const NO_REGULARIZERS = { auxiliaryWeight: 0, dropPathProb: 0, gradClip: 0, reco
  * The presets per cell space. 'paper': DARTS's train.py with the paper's flags (--auxiliary
  * --cutout: C=36, 20 cells, batch 96, 600 epochs, SGD lr 0.025 cosine to 0, momentum 0.9, weight
  * decay 3e-4, clip 5, auxiliary 0.4, drop-path 0.2, crop 4 + flip + cutout 16 on CIFAR-10; cells
- * recomputed in the backward pass, ~6× less memory; on wasm's 4 GiB heap batch 64 fits, 96 not
- * yet: docs/performance.md) and
+ * recomputed in the backward pass, ~6× less memory: batch 96 fits wasm's 4 GiB heap, 2.5 GiB
+ * measured without the auxiliary head, docs/performance.md) and
  * NAS-Bench-201's recipe (C=16, N=5, 200 epochs, batch 256, Nesterov SGD lr 0.1 cosine to 0,
  * momentum 0.9, weight decay 5e-4, crop 4 + flip) on CIFAR-10 from `data/cifar-10-batches-bin`
  * (set `dataset.dir` to yours). 'fmnist-cpu' and 'fmnist-quick': the full Fashion-MNIST from
