@@ -2,15 +2,22 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationConfig, resolveEvaluation } from '../../../src-shared/model/algorithms/evaluation';
 import { Rng } from '../../../src-shared/model/rng';
+import { RunConfig } from '../../../src-shared/model/run-config';
+import { createEvaluationStrategy } from '../../../src-main/engine/search/evaluation';
+import { resourcesDir } from '../../../src-main/host/paths';
 import { crossEntropy } from '../../../src-main/engine/evaluate/classification';
 import { DartsEvalNetwork } from '../../../src-main/engine/evaluate/darts-eval-network';
 import { dataParallelGradients, DataParallelReplica, liveReplicas } from '../../../src-main/engine/evaluate/data-parallel';
 import { gradsInOrder } from '../../../src-main/engine/optim/optimizers';
 import { publishedDartsCell } from '../../fixtures/published';
-import { initBackends, randomValues, relativeError } from '../backend/compare';
+import { selectBackend } from '../../../src-main/engine/backend/select';
+import { randomValues, relativeError } from '../backend/compare';
 import { expectResumeExact } from '../checkpoint/harness';
 
-beforeAll(initBackends);
+// The engine's own choice (wasm + training and native kernels), the backend the worker loads too: both sides run the same kernels.
+beforeAll(async () => {
+  await selectBackend({ allow: ['wasm'] });
+});
 
 const GENOTYPE = publishedDartsCell('DARTS_V2');
 /** 28×28 leaves a 7×7 map at 2/3 depth: the auxiliary head runs (its loss and gradients are part of the check). */
@@ -21,8 +28,9 @@ const BATCH = 8;
 const AUX = 0.4;
 const DROP = 0.3;
 /**
- * The two sides sum the same float32 terms in other orders (one tape over both halves against two
- * tapes, then a weighted add); relative to each gradient's largest entry.
+ * Relative to each gradient's largest entry. Measured 0 (the halves' weights 1/2 are exact in float32
+ * and the reference's tape adds the two halves' contributions as the average does); 7.3e-6 when the
+ * main engine lacked the native kernels the worker had (other kernels, other summation orders).
  */
 const TOLERANCE = 1e-5;
 
@@ -126,13 +134,25 @@ describe('data-parallel evaluation training (a second engine in a worker thread)
       const step = replica.step({ weights, x, xShape: [2, 28, 28, 1], y: new Int32Array(2), options: { dropPathProb: 0, auxiliaryWeight: AUX } });
       await expect(step).rejects.toThrow(/^the data-parallel worker failed: .*should have \d+ values but has 3/);
       replica.dispose();
-      await expect(replica.step({ weights: [], x, xShape: [2, 28, 28, 1], y: new Int32Array(2), options: { dropPathProb: 0, auxiliaryWeight: 0 } })).rejects.toThrow(
-        'the data-parallel worker was stopped',
-      );
+      // A training step whose replica half fails: the step fails with the replica's message, this thread's half is freed.
+      const batch = { x: tf.zeros([4, 28, 28, 1]) as tf.Tensor4D, y: tf.zeros([4], 'int32') as tf.Tensor1D, epoch: 0 };
+      const before = tf.memory().numTensors;
+      const training = dataParallelGradients(net, net.trainableVariables(), replica, batch, { dropPathProb: DROP, auxiliaryWeight: AUX });
+      await expect(training).rejects.toThrow('the data-parallel worker was stopped');
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([batch.x, batch.y]);
     } finally {
       replica.dispose();
       net.dispose();
     }
+    await waitForNoReplicas();
+  });
+
+  it('refuses a replica whose network differs from the main one, and ends its thread', async () => {
+    const net = build();
+    const other = { ...SIZE, channels: 3 };
+    await expect(DataParallelReplica.start({ genotype: GENOTYPE, input: INPUT, size: other, seed: SEED }, net.trainableVariables())).rejects.toThrow('other weight shapes');
+    net.dispose();
     await waitForNoReplicas();
   });
 
@@ -146,6 +166,21 @@ describe('data-parallel evaluation training (a second engine in a worker thread)
   it('a run with dataParallel 2 completes, resumes bit for bit from mid-run checkpoints, keeps tensors flat and leaves no worker behind', async () => {
     const data = { name: 'embedded', trainLimit: 24, testLimit: 12, augment: { cropPadding: 2, horizontalFlip: true, cutout: 8 } };
     const training = { channels: 2, layers: 3, epochs: 2, batchSize: 8, auxiliaryWeight: 0.4, dropPathProb: 0.2, dataParallel: 2 };
+    const config = RunConfig.parse({ algorithm: 'evaluation', genotype: GENOTYPE, dataset: data, training, seed: 4, testBatchSize: 6 }) as EvaluationConfig;
+    const quiet = { metrics() {}, genotype() {}, artifact() {}, log() {}, progress() {} };
+    const strategy = await createEvaluationStrategy({ config, rng: new Rng(4), reporter: quiet, resourcesDir: resourcesDir() });
+    expect(liveReplicas()).toBe(1);
+    const counts: number[] = [];
+    for (let done = false; !done; ) {
+      ({ done } = await strategy.step());
+      counts.push(tf.memory().numTensors);
+    }
+    // The first step creates the momentum buffers; after it, nothing may grow on this thread's engine.
+    expect(counts).toHaveLength(6);
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    strategy.dispose();
+    await waitForNoReplicas();
+
     // 24 images in batches of 8: epochs end at steps 3 and 6; restored mid-epoch and at an epoch's end.
     // The harness checks the tensor count is back after every strategy is disposed.
     const { epochEnds } = await expectResumeExact({ algorithm: 'evaluation', genotype: GENOTYPE, dataset: data, training, seed: 4, testBatchSize: 6 }, [2, 3]);
