@@ -29,7 +29,7 @@ async function start(): Promise<void> {
   const net = buildEvaluationNetwork(spec.genotype, spec.input, spec.size, new Rng(spec.seed));
   const weights = net.trainableVariables();
 
-  const step = (request: StepRequest): FromReplica & { type: 'result' } => {
+  const step = (request: StepRequest): Omit<Extract<FromReplica, { type: 'result' }>, 'tensors'> => {
     if (request.weights.length !== weights.length) throw new Error(`the replica has ${weights.length} weights, the step sent ${request.weights.length}`);
     tf.tidy(() => weights.forEach((w, i) => w.assign(tf.tensor(request.weights[i], w.shape))));
     const x = tf.tensor4d(request.x, request.xShape);
@@ -46,7 +46,7 @@ async function start(): Promise<void> {
 
   port!.on('message', (request: StepRequest) => {
     try {
-      const result = step(request);
+      const result: FromReplica = { ...step(request), tensors: tf.memory().numTensors };
       reply(result, result.grads.map((g) => g.buffer as ArrayBuffer));
     } catch (error) {
       reply({ type: 'error', id: request.id, message: describe(error) });
@@ -55,4 +55,4 @@ async function start(): Promise<void> {
   reply({ type: 'ready', shapes: weights.map((w) => w.shape) });
 }
 
-start().catch((error) => reply({ type: 'error', id: null, message: describe(error) }));
+start().catch((error) => reply({ type: 'failed', message: describe(error) }));

@@ -34,11 +34,14 @@ export interface StepRequest {
 
 export type FromReplica =
   | { type: 'ready'; shapes: number[][] }
-  | { type: 'result'; id: number; loss: number; correct: number; grads: Float32Array[] }
-  | { type: 'error'; id: number | null; message: string };
+  /** The worker could not load its backend or build its network. */
+  | { type: 'failed'; message: string }
+  /** `tensors`: the worker engine's live tensors after the step (flat from step to step). */
+  | { type: 'result'; id: number; loss: number; correct: number; grads: Float32Array[]; tensors: number }
+  | { type: 'error'; id: number; message: string };
 
 /** The replica's half: loss, correct count and gradients as arrays (in `trainableVariables()` order). */
-export type RemoteGradients = Omit<ReplicaGradients, 'grads'> & { grads: Float32Array[] };
+export type RemoteGradients = Omit<ReplicaGradients, 'grads'> & { grads: Float32Array[]; tensors: number };
 
 let liveWorkers = 0;
 
@@ -70,11 +73,22 @@ export class DataParallelReplica {
   private nextId = 1;
   private failure: Error | null = null;
   private disposed = false;
+  private readyListeners: { resolve: (shapes: number[][]) => void; reject: (e: Error) => void } | null = null;
+  /** The replica's weight shapes, once its network is built. */
+  private readonly ready: Promise<number[][]>;
 
   private constructor(
     private readonly worker: Worker,
     private readonly previousNativeThreads: number,
-  ) {}
+  ) {
+    this.ready = new Promise((resolve, reject) => (this.readyListeners = { resolve, reject }));
+    worker.on('message', (m: FromReplica) => this.receive(m));
+    worker.on('error', (error) => this.fail(new Error(`the data-parallel worker failed: ${error.message}`)));
+    worker.on('exit', (code) => {
+      liveWorkers--;
+      this.fail(new Error(`the data-parallel worker exited (code ${code})`));
+    });
+  }
 
   /** Starts the thread and waits until its network is built; refuses a replica whose weights differ in shape from `weights`. */
   static async start(spec: Omit<ReplicaSpec, 'backend'>, weights: readonly tf.Variable[]): Promise<DataParallelReplica> {
@@ -92,17 +106,10 @@ export class DataParallelReplica {
     const replica = new DataParallelReplica(worker, nativeThreads());
     setNativeThreads(1);
     try {
-      const shapes = await new Promise<number[][]>((resolveReady, rejectReady) => {
-        replica.readyListeners = { resolve: resolveReady, reject: rejectReady };
-        worker.on('message', (m: FromReplica) => replica.receive(m));
-        worker.on('error', (error) => replica.fail(new Error(`the data-parallel worker failed: ${error.message}`)));
-        worker.on('exit', (code) => {
-          liveWorkers--;
-          replica.fail(new Error(`the data-parallel worker exited (code ${code})`));
-        });
-      });
-      const expected = weights.map((w) => w.shape);
-      if (JSON.stringify(shapes) !== JSON.stringify(expected)) throw new Error('the data-parallel replica built a network with other weight shapes than the main thread');
+      const shapes = await replica.ready;
+      if (JSON.stringify(shapes) !== JSON.stringify(weights.map((w) => w.shape))) {
+        throw new Error('the data-parallel replica built a network with other weight shapes than the main thread');
+      }
       return replica;
     } catch (error) {
       replica.dispose();
@@ -110,17 +117,15 @@ export class DataParallelReplica {
     }
   }
 
-  private readyListeners: { resolve: (shapes: number[][]) => void; reject: (e: Error) => void } | null = null;
-
-  /** Sends one half batch; resolves with its loss, correct count and gradients. */
+  /** Sends one half batch (its arrays are transferred: unusable here afterwards); resolves with its loss, correct count and gradients. */
   step(request: Omit<StepRequest, 'id'>): Promise<RemoteGradients> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const transfer = [...request.weights, request.x, request.y, ...(request.options.dropPathMasks ?? []).flat()]
       .filter((a): a is Float32Array | Int32Array => a !== null)
       .map((a) => a.buffer as ArrayBuffer);
-    return new Promise((resolveStep, rejectStep) => {
-      this.pending.set(id, { resolve: resolveStep, reject: rejectStep });
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ ...request, id } satisfies StepRequest, transfer);
     });
   }
@@ -138,14 +143,14 @@ export class DataParallelReplica {
     if (message.type === 'ready') {
       this.readyListeners?.resolve(message.shapes);
       this.readyListeners = null;
-      return;
+    } else if (message.type === 'failed') {
+      this.fail(new Error(`the data-parallel worker could not start: ${message.message}`));
+    } else {
+      const waiting = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.type === 'error') waiting?.reject(new Error(`the data-parallel worker failed: ${message.message}`));
+      else waiting?.resolve(message);
     }
-    if (message.type === 'error' && message.id === null) return this.fail(new Error(`the data-parallel worker could not start: ${message.message}`));
-    const waiting = this.pending.get(message.id!);
-    if (!waiting) return;
-    this.pending.delete(message.id!);
-    if (message.type === 'error') waiting.reject(new Error(`the data-parallel worker failed: ${message.message}`));
-    else waiting.resolve(message);
   }
 
   /** Fails whatever waits and every later step with `error` (the first failure is the one reported). */

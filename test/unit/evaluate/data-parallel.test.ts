@@ -128,11 +128,17 @@ describe('data-parallel evaluation training (a second engine in a worker thread)
     const net = build();
     const replica = await DataParallelReplica.start({ genotype: GENOTYPE, input: INPUT, size: SIZE, seed: SEED }, net.trainableVariables());
     try {
-      const weights = net.trainableVariables().map((w) => Float32Array.from(w.dataSync() as Float32Array));
-      weights[0] = new Float32Array(3); // the first weight has 9·1·6 values: tfjs refuses this one inside the worker
-      const x = new Float32Array(2 * 28 * 28);
-      const step = replica.step({ weights, x, xShape: [2, 28, 28, 1], y: new Int32Array(2), options: { dropPathProb: 0, auxiliaryWeight: AUX } });
+      const weights = () => net.trainableVariables().map((w) => Float32Array.from(w.dataSync() as Float32Array));
+      const half = (w: Float32Array[]) => ({ weights: w, x: new Float32Array(2 * 28 * 28), xShape: [2, 28, 28, 1] as [number, number, number, number], y: new Int32Array(2), options: { dropPathProb: DROP, auxiliaryWeight: AUX } });
+      // Two good steps first: the worker's engine holds as many tensors after the second as after the first.
+      const [first, second] = [await replica.step(half(weights())), await replica.step(half(weights()))];
+      expect(second.tensors).toBe(first.tensors);
+      const wrong = weights();
+      wrong[0] = new Float32Array(3); // the first weight has 3·3·1·6 values: tfjs refuses this one inside the worker
+      const step = replica.step(half(wrong));
       await expect(step).rejects.toThrow(/^the data-parallel worker failed: .*should have \d+ values but has 3/);
+      // The worker survives its error: the next step is answered.
+      expect((await replica.step(half(weights()))).grads).toHaveLength(net.trainableVariables().length);
       replica.dispose();
       // A training step whose replica half fails: the step fails with the replica's message, this thread's half is freed.
       const batch = { x: tf.zeros([4, 28, 28, 1]) as tf.Tensor4D, y: tf.zeros([4], 'int32') as tf.Tensor1D, epoch: 0 };
