@@ -13,6 +13,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           // The engine runs in its own process (utilityProcess.fork) from this separate entry.
           engine: resolve(__dirname, 'src-main/engine/process.ts'),
+          // An evaluation's data-parallel replica runs in a worker thread of the engine from this entry.
+          'data-parallel-worker': resolve(__dirname, 'src-main/engine/evaluate/data-parallel-worker.ts'),
         },
       },
     },

@@ -10,9 +10,11 @@
  *   batch 96, 28×28×1), as `pytorch_reference.py fmnist`.
  * A warm-up step, then `steps` timed steps (steady state). Prints one JSON line: wall and CPU ms per
  * step, the wasm heap (never shrinks: its peak) and the process's peak RSS.
- * `npx tsx test/bench/default-size.ts <search|eval|fmnist> <threads: 0 = pure wasm> <steps> [--plain] [--batch=N] [--recompute]`
+ * `npx tsx test/bench/default-size.ts <search|eval|fmnist> <threads: 0 = pure wasm> <steps> [--plain] [--batch=N] [--recompute] [--data-parallel]`
  * (--plain: the search network without recomputation; --batch: the evaluation network's batch, default 96;
- * --recompute: the evaluation network with gradient checkpointing per cell).
+ * --recompute: the evaluation network with gradient checkpointing per cell; --data-parallel (eval,
+ * fmnist): half of each batch on a second engine in a worker thread, as `training.dataParallel` 2,
+ * each engine's native kernels on one thread whatever `threads` says).
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -23,7 +25,8 @@ import { backendMemory } from '../../src-main/engine/backend/memory';
 import { registerNativeKernels, setNativeThreads } from '../../src-main/engine/backend/native/index';
 import { crossEntropy } from '../../src-main/engine/evaluate/classification';
 import { DartsEvalNetwork } from '../../src-main/engine/evaluate/darts-eval-network';
-import { SgdMomentum } from '../../src-main/engine/optim/optimizers';
+import { dataParallelGradients, DataParallelReplica } from '../../src-main/engine/evaluate/data-parallel';
+import { clipScale, globalNorm, SgdMomentum } from '../../src-main/engine/optim/optimizers';
 import { planDartsMemory } from '../../src-main/engine/supernet/memory-plan';
 import { publishedDartsCell } from '../fixtures/published';
 import { cpuMs } from './kernel-timer';
@@ -50,21 +53,39 @@ const EVAL_SIZES = {
   fmnist: { channels: 16, layers: 8, height: 28, width: 28, depth: 1 },
 };
 
+interface BenchStep {
+  note: string;
+  /** One weight step; returns the loss. */
+  step: () => number | Promise<number>;
+  dispose: () => void;
+}
+
 /** One training step of NetworkCIFAR with DARTS_V2: SGD with momentum, clipping at 5, as DARTS's train.py. */
-function evalStep(size: keyof typeof EVAL_SIZES, batch: number, recompute: boolean): { note: string; step: () => number; dispose: () => void } {
+async function evalStep(size: keyof typeof EVAL_SIZES, batch: number, recompute: boolean, dataParallel: boolean): Promise<BenchStep> {
   const { channels, layers, height, width, depth } = EVAL_SIZES[size];
   const rng = new Rng(1);
-  const net = new DartsEvalNetwork(publishedDartsCell('DARTS_V2'), { height, width, channels: depth, classes: 10 }, { channels, layers, auxiliary: false, variant: 'cifar', recompute }, rng.fork('net'));
+  const genotype = publishedDartsCell('DARTS_V2');
+  const input = { height, width, channels: depth, classes: 10 };
+  const net = new DartsEvalNetwork(genotype, input, { channels, layers, auxiliary: false, variant: 'cifar', recompute }, rng.fork('net'));
   const dataRng = rng.fork('data');
   const x = tf.tensor4d(Float32Array.from({ length: batch * height * width * depth }, () => dataRng.normal()), [batch, height, width, depth]);
   const y = tf.tensor1d(Int32Array.from({ length: batch }, () => dataRng.int(10)), 'int32');
   const weights = net.trainableVariables();
   const sgd = new SgdMomentum(0.9, 3e-4);
   const params = weights.reduce((a, w) => a + w.size, 0);
+  const netSize = { channels, layers, network: 'cifar' as const, auxiliary: false, recompute };
+  const replica = dataParallel ? await DataParallelReplica.start({ genotype, input, size: netSize, seed: rng.fork('net').seed }, weights) : null;
+  const parallelStep = async (r: DataParallelReplica): Promise<number> => {
+    const { loss, grads } = await dataParallelGradients(net, weights, r, { x, y, epoch: 0 }, { dropPathProb: 0, auxiliaryWeight: 0 });
+    sgd.step(weights, grads, 0.025, clipScale(globalNorm(grads), 5));
+    tf.dispose(grads);
+    return loss;
+  };
   return {
-    note: `NetworkCIFAR DARTS_V2, C=${channels}, ${layers} cells, batch ${batch}, ${height}x${width}x${depth}: ${params} weights; recompute=${recompute ? 'cells' : 'none'}`,
-    step: () => clippedSgdStep(sgd, weights, () => crossEntropy(net.forward(x, { training: true, dropPathProb: 0 }).logits, y)),
+    note: `NetworkCIFAR DARTS_V2, C=${channels}, ${layers} cells, batch ${batch}, ${height}x${width}x${depth}: ${params} weights; recompute=${recompute ? 'cells' : 'none'}; dataParallel=${replica ? 2 : 1}`,
+    step: () => (replica ? parallelStep(replica) : clippedSgdStep(sgd, weights, () => crossEntropy(net.forward(x, { training: true, dropPathProb: 0 }).logits, y))),
     dispose: () => {
+      replica?.dispose();
       sgd.dispose();
       net.dispose();
       tf.dispose([x, y]);
@@ -72,7 +93,7 @@ function evalStep(size: keyof typeof EVAL_SIZES, batch: number, recompute: boole
   };
 }
 
-async function searchStep(): Promise<{ note: string; step: () => number; dispose: () => void }> {
+async function searchStep(): Promise<BenchStep> {
   const [batch, height, width, inChannels] = DEFAULT_SIZE.input;
   const space = DartsSpace.parse({ kind: 'darts', ...DEFAULT_SIZE.space });
   const plan = await planDartsMemory(space, { height, width, inChannels, numClasses: DEFAULT_SIZE.numClasses }, batch, 1);
@@ -96,13 +117,15 @@ async function main() {
   }
   const result: CifarStepResult = { net, threads, note: '', wallMs: [], cpuMs: [], heapMiB: 0, peakRssMiB: 0 };
   try {
-    const bench = net === 'search' ? await searchStep() : evalStep(net, batch, process.argv.includes('--recompute'));
+    const dataParallel = process.argv.includes('--data-parallel');
+    if (dataParallel && net === 'search') throw new Error('--data-parallel is for the evaluation network (eval, fmnist)');
+    const bench = net === 'search' ? await searchStep() : await evalStep(net, batch, process.argv.includes('--recompute'), dataParallel);
     result.note = bench.note;
-    bench.step(); // warm-up: XNNPACK operator creation, JIT, heap growth
+    await bench.step(); // warm-up: XNNPACK operator creation, JIT, heap growth
     for (let i = 0; i < steps; i++) {
       const wall = performance.now();
       const cpu = cpuMs();
-      bench.step();
+      await bench.step();
       result.wallMs.push(performance.now() - wall);
       result.cpuMs.push(cpuMs() - cpu);
     }

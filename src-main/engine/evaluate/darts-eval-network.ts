@@ -9,8 +9,8 @@ import { conv2d, strided, type Stride } from '../ops/primitives';
 import type { Op, OpContext } from '../ops/types';
 import { checkpointed } from '../supernet/checkpoint';
 import { runningBatchNorm, type NetworkMode } from './batch-norm';
-import { auxiliaryHead, dropPathMask, type AuxiliaryHead } from './heads';
-import type { EvalForwardOptions, EvalOutput, EvaluationNetwork, ImageInput } from './network';
+import { auxiliaryHead, dropPathFactors, dropPathMask, maskTensor, type AuxiliaryHead } from './heads';
+import type { DropPathMasks, EvalForwardOptions, EvalOutput, EvaluationNetwork, ImageInput } from './network';
 
 export interface DartsEvalShape {
   /** Initial channels C (DARTS CIFAR-10: 36; ImageNet: 48). */
@@ -180,13 +180,20 @@ export class DartsEvalNetwork implements EvaluationNetwork {
     let auxLogits: tf.Tensor2D | null = null;
     this.cells.forEach((cell, i) => {
       // Drawn in edge order before the cell runs: the generator advances as it always did, with or without recompute.
-      const masks = cell.edges.map((edge) => (drop > 0 && !edge.identity ? dropPathMask(x.shape[0], drop, this.dropRng) : null));
+      const given = options.training ? options.dropPathMasks?.[i] : undefined;
+      const masks = given
+        ? given.map((factors) => (factors ? maskTensor(factors) : null))
+        : cell.edges.map((edge) => (drop > 0 && !edge.identity ? dropPathMask(x.shape[0], drop, this.dropRng) : null));
       [s0, s1] = [s1, recompute ? this.checkpointedCell(cell, s0, s1, masks) : this.cellForward(cell, s0, s1, masks)];
       if (i === this.auxAfter && this.auxHead && options.training) auxLogits = this.auxHead(s1);
     });
     const pooled = tf.mean(s1, [1, 2]) as tf.Tensor2D;
     const logits = tf.add(tf.matMul(pooled, this.classifier.w as tf.Tensor2D), this.classifier.b) as tf.Tensor2D;
     return { logits, auxLogits };
+  }
+
+  drawDropPathMasks(n: number, dropPathProb: number): DropPathMasks {
+    return this.cells.map((cell) => cell.edges.map((edge) => (dropPathProb > 0 && !edge.identity ? dropPathFactors(n, dropPathProb, this.dropRng) : null)));
   }
 
   trainableVariables(): tf.Variable[] {

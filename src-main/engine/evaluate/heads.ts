@@ -10,11 +10,21 @@ import type { OpContext } from '../ops/types';
  * the product so a cell recomputed for its gradient multiplies by the masks its forward pass drew.
  */
 export function dropPathMask(n: number, prob: number, rng: Rng): tf.Tensor4D {
+  return maskTensor(dropPathFactors(n, prob, rng));
+}
+
+/** The factors of dropPathMask as an array (drawn on one thread, multiplied on another). */
+export function dropPathFactors(n: number, prob: number, rng: Rng): Float32Array {
   if (!(prob >= 0 && prob < 1)) throw new Error(`the drop-path probability must be in [0, 1), got ${prob}`);
   const keep = 1 - prob;
   const mask = new Float32Array(n);
   for (let i = 0; i < n; i++) mask[i] = rng.next() < keep ? 1 / keep : 0;
-  return tf.tensor4d(mask, [n, 1, 1, 1]);
+  return mask;
+}
+
+/** Factors [n] as the [n, 1, 1, 1] tensor a cell's op output is multiplied by. */
+export function maskTensor(factors: Float32Array): tf.Tensor4D {
+  return tf.tensor4d(factors, [factors.length, 1, 1, 1]);
 }
 
 export type AuxiliaryHead = (x: tf.Tensor4D) => tf.Tensor2D;

@@ -16,7 +16,16 @@ export interface EvalForwardOptions {
   training: boolean;
   /** Drop-path probability of this epoch (used in training mode only). */
   dropPathProb: number;
+  /**
+   * Drop-path factors drawn beforehand (`drawDropPathMasks`, data parallel: the main thread draws
+   * the whole batch's and each replica multiplies by its half's); absent: drawn here from the
+   * network's generator.
+   */
+  dropPathMasks?: DropPathMasks;
 }
+
+/** Per cell, per edge: the samples' drop-path factors (0 or 1/(1 − p)), null where the edge has none. */
+export type DropPathMasks = (Float32Array | null)[][];
 
 export interface EvalOutput {
   logits: tf.Tensor2D;
@@ -38,6 +47,11 @@ export interface EvaluationNetwork {
   readonly input: ImageInput;
   /** Call inside tf.tidy or a gradient function. */
   forward(x: tf.Tensor4D, options: EvalForwardOptions): EvalOutput;
+  /**
+   * Draws the drop-path factors of a training batch of n samples, advancing the network's generator
+   * exactly as a forward pass would; absent where the network has no drop-path (NAS-Bench-201's).
+   */
+  drawDropPathMasks?(n: number, dropPathProb: number): DropPathMasks;
   /** Every weight the optimizer updates: `params`, then the auxiliary head's. */
   trainableVariables(): tf.Variable[];
   /** Weights, auxiliary head, running statistics and the drop-path generator, for checkpoints. */

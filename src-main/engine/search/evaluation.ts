@@ -4,12 +4,13 @@ import type { MetricPoint } from '../../../src-shared/model/metrics';
 import { BatchIterator, orderedBatches, type Batch } from '../data/batches';
 import { loadDataset } from '../data/datasets';
 import { buildEvaluationNetwork } from '../evaluate/build';
-import { correctCount, crossEntropy } from '../evaluate/classification';
 import { measureComplexity } from '../evaluate/complexity';
+import { dataParallelGradients, DataParallelReplica } from '../evaluate/data-parallel';
+import { lossAndGradients } from '../evaluate/replica-step';
 import { scoreNetwork } from '../evaluate/score';
 import { predictionReport } from '../evaluate/predictions';
 import { saveTrainedNetwork } from '../evaluate/trained-weights';
-import { clipScale, cosineLearningRate, globalNorm, gradsInOrder, SgdMomentum } from '../optim/optimizers';
+import { clipScale, cosineLearningRate, globalNorm, SgdMomentum } from '../optim/optimizers';
 import { createQueuedEvaluationStrategy } from '../../queue/seed-strategy';
 import type { SearchStrategy, StrategyFactory } from './strategy';
 
@@ -23,6 +24,8 @@ const TOP5_FROM_CLASSES = 100;
  * start); the loss is the classifier's cross-entropy plus auxiliaryWeight times the auxiliary
  * head's; gradients are clipped to gradClip; SGD with momentum (Nesterov for NAS-Bench-201) and
  * weight decay on every weight. At each epoch's end the test set is scored in evaluation mode.
+ * With `training.dataParallel` 2 a second engine in a worker thread computes half of each batch
+ * (DataParallelReplica; docs/evaluation.md, "Both cores").
  *
  * Reports, per epoch (step = the global batch count): `train.loss`, `train.acc` (means over the
  * epoch's batches, training mode), `test.loss`, `test.acc` (and `test.top5` for ≥ 100 classes),
@@ -38,14 +41,16 @@ export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async
   const { training, dataset } = resolveEvaluation(config);
   const data = await loadDataset(dataset, resourcesDir, rng.fork('dataset'));
   const [height, width, channels] = data.shape;
-  const net = buildEvaluationNetwork(
-    config.genotype,
-    { height, width, channels, classes: data.classes },
-    { channels: training.channels, layers: training.layers, network: training.network, auxiliary: training.auxiliaryWeight > 0, recompute: training.recompute },
-    rng.fork('network'),
-  );
+  const input = { height, width, channels, classes: data.classes };
+  const size = { channels: training.channels, layers: training.layers, network: training.network, auxiliary: training.auxiliaryWeight > 0, recompute: training.recompute };
+  const networkRng = rng.fork('network');
+  const net = buildEvaluationNetwork(config.genotype, input, size, networkRng);
   let optimizer: SgdMomentum | null = null;
+  let replica: DataParallelReplica | null = null;
   try {
+    if (training.dataParallel === 2) {
+      replica = await DataParallelReplica.start({ genotype: config.genotype, input, size, seed: networkRng.seed }, net.trainableVariables());
+    }
     const complexity = await measureComplexity(net);
     const top5 = data.classes >= TOP5_FROM_CLASSES;
     reporter.log(
@@ -74,19 +79,13 @@ export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async
       }
     };
 
-    const trainStep = (batch: Batch, lr: number, dropPathProb: number): { loss: number; correct: number } => {
-      let correct = 0;
-      const { value, grads } = tf.variableGrads(() => {
-        const { logits, auxLogits } = net.forward(batch.x, { training: true, dropPathProb });
-        correct = tf.tidy(() => correctCount(logits, batch.y).dataSync()[0]);
-        const loss = crossEntropy(logits, batch.y);
-        return auxLogits ? tf.add(loss, tf.mul(crossEntropy(auxLogits, batch.y), training.auxiliaryWeight)) : loss;
-      }, weights);
-      const loss = value.dataSync()[0];
-      value.dispose();
-      const ordered = gradsInOrder(weights, grads);
-      sgd.step(weights, ordered, lr, training.gradClip > 0 ? clipScale(globalNorm(ordered), training.gradClip) : 1);
-      tf.dispose(ordered);
+    const trainStep = async (batch: Batch, lr: number, dropPathProb: number): Promise<{ loss: number; correct: number }> => {
+      const options = { dropPathProb, auxiliaryWeight: training.auxiliaryWeight };
+      const { loss, correct, grads } = replica
+        ? await dataParallelGradients(net, weights, replica, batch, options)
+        : lossAndGradients(net, weights, batch.x, batch.y, options);
+      sgd.step(weights, grads, lr, training.gradClip > 0 ? clipScale(globalNorm(grads), training.gradClip) : 1);
+      tf.dispose(grads);
       return { loss, correct };
     };
 
@@ -99,7 +98,7 @@ export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async
         const dropPathProb = (training.dropPathProb * epoch) / training.epochs;
         const batch = batches.next();
         try {
-          const { loss, correct } = trainStep(batch, lr, dropPathProb);
+          const { loss, correct } = await trainStep(batch, lr, dropPathProb);
           if (!Number.isFinite(loss)) throw new Error(`the training loss became ${loss} at step ${step + 1}: lower learningRate`);
           epochSums = { loss: epochSums.loss + loss * batch.y.shape[0], correct: epochSums.correct + correct, count: epochSums.count + batch.y.shape[0] };
         } finally {
@@ -161,12 +160,14 @@ export const createEvaluationStrategy: StrategyFactory<EvaluationConfig> = async
         epochStart = Date.now();
       },
       dispose() {
+        replica?.dispose();
         sgd.dispose();
         net.dispose();
       },
     };
     return strategy;
   } catch (err) {
+    replica?.dispose();
     optimizer?.dispose();
     net.dispose();
     throw err;

@@ -35,6 +35,15 @@ export const EvaluationTraining = z
       title: 'Recompute cells',
       description: 'gradient checkpointing: keep only each cell\'s inputs in the forward pass and recompute the cell in the backward pass; same results, much less memory, about one more forward pass per step. DARTS cells only',
     }),
+    dataParallel: z
+      .number()
+      .refine((n) => n === 1 || n === 2, {
+        error: 'dataParallel must be 1 (one engine) or 2 (a second engine in a worker thread trains half of each batch)',
+      })
+      .meta({
+        title: 'Data-parallel engines',
+        description: '2: a second engine in a worker thread computes the gradient of half of each batch (both cores at work; batch norm then uses each half\'s statistics, as PyTorch\'s DataParallel); 1: one engine',
+      }),
   })
   .strict();
 export type EvaluationTraining = z.infer<typeof EvaluationTraining>;
@@ -85,7 +94,7 @@ const NO_REGULARIZERS = { auxiliaryWeight: 0, dropPathProb: 0, gradClip: 0, reco
  */
 export function presetRecipe(preset: EvaluationPreset, space: Space): PresetRecipe {
   const darts = space === 'darts';
-  const base = { network: 'cifar' as const, learningRateMin: 0, momentum: 0.9 };
+  const base = { network: 'cifar' as const, learningRateMin: 0, momentum: 0.9, dataParallel: 1 as const };
   switch (preset) {
     case 'paper':
       return darts
@@ -127,6 +136,9 @@ export function resolveEvaluation(config: EvaluationConfig): PresetRecipe {
   const training = EvaluationTraining.parse({ ...preset.training, ...config.training });
   if (training.learningRateMin > training.learningRate) {
     throw new Error(`learningRateMin (${training.learningRateMin}) is above learningRate (${training.learningRate})`);
+  }
+  if (training.dataParallel === 2 && training.batchSize % 2 !== 0) {
+    throw new Error(`dataParallel 2 splits each batch in two halves: batchSize must be even, got ${training.batchSize}`);
   }
   if (config.genotype.space === 'nb201' && (training.auxiliaryWeight > 0 || training.dropPathProb > 0 || training.network !== 'cifar' || training.recompute)) {
     throw new Error('NAS-Bench-201 cells train in NAS-Bench-201\'s network: it has no auxiliary head, no drop-path, no ImageNet stem and no recompute; set auxiliaryWeight and dropPathProb to 0 and recompute to false');

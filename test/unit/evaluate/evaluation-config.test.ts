@@ -11,7 +11,7 @@ describe('evaluation config and presets', () => {
     const darts = resolveEvaluation(parse({ preset: 'paper', genotype: publishedDartsCell('DARTS_V2') }));
     expect(darts.training).toEqual({
       channels: 36, layers: 20, network: 'cifar', epochs: 600, batchSize: 96, learningRate: 0.025, learningRateMin: 0,
-      momentum: 0.9, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0.4, dropPathProb: 0.2, recompute: true,
+      momentum: 0.9, nesterov: false, weightDecay: 3e-4, gradClip: 5, auxiliaryWeight: 0.4, dropPathProb: 0.2, recompute: true, dataParallel: 1,
     });
     expect(darts.dataset).toMatchObject({ name: 'cifar10', augment: { cropPadding: 4, horizontalFlip: true, cutout: 16 } });
     const nb201 = resolveEvaluation(parse({ preset: 'paper', genotype: NB201 }));
