@@ -38,7 +38,7 @@ export function methodsStep(steps: number, threads: number): MethodsStep {
 }
 
 /** CIFAR-size steps (`default-size.ts`): the search network or the evaluation network; threads 0 = pure wasm. */
-export function cifarStep(net: CifarNet, threads: number, steps: number, evalBatch = 96): CifarStepResult {
-  const out = runChild('./default-size.ts', [net, String(threads), String(steps), `--batch=${evalBatch}`]);
+export function cifarStep(net: CifarNet, threads: number, steps: number, evalBatch = 96, recompute = false): CifarStepResult {
+  const out = runChild('./default-size.ts', [net, String(threads), String(steps), `--batch=${evalBatch}`, ...(recompute ? ['--recompute'] : [])]);
   return JSON.parse(out.split('\n').pop() ?? '') as CifarStepResult;
 }
