@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { concatLayout } from '../kernels/Concat';
 import { nativeThreads, type NativeAddon } from './addon';
 import { allFloat32, fallbackTo, heapOf, inputsOf, offsetOf, type KernelFn, type WasmKernelArgs } from './heap';
 
@@ -16,14 +17,9 @@ export function copyKernels(addon: NativeAddon, previous: (name: string) => tf.K
     [tf.Concat]: (args) => {
       const all = Object.values(args.inputs) as tf.TensorInfo[];
       if (all.length === 0 || !allFloat32(...all)) return concatFallback(args);
-      const axis = tf.util.parseAxisParam((args.attrs as unknown as tf.ConcatAttrs).axis, all[0].shape)[0];
-      tf.backend_util.assertParamsConsistent(all.map((t) => t.shape), axis);
-      const out = args.backend.makeOutput(tf.backend_util.computeOutShape(all.map((t) => t.shape), axis), 'float32');
-      const inputs = all.filter((t) => tf.util.sizeFromShape(t.shape) > 0);
+      const { outShape, inputs, rows, widths, outWidth } = concatLayout(all, args.attrs);
+      const out = args.backend.makeOutput(outShape, 'float32');
       if (inputs.length === 0) return out;
-      const rows = tf.util.sizeFromShape(inputs[0].shape.slice(0, axis));
-      const widths = inputs.map((t) => tf.util.sizeFromShape(t.shape.slice(axis)));
-      const outWidth = widths.reduce((a, b) => a + b, 0);
       let column = 0;
       inputs.forEach((input, i) => {
         // The heap is read per call: makeOutput above may have grown it.
